@@ -1,0 +1,56 @@
+"""Ray start-up: connect to a cluster when one is named, else start Ray in-process."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RayConfig:
+    """Where Ray runs. ``address`` None means: the cluster of ``ray job submit`` if any, else local."""
+
+    address: str | None = None
+    num_cpus: int | None = None
+    object_store_memory_gb: float | None = None
+    progress_bars: bool = True
+
+
+def init_ray(cfg: RayConfig) -> None:
+    """Start or join Ray once per process and set the Ray Data defaults pacslabel relies on."""
+    import ray
+    from ray.data.context import DataContext
+
+    if not ray.is_initialized():
+        address = cfg.address or os.environ.get("RAY_ADDRESS")
+        if address:
+            ray.init(address=address, log_to_driver=True)
+            log.info("joined Ray cluster at %s", address)
+        else:
+            kwargs = {"include_dashboard": False}
+            if cfg.num_cpus:
+                kwargs["num_cpus"] = cfg.num_cpus
+            if cfg.object_store_memory_gb:
+                kwargs["object_store_memory"] = int(cfg.object_store_memory_gb * 2**30)
+            ray.init(**kwargs)
+            log.info("started local Ray with %s", ray.cluster_resources())
+    ctx = DataContext.get_current()
+    configure_tensor_format(ctx)
+    ctx.enable_progress_bars = cfg.progress_bars
+
+
+def configure_tensor_format(ctx) -> None:
+    """Write fixed-shape tensors in Arrow's canonical extension type, readable without Ray."""
+    from ray.data._internal.tensor_extensions.arrow import FixedShapeTensorFormat
+
+    ctx.arrow_fixed_shape_tensor_format = FixedShapeTensorFormat.ARROW_NATIVE
+
+
+def gpu_count() -> int:
+    """Number of CUDA devices visible to torch (0 when torch has no CUDA)."""
+    import torch
+
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
