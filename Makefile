@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(PY)
 
 demo: $(STAMP)
 	$(PY) -m jobs.synth out=$(DEMO_DIR)/archive studies=$(DEMO_STUDIES) seed=7
-	$(PY) -m jobs.pipeline input=$(DEMO_DIR)/archive run_root=$(DEMO_DIR)/run \
+	$(PY) -m jobs.pipeline input=$(DEMO_DIR)/archive/dicom run_root=$(DEMO_DIR)/run \
 		reports=$(DEMO_DIR)/archive/reports.csv truth=$(DEMO_DIR)/archive/truth.parquet
 	@echo "outputs: $(DEMO_DIR)/run  (report: $(DEMO_DIR)/run/report.html)"
 

@@ -1,0 +1,28 @@
+"""Shared vocabularies: the modalities and the normalised anatomical regions every stage speaks."""
+
+MODALITIES = ("CT", "MR", "CR", "DX", "XA", "RF", "NM", "US")
+
+REGIONS = (
+    "HEAD",
+    "NECK",
+    "CSPINE",
+    "TSPINE",
+    "LSPINE",
+    "CHEST",
+    "ABDOMEN",
+    "PELVIS",
+    "SHOULDER",
+    "ELBOW",
+    "HAND",
+    "HIP",
+    "KNEE",
+    "FOOT",
+    "HEART",
+    "BREAST",
+    "URINARYTRACT",
+    "GITRACT",
+    "SKULL",
+    "SINUS",
+    "WHOLEBODY",
+)
+"""Normalised anatomical regions (HAND covers hand and wrist, FOOT covers ankle and foot)."""
