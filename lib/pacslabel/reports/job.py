@@ -1,0 +1,338 @@
+"""The reports stage: clean report text, train one embedder, embed every kept report, evaluate.
+
+Reads ``reports/`` (accession_key, text) and writes, under the run root:
+
+- ``_work/reports/tokens/``: one row per input report (accession_key, tokens, n_chars, excluded);
+- ``models/reports_<embedder>/``: the embedder, ``config.yaml`` and ``meta.json``;
+- ``embeddings/reports/``: accession_key, embedding (float32 [d]), model_version - one row per kept
+  report.
+
+Training is one Ray task with ``num_cpus = workers`` streaming the token table; inference is a Ray
+Data actor pool that loads the model once per actor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pacslabel.config import ConfigError, dump_config
+from pacslabel.reports.clean import REASONS, CleanConfig, clean_batch
+from pacslabel.runtime import RayConfig
+
+log = logging.getLogger(__name__)
+
+TOKENS = "_work/reports/tokens"
+EMBEDDINGS_REPORTS = "embeddings/reports"
+
+
+@dataclass
+class Doc2VecConfig:
+    """gensim Doc2Vec settings (paper 003 grid: vector_size 10-1000, window 5/7/10, epochs 25/50/100)."""
+
+    vector_size: int = 100
+    window: int = 5
+    epochs: int = 25
+    negative: int = 5
+    sample: float = 0.001
+    alpha: float = 0.025
+    min_alpha: float = 0.0001
+    dbow_words: int = 0
+    infer_epochs: int = 0
+    keep_doc_vectors: bool = False
+
+
+@dataclass
+class SparseConfig:
+    """Bag of words / TF-IDF settings."""
+
+    max_features: int = 2000
+    svd_components: int = 0
+    svd_max_rows: int = 50_000
+
+
+@dataclass
+class InferConfig:
+    """Ray Data inference: actor pool size, CPUs per actor, rows per batch."""
+
+    actors: int = 2
+    cpus_per_actor: float = 1.0
+    batch_size: int = 1024
+
+
+@dataclass
+class EvalConfig:
+    """k-means evaluation of the embeddings on a bounded sample against modality and region."""
+
+    enabled: bool = True
+    truth_path: str = ""
+    max_rows: int = 20_000
+    k_select: Literal["fixed", "truth", "elbow"] = "truth"
+    k: int = 10
+    ks: list[int] = field(default_factory=lambda: [5, 10, 15, 20, 30, 40, 50])
+    compare: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportsConfig:
+    run_root: str = ""
+    embedder: Literal["bow", "tfidf", "pv_dm", "pv_dbow"] = "pv_dbow"
+    min_count: int = 5
+    seed: int = 0
+    workers: int = 2
+    train_fraction: float = 1.0
+    clean_batch_size: int = 4096
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    doc2vec: Doc2VecConfig = field(default_factory=Doc2VecConfig)
+    sparse: SparseConfig = field(default_factory=SparseConfig)
+    infer: InferConfig = field(default_factory=InferConfig)
+    evaluate: EvalConfig = field(default_factory=EvalConfig)
+    ray: RayConfig = field(default_factory=RayConfig)
+
+    def validate(self) -> None:
+        if not self.run_root:
+            raise ConfigError("run_root: must be set (the run root holding reports/)")
+        if self.min_count < 1:
+            raise ConfigError(f"min_count: must be >= 1, got {self.min_count}")
+        if self.workers < 1:
+            raise ConfigError(f"workers: must be >= 1, got {self.workers}")
+        if not 0.0 < self.train_fraction <= 1.0:
+            raise ConfigError(f"train_fraction: must be in (0, 1], got {self.train_fraction}")
+        from pacslabel.reports.embedders import EMBEDDERS
+
+        for name in self.evaluate.compare:
+            if name not in EMBEDDERS:
+                raise ConfigError(
+                    f"evaluate.compare: {name!r} is not valid; choose from {', '.join(EMBEDDERS)}"
+                )
+
+
+def embedder_params(cfg: ReportsConfig, name: str, workers: int | None = None) -> dict:
+    """Constructor parameters of embedder ``name`` from the config."""
+    if name in ("bow", "tfidf"):
+        return {"min_count": cfg.min_count, "seed": cfg.seed, **dataclasses.asdict(cfg.sparse)}
+    return {
+        "min_count": cfg.min_count,
+        "seed": cfg.seed,
+        "workers": cfg.workers if workers is None else workers,
+        **dataclasses.asdict(cfg.doc2vec),
+    }
+
+
+def train_embedder(tokens_uri: str, name: str, params: dict, fraction: float, model_uri: str) -> dict:
+    """Fit embedder ``name`` on the kept reports of the token table (streamed) and save it."""
+    from pacslabel.reports.corpus import ParquetCorpus
+    from pacslabel.reports.embedders import make_embedder, save_embedder
+
+    t0 = time.perf_counter()
+    emb = make_embedder(name, **params)
+    emb.fit(ParquetCorpus(tokens_uri, tagged=True, fraction=fraction))
+    t1 = time.perf_counter()
+    no_vocab = 0
+    n = 0
+    vocab = emb._vocab_set()
+    for words in ParquetCorpus(tokens_uri, tagged=False, fraction=fraction):
+        n += 1
+        if not any(w in vocab for w in words):
+            no_vocab += 1
+    digest = hashlib.sha1(
+        json.dumps({"name": name, "params": params, "n": n, "vocab": len(vocab)}, sort_keys=True).encode()
+    ).hexdigest()[:12]
+    version = f"reports_{name}-{digest}"
+    save_embedder(emb, model_uri)
+    out = {
+        "embedder": name,
+        "model_version": version,
+        "train_documents": n,
+        "train_documents_without_vocabulary_words": no_vocab,
+        "vocabulary": len(vocab),
+        "dim": emb.dim,
+        "fit_seconds": round(t1 - t0, 3),
+    }
+    if hasattr(emb, "train_stats_"):
+        out["gensim"] = emb.train_stats_
+        out["memory_estimate_bytes"] = emb.memory_estimate_
+    return out
+
+
+def _clear(run_root, *parts: str) -> None:
+    from pyarrow import fs as pafs
+
+    if run_root.fs.get_file_info(run_root.path(*parts)).type != pafs.FileType.NotFound:
+        run_root.fs.delete_dir(run_root.path(*parts))
+
+
+def _column_counts(uri: str, column: str) -> Counter:
+    import pyarrow.dataset as pads
+
+    counts: Counter = Counter()
+    for batch in pads.dataset(uri, format="parquet").to_batches(columns=[column]):
+        counts.update(batch.column(0).to_pylist())
+    return counts
+
+
+def _row_count(uri: str) -> int:
+    import pyarrow.dataset as pads
+
+    return pads.dataset(uri, format="parquet").count_rows()
+
+
+def clean_reports(cfg: ReportsConfig, run_root) -> dict:
+    """Ray Data pass reports/ -> _work/reports/tokens/; returns exclusion counts by reason."""
+    import ray
+
+    from pacslabel.runroot import REPORTS
+
+    _clear(run_root, TOKENS)
+    ds = ray.data.read_parquet(run_root.uri_of(REPORTS), columns=["accession_key", "text"])
+    ds = ds.map_batches(
+        clean_batch,
+        fn_kwargs={"cfg": dataclasses.asdict(cfg.clean)},
+        batch_format="pyarrow",
+        batch_size=cfg.clean_batch_size,
+    )
+    ds.write_parquet(run_root.uri_of(TOKENS))
+    counts = _column_counts(run_root.uri_of(TOKENS), "excluded")
+    excluded = {r: int(counts.get(r, 0)) for r in REASONS}
+    kept = int(counts.get(None, 0))
+    return {"input": kept + sum(excluded.values()), "kept": kept, "excluded": excluded}
+
+
+def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
+    """Cluster a bounded sample of embeddings/reports/ and score it against truth (tags / truth)."""
+    import numpy as np
+    import pyarrow.compute as pc
+    import pyarrow.dataset as pads
+
+    from pacslabel.reports import evaluation
+    from pacslabel.reports.embedders import make_embedder
+    from pacslabel.runroot import TAGS
+
+    if not run_root.has_table(TAGS):
+        return {"skipped": "no tags/ table to take modality and region from"}
+    keys, vecs = [], []
+    for batch in pads.dataset(run_root.uri_of(EMBEDDINGS_REPORTS), format="parquet").to_batches(
+        columns=["accession_key", "embedding"]
+    ):
+        keys.extend(batch.column(0).to_pylist())
+        emb = batch.column(1)
+        vecs.append(np.stack(emb.to_numpy(zero_copy_only=False)) if len(emb) else None)
+        if len(keys) >= cfg.evaluate.max_rows:
+            break
+    x = np.concatenate([v for v in vecs if v is not None])[: cfg.evaluate.max_rows]
+    keys = keys[: cfg.evaluate.max_rows]
+    truth = evaluation.truth_by_accession(run_root.uri_of(TAGS), keys, cfg.evaluate.truth_path)
+    pos = {k: i for i, k in enumerate(keys)}
+    truth = truth[truth["modality"].notna()]
+    idx = np.array([pos[k] for k in truth["accession_key"]], dtype=np.int64)
+    if len(idx) < 3 or truth["modality"].nunique() + truth["region"].nunique() < 3:
+        return {"skipped": f"too little truth ({len(idx)} reports matched)"}
+    x = x[idx]
+    modality = truth["modality"].to_numpy(object)
+    region = truth["region"].to_numpy(object)
+    ev = cfg.evaluate
+    if ev.k_select == "truth":
+        k = int(truth[["modality", "region"]].astype(str).drop_duplicates().shape[0])
+    elif ev.k_select == "elbow":
+        k = evaluation.pick_k_elbow(x, ev.ks, cfg.seed) or ev.k
+    else:
+        k = ev.k
+    k = max(2, min(k, len(idx) - 1))
+    out = {
+        "rows": len(idx),
+        "k_select": ev.k_select,
+        **evaluation.cluster_scores(x, modality, region, k, cfg.seed),
+    }
+    if ev.compare:
+        tokens = (
+            pads.dataset(run_root.uri_of(TOKENS), format="parquet")
+            .to_table(
+                columns=["accession_key", "tokens"],
+                filter=pc.field("accession_key").isin(truth["accession_key"].tolist()),
+            )
+            .to_pandas()
+            .drop_duplicates("accession_key")
+            .set_index("accession_key")
+        )
+        docs = [list(tokens.at[a, "tokens"]) for a in truth["accession_key"]]
+        embedders = {n: make_embedder(n, **embedder_params(cfg, n)) for n in ev.compare}
+        table = evaluation.compare_embedders(docs, modality, region, embedders, k, cfg.seed)
+        out["compare"] = table.to_dict(orient="records")
+    return out
+
+
+def run_reports(cfg: ReportsConfig) -> dict:
+    """Clean, train, embed, evaluate; returns the summary (counts, timings, scores)."""
+    import ray
+
+    from pacslabel.reports.infer import embed_dataset
+    from pacslabel.runroot import MODELS, REPORTS, RunRoot
+    from pacslabel.runtime import init_ray
+
+    init_ray(cfg.ray)
+    rr = RunRoot(cfg.run_root)
+    if not rr.has_table(REPORTS):
+        raise FileNotFoundError(f"{rr.uri_of(REPORTS)}: no reports table (accession_key, text)")
+    summary: dict = {}
+
+    t0 = time.perf_counter()
+    summary["clean"] = clean_reports(cfg, rr)
+    summary["clean"]["seconds"] = round(time.perf_counter() - t0, 3)
+    log.info("reports: %s", summary["clean"])
+    if summary["clean"]["kept"] == 0:
+        raise ValueError(f"every report was excluded: {summary['clean']['excluded']}")
+
+    name = cfg.embedder
+    model_name = f"reports_{name}"
+    _clear(rr, MODELS, model_name)
+    cpus = cfg.workers if name in ("pv_dm", "pv_dbow") else 1
+    task = ray.remote(num_cpus=cpus)(train_embedder)
+    t0 = time.perf_counter()
+    train = ray.get(
+        task.remote(
+            rr.uri_of(TOKENS),
+            name,
+            embedder_params(cfg, name),
+            cfg.train_fraction,
+            rr.uri_of(MODELS, model_name),
+        )
+    )
+    train["seconds"] = round(time.perf_counter() - t0, 3)
+    summary["train"] = train
+    version = train["model_version"]
+    rr.write_text(dump_config(cfg), MODELS, model_name, "config.yaml")
+    rr.write_json({"model_version": version, "train": train}, MODELS, model_name, "meta.json")
+
+    _clear(rr, EMBEDDINGS_REPORTS)
+    t0 = time.perf_counter()
+    ds = embed_dataset(
+        rr.uri_of(TOKENS),
+        rr.uri_of(MODELS, model_name),
+        version,
+        actors=cfg.infer.actors,
+        cpus_per_actor=cfg.infer.cpus_per_actor,
+        batch_size=cfg.infer.batch_size,
+    )
+    ds.write_parquet(rr.uri_of(EMBEDDINGS_REPORTS))
+    written = _row_count(rr.uri_of(EMBEDDINGS_REPORTS))
+    seconds = time.perf_counter() - t0
+    summary["embed"] = {
+        "rows": written,
+        "seconds": round(seconds, 3),
+        "rows_per_second": round(written / max(seconds, 1e-9), 1),
+        "model_version": version,
+    }
+    if written != summary["clean"]["kept"]:
+        raise RuntimeError(f"embedded {written} reports but {summary['clean']['kept']} were kept")
+
+    if cfg.evaluate.enabled:
+        t0 = time.perf_counter()
+        summary["evaluate"] = evaluate_reports(cfg, rr)
+        summary["evaluate"]["seconds"] = round(time.perf_counter() - t0, 3)
+    return summary
