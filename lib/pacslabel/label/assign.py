@@ -1,0 +1,135 @@
+"""Assignment of instances to the nearest centroid: array function, batch wrapper, Ray Data actor.
+
+The fusion-input batch has ``sop_instance_uid`` and one ``emb_<source>`` column per source (a
+``fixed_size_list<float32>`` or tensor column; null = source missing for that instance). The output rows
+follow the ``labels/`` contract: sop_instance_uid, label (int32), distance (float32, Euclidean distance to
+the assigned centroid in the fused space), method, run_id; optionally ``centroid_distances`` (float32 [K],
+Euclidean distance to every centroid, in ``label_ids`` order of the model).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pyarrow as pa
+
+from pacslabel.label.arrow import column_to_matrix, matrix_to_tensor_array
+
+log = logging.getLogger(__name__)
+
+UID = "sop_instance_uid"
+
+
+def emb_column(source: str) -> str:
+    return f"emb_{source}"
+
+
+def flat_index(centroids: np.ndarray):
+    """FAISS ``IndexFlatL2`` holding the centroids (exact search)."""
+    import faiss
+
+    c = np.ascontiguousarray(centroids, dtype=np.float32)
+    index = faiss.IndexFlatL2(c.shape[1])
+    index.add(c)
+    return index
+
+
+def nearest_centroid(x: np.ndarray, centroids: np.ndarray, index=None) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the nearest centroid (int32) and the Euclidean distance to it (float32), per row."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    if len(x) == 0:
+        return np.zeros(0, np.int32), np.zeros(0, np.float32)
+    index = index if index is not None else flat_index(centroids)
+    d2, i = index.search(x, 1)
+    return i[:, 0].astype(np.int32), np.sqrt(np.maximum(d2[:, 0], 0.0)).astype(np.float32)
+
+
+def batch_parts(batch: pa.Table, sources: list[str], dims: dict[str, int]) -> tuple[dict, dict]:
+    """Per-source matrices and presence masks of a fusion-input batch."""
+    parts, present = {}, {}
+    for s in sources:
+        name = emb_column(s)
+        if name in batch.column_names:
+            parts[s], present[s] = column_to_matrix(batch.column(name), dims[s])
+        else:
+            parts[s] = np.zeros((batch.num_rows, dims[s]), np.float32)
+            present[s] = np.zeros(batch.num_rows, bool)
+    return parts, present
+
+
+def assign_batch(
+    batch: pa.Table,
+    model,
+    run_id: str,
+    store_all_distances: bool = False,
+    index=None,
+    method: str | None = None,
+) -> pa.Table:
+    """Fuse one batch with the model's fitted fusion and assign every row to its nearest centroid."""
+    from pacslabel.label.fusion import pairwise_distances
+
+    parts, present = batch_parts(batch, model.fusion.sources, model.fusion.dims_)
+    x = (
+        model.fusion.transform(parts, present)
+        if batch.num_rows
+        else np.zeros((0, model.centroids.shape[1]), "f4")
+    )
+    idx, dist = nearest_centroid(x, model.centroids, index)
+    n = batch.num_rows
+    cols = {
+        UID: batch.column(UID),
+        "label": pa.array(np.asarray(model.label_ids, np.int32)[idx], pa.int32()),
+        "distance": pa.array(dist, pa.float32()),
+        "method": pa.array([method or model.method] * n, pa.string()),
+        "run_id": pa.array([run_id] * n, pa.string()),
+    }
+    if store_all_distances:
+        cols["centroid_distances"] = matrix_to_tensor_array(pairwise_distances(x, model.centroids))
+    return pa.table(cols)
+
+
+class Assigner:
+    """Ray Data actor: holds the model (fusion state + FAISS index) once, assigns batch after batch."""
+
+    def __init__(self, model, run_id: str, store_all_distances: bool = False, threads: int = 1):
+        import faiss
+
+        if threads > 0:
+            faiss.omp_set_num_threads(threads)
+        self.model = model
+        self.run_id = run_id
+        self.store_all = store_all_distances
+        self.index = flat_index(model.centroids)
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        return assign_batch(batch, self.model, self.run_id, self.store_all, self.index)
+
+
+def assign_dataset(
+    ds,
+    model,
+    run_id: str,
+    *,
+    min_actors: int = 1,
+    max_actors: int = 2,
+    batch_size: int = 4096,
+    num_cpus: float = 1.0,
+    store_all_distances: bool = False,
+):
+    """Lazy Ray Dataset of label rows: ``map_batches(Assigner)`` on an actor pool."""
+    import ray
+
+    return ds.map_batches(
+        Assigner,
+        fn_constructor_kwargs={
+            "model": model,
+            "run_id": run_id,
+            "store_all_distances": store_all_distances,
+            "threads": max(1, int(num_cpus)),
+        },
+        compute=ray.data.ActorPoolStrategy(min_size=min_actors, max_size=max_actors),
+        batch_size=batch_size,
+        batch_format="pyarrow",
+        num_cpus=num_cpus,
+    )

@@ -1,0 +1,197 @@
+"""Reading the fusion inputs from ``embeddings/<source>/`` under a run root (Ray Data).
+
+One row per instance of the *anchor*: the first configured source keyed by ``sop_instance_uid`` (images,
+then tags, in the order given in ``sources``); when only reports are configured the anchor is ``tags/``.
+Other sources are left-joined to it; reports reach instances through ``tags/`` (sop_instance_uid,
+accession_key). Every embedding becomes a plain ``fixed_size_list<float32>`` column ``emb_<source>`` (null
+when the instance lacks that source), because Ray 2.58 joins cannot infer schemas of ``fixed_shape_tensor``
+columns. Reports must hold one row per accession_key.
+
+The training sample avoids shuffle joins: a random sample of the anchor is collected, the other sources are
+filtered to the sampled keys and aligned on the driver (bounded by ``train_sample`` rows).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pacslabel.label.arrow import column_to_matrix, matrix_to_list_array
+from pacslabel.label.assign import UID, emb_column
+from pacslabel.runroot import EMBEDDINGS, LABELS, TAGS, RunRoot
+
+log = logging.getLogger(__name__)
+
+SOURCES = ("images", "tags", "reports")
+ACC = "accession_key"
+
+
+def source_key(source: str) -> str:
+    return ACC if source == "reports" else UID
+
+
+def table_name(source: str) -> str:
+    return f"{EMBEDDINGS}/{source}"
+
+
+def available_sources(rr: RunRoot, sources: list[str]) -> tuple[list[str], list[str]]:
+    """(present, missing) configured sources; reports also need ``tags/`` to reach instances."""
+    have, skipped = [], []
+    for s in sources:
+        ok = rr.has_table(table_name(s)) and (s != "reports" or rr.has_table(TAGS))
+        (have if ok else skipped).append(s)
+    return have, skipped
+
+
+def anchor_of(sources: list[str]) -> str | None:
+    """The source whose instances get labels, or None (reports only: the ``tags/`` table)."""
+    return next((s for s in sources if s != "reports"), None)
+
+
+class _Plain:
+    """Batch fn: keep the key and turn ``embedding`` into ``emb_<source>`` fixed_size_list<float32>."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.key = source_key(source)
+
+    def __call__(self, t: pa.Table) -> pa.Table:
+        mat, present = column_to_matrix(t.column("embedding"))
+        return pa.table(
+            {self.key: t.column(self.key), emb_column(self.source): matrix_to_list_array(mat, present)}
+        )
+
+
+class _KeepKeys:
+    def __init__(self, column: str, keys: list[str]):
+        self.column = column
+        self.keys = pa.array(keys, pa.string())
+
+    def __call__(self, t: pa.Table) -> pa.Table:
+        return t.filter(pc.is_in(t.column(self.column), value_set=self.keys))
+
+
+def read_source(rr: RunRoot, source: str):
+    import ray
+
+    key = source_key(source)
+    ds = ray.data.read_parquet(rr.uri_of(table_name(source)), columns=[key, "embedding"])
+    return ds.map_batches(_Plain(source), batch_format="pyarrow", batch_size=4096)
+
+
+def read_tag_keys(rr: RunRoot):
+    import ray
+
+    return ray.data.read_parquet(rr.uri_of(TAGS), columns=[UID, ACC])
+
+
+def read_anchor(rr: RunRoot, sources: list[str]):
+    anchor = anchor_of(sources)
+    if anchor is None:
+        return read_tag_keys(rr).select_columns([UID])
+    return read_source(rr, anchor)
+
+
+def fusion_inputs(
+    rr: RunRoot,
+    sources: list[str],
+    *,
+    partitions: int = 8,
+    uids: list[str] | None = None,
+    exclude_labelled: bool = False,
+):
+    """Lazy dataset: ``sop_instance_uid`` + ``emb_<source>`` for every source (one row per anchor row)."""
+    import ray
+
+    ds = read_anchor(rr, sources)
+    if uids is not None:
+        ds = ds.map_batches(_KeepKeys(UID, list(uids)), batch_format="pyarrow")
+    if exclude_labelled and rr.has_table(LABELS):
+        done = ray.data.read_parquet(rr.uri_of(LABELS), columns=[UID])
+        ds = ds.join(done, join_type="left_anti", num_partitions=partitions, on=(UID,))
+    anchor = anchor_of(sources)
+    for s in sources:
+        if s == anchor or s == "reports":
+            continue
+        ds = ds.join(read_source(rr, s), join_type="left_outer", num_partitions=partitions, on=(UID,))
+    if "reports" in sources:
+        ds = ds.join(read_tag_keys(rr), join_type="left_outer", num_partitions=partitions, on=(UID,))
+        ds = ds.join(read_source(rr, "reports"), join_type="left_outer", num_partitions=partitions, on=(ACC,))
+        ds = ds.drop_columns([ACC])
+    return ds
+
+
+def _collect(ds) -> pa.Table:
+    tables = [b for b in ds.iter_batches(batch_format="pyarrow", batch_size=None) if b.num_rows]
+    return pa.concat_tables(tables) if tables else None
+
+
+def _align(keys: np.ndarray, table: pa.Table | None, key: str, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``table`` in the order of ``keys`` (zeros / absent where a key has no row)."""
+    n = len(keys)
+    if table is None or table.num_rows == 0:
+        return None, np.zeros(n, bool)
+    mat, ok = column_to_matrix(table.column(emb_column(source)))
+    pos = {k: i for i, k in enumerate(table.column(key).to_pylist())}
+    out = np.zeros((n, mat.shape[1]), np.float32)
+    present = np.zeros(n, bool)
+    for i, k in enumerate(keys):
+        j = pos.get(k) if k is not None else None
+        if j is not None and ok[j]:
+            out[i] = mat[j]
+            present[i] = True
+    return out, present
+
+
+def count_anchor(rr: RunRoot, sources: list[str]) -> int:
+    return int(read_anchor(rr, sources).count())
+
+
+def sample_inputs(
+    rr: RunRoot, sources: list[str], n_sample: int, seed: int = 0, n_total: int | None = None
+) -> tuple[np.ndarray, dict, dict]:
+    """Random sample of at most ``n_sample`` anchor instances: (uids, parts, present) on the driver."""
+    anchor_ds = read_anchor(rr, sources)
+    n_total = int(anchor_ds.count()) if n_total is None else n_total
+    if n_total == 0:
+        raise ValueError("no instances to label: the anchor table is empty")
+    frac = min(1.0, 1.15 * n_sample / n_total)
+    sampled = anchor_ds if frac >= 1.0 else anchor_ds.random_sample(frac, seed=seed)
+    table = _collect(sampled)
+    if table is None:
+        raise ValueError("the random sample of instances came back empty")
+    rng = np.random.default_rng(seed)
+    if table.num_rows > n_sample:
+        table = table.take(np.sort(rng.choice(table.num_rows, n_sample, replace=False)))
+    uids = np.asarray(table.column(UID).to_pylist(), dtype=object)
+    parts, present = {}, {}
+    anchor = anchor_of(sources)
+    keep = list(uids)
+    for s in sources:
+        if s == anchor:
+            parts[s], present[s] = column_to_matrix(table.column(emb_column(s)))
+        elif s != "reports":
+            other = _collect(read_source(rr, s).map_batches(_KeepKeys(UID, keep), batch_format="pyarrow"))
+            parts[s], present[s] = _align(uids, other, UID, s)
+    if "reports" in sources:
+        tk = _collect(read_tag_keys(rr).map_batches(_KeepKeys(UID, keep), batch_format="pyarrow"))
+        acc_of = dict(zip(tk.column(UID).to_pylist(), tk.column(ACC).to_pylist(), strict=True)) if tk else {}
+        accs = np.asarray([acc_of.get(u) for u in uids], dtype=object)
+        wanted = sorted({a for a in accs if a is not None})
+        reps = _collect(
+            read_source(rr, "reports").map_batches(_KeepKeys(ACC, wanted), batch_format="pyarrow")
+        )
+        parts["reports"], present["reports"] = _align(accs, reps, ACC, "reports")
+    for s in sources:
+        if parts[s] is None:
+            raise ValueError(f"source {s!r}: no sampled instance has an embedding")
+    log.info(
+        "sampled %d of %d instances; present per source: %s",
+        len(uids),
+        n_total,
+        {s: int(present[s].sum()) for s in sources},
+    )
+    return uids, parts, present

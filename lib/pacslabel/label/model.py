@@ -1,0 +1,93 @@
+"""The fitted labelling model: fusion state + k-means centroids + label ids, saved under ``models/kmeans/``.
+
+Files (all written atomically through :class:`~pacslabel.runroot.RunRoot`):
+
+- ``centroids.npy``: float32 (K, D); row i is the centroid of label ``label_ids[i]``;
+- ``fusion.npz``: per-source means, imputation fills and per-source centroids (cluster* fusions);
+- ``train_distances.npy``: float32 distances of the training sample to its centroid (drift reference);
+- ``meta.json``: K, dims, label_ids, sources, fusion params and fitted scalars, K selection, device, run id,
+  medoids, reference quantiles.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pacslabel.label.fusion import Fusion
+from pacslabel.runroot import MODELS, RunRoot
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "kmeans"
+MODEL_DIR = f"{MODELS}/{MODEL_NAME}"
+
+
+def _npy_bytes(a: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, a)
+    return buf.getvalue()
+
+
+@dataclass
+class LabelModel:
+    """What an assignment worker needs: fusion state, centroids and the label id of every centroid."""
+
+    fusion: Fusion
+    centroids: np.ndarray
+    label_ids: np.ndarray
+    meta: dict = field(default_factory=dict)
+    train_distances: np.ndarray | None = None
+
+    @property
+    def k(self) -> int:
+        return int(self.centroids.shape[0])
+
+    @property
+    def method(self) -> str:
+        return f"kmeans-{self.fusion.method}"
+
+    def save(self, rr: RunRoot, where: str = MODEL_DIR) -> None:
+        meta = dict(self.meta)
+        meta.update(
+            {
+                "k": self.k,
+                "dims": int(self.centroids.shape[1]),
+                "label_ids": [int(i) for i in self.label_ids],
+                "sources": list(self.fusion.sources),
+                "fusion": self.fusion.params(),
+                "fusion_state": self.fusion.state(),
+                "method": self.method,
+                "files": ["centroids.npy", "fusion.npz", "train_distances.npy", "meta.json"],
+            }
+        )
+        rr.write_bytes(_npy_bytes(np.asarray(self.centroids, np.float32)), where, "centroids.npy")
+        rr.write_bytes(self.fusion.to_npz(), where, "fusion.npz")
+        td = self.train_distances if self.train_distances is not None else np.zeros(0, np.float32)
+        rr.write_bytes(_npy_bytes(np.asarray(td, np.float32)), where, "train_distances.npy")
+        rr.write_json(meta, where, "meta.json")  # last: its presence marks a complete model
+        self.meta = meta
+
+    @classmethod
+    def load(cls, rr: RunRoot, where: str = MODEL_DIR) -> LabelModel:
+        meta = json.loads(rr.read_text(where, "meta.json"))
+        centroids = np.load(io.BytesIO(rr.read_bytes(where, "centroids.npy")))
+        fusion = Fusion.from_saved(meta["fusion"], meta["fusion_state"], rr.read_bytes(where, "fusion.npz"))
+        td = None
+        if rr.exists(where, "train_distances.npy"):
+            td = np.load(io.BytesIO(rr.read_bytes(where, "train_distances.npy")))
+        return cls(
+            fusion=fusion,
+            centroids=centroids,
+            label_ids=np.asarray(meta["label_ids"], np.int32),
+            meta=meta,
+            train_distances=td,
+        )
+
+    @staticmethod
+    def exists(rr: RunRoot, where: str = MODEL_DIR) -> bool:
+        return rr.exists(where, "meta.json")
