@@ -1,0 +1,212 @@
+"""A tiny, fully synthetic run root with every table evaluation reads (for tests and report previews).
+
+Three modality × region groups with distinct image patterns; labels follow the groups except for a
+chosen number of rows moved to another cluster, so the expected scores are known by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pacslabel.runroot import IMAGES, LABELS, MANIFEST, REJECTS, TAGS, RunRoot
+
+GROUPS = (
+    ("CT", "HEAD", "CT HEAD WITHOUT CONTRAST"),
+    ("MR", "KNEE", "MRI KNEE LEFT"),
+    ("CR", "CHEST", "CHEST PA AND LATERAL"),
+)
+
+
+@dataclass
+class ToyRun:
+    uids: list[str]
+    labels: np.ndarray
+    modality: list[str]
+    region: list[str]
+    accession: list[str]
+    truth_path: str | None
+
+
+def _write(root: RunRoot, name: str, table: pa.Table, part: str = "part-0.parquet") -> None:
+    root.makedirs(name)
+    pq.write_table(table, root.path(name, part), filesystem=root.fs)
+
+
+def _tensor(x: np.ndarray) -> pa.Array:
+    return pa.FixedShapeTensorArray.from_numpy_ndarray(np.ascontiguousarray(x))
+
+
+def toy_image(group: int, rng: np.random.Generator, side: int) -> np.ndarray:
+    """A greyscale pattern per group (disc, stripes, two lung-like ellipses) with noise."""
+    yy, xx = np.mgrid[0:side, 0:side] / side - 0.5
+    if group == 0:
+        img = (np.hypot(xx, yy) < 0.38) * 170 + (np.hypot(xx, yy) < 0.3) * 40
+    elif group == 1:
+        img = 90 + 80 * (np.sin(xx * 18 + rng.uniform(0, 3)) > 0) * (np.abs(yy) < 0.35)
+    else:
+        lungs = ((xx + 0.18) ** 2 / 0.02 + yy**2 / 0.09 < 1) | ((xx - 0.18) ** 2 / 0.02 + yy**2 / 0.09 < 1)
+        img = 200 - 150 * lungs - 40 * (np.abs(yy) > 0.42)
+    img = img + rng.normal(0, 12, (side, side))
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def write_toy_run_root(
+    root: RunRoot,
+    per_group: int = 6,
+    moved: int = 0,
+    side: int = 64,
+    dim: int = 8,
+    truth: bool = True,
+    reports: bool = True,
+    regions: bool = True,
+    extras: bool = True,
+    seed: int = 0,
+) -> ToyRun:
+    """Write labels/, tags/, images/, embeddings/{images,fused[,reports]}/ and optional extras.
+
+    ``moved`` rows of group 0 get label 1 (a known confusion). Images/fused embeddings are group
+    centres plus small noise; reports are one vector per study (two instances per study).
+    """
+    rng = np.random.default_rng(seed)
+    n = per_group * len(GROUPS)
+    group = np.repeat(np.arange(len(GROUPS)), per_group)
+    labels = group.copy()
+    labels[:moved] = 1
+    uids = [f"1.2.826.0.1.{seed}.{i}" for i in range(n)]
+    accession = [f"acc{seed}-{i // 2:04d}" for i in range(n)]
+    modality = [GROUPS[g][0] for g in group]
+    region = [GROUPS[g][1] for g in group]
+    study = [GROUPS[g][2] for g in group]
+    bpe = [r if i % 3 else r.lower() for i, r in enumerate(region)]
+    bpe[0] = "BRAIN"  # not in the region vocabulary: no region from this tag
+
+    _write(
+        root,
+        LABELS,
+        pa.table(
+            {
+                "sop_instance_uid": uids,
+                "label": pa.array(labels, pa.int32()),
+                "distance": pa.array(rng.uniform(0, 1, n), pa.float32()),
+                "method": ["kmeans"] * n,
+                "run_id": ["toy"] * n,
+            }
+        ),
+    )
+    _write(
+        root,
+        TAGS,
+        pa.table(
+            {
+                "sop_instance_uid": uids,
+                "modality": modality,
+                "body_part_examined": bpe,
+                "study_description": study,
+                "accession_key": accession,
+                "path": [f"/pacs/{i}.dcm" for i in range(n)],
+            }
+        ),
+    )
+    imgs = np.stack([toy_image(int(g), rng, side) for g in group])
+    _write(root, IMAGES, pa.table({"sop_instance_uid": uids, "pixels": _tensor(imgs)}))
+    centres = rng.normal(0, 1, (len(GROUPS), dim)).astype(np.float32) * 3
+    for source in ("images", "fused"):
+        x = centres[group] + rng.normal(0, 0.3, (n, dim)).astype(np.float32)
+        _write(
+            root,
+            f"embeddings/{source}",
+            pa.table({"sop_instance_uid": uids, "embedding": _tensor(x), "model_version": ["toy"] * n}),
+        )
+    if reports:
+        studies = sorted(set(accession))
+        sgroup = np.array([group[accession.index(a)] for a in studies])
+        x = centres[sgroup] + rng.normal(0, 0.5, (len(studies), dim)).astype(np.float32)
+        _write(
+            root,
+            "embeddings/reports",
+            pa.table(
+                {"accession_key": studies, "embedding": _tensor(x), "model_version": ["toy"] * len(studies)}
+            ),
+        )
+    if regions:
+        _write(
+            root,
+            "regions",
+            pa.table({"sop_instance_uid": uids, "region": region, "rule_id": ["bpe"] * n}),
+        )
+    truth_path = None
+    if truth:
+        truth_path = root.path("truth.parquet")
+        pq.write_table(
+            pa.table({"sop_instance_uid": uids, "modality": modality, "anatomical_region": region}),
+            truth_path,
+            filesystem=root.fs,
+        )
+    if extras:
+        _write(
+            root,
+            MANIFEST,
+            pa.table(
+                {
+                    "path": [f"/pacs/{i}" for i in range(n + 2)],
+                    "status": ["ok"] * n + ["rejected"] * 2,
+                }
+            ),
+        )
+        _write(
+            root,
+            REJECTS,
+            pa.table(
+                {
+                    "path": ["/pacs/x", "/pacs/y"],
+                    "stage": ["ingest"] * 2,
+                    "reason": ["no_pixels", "not_dicom"],
+                }
+            ),
+        )
+        root.write_json(
+            {
+                "job": "ingest",
+                "seconds": 1.5,
+                "accepted": n,
+                "rejected": 2,
+                "run_root": "/secret/run",
+                "rejects_by_reason": {"no_pixels": 1, "not_dicom": 1},
+            },
+            "_jobs",
+            "ingest",
+            "summary.json",
+        )
+        root.write_json(
+            {
+                "kmeans": {"nmi_modality": {"mean": 0.91, "sd": 0.02}, "score": {"mean": 0.88, "sd": 0.03}},
+                "hog+kmeans": {"nmi_modality": {"mean": 0.55, "sd": 0.05}, "score": 0.5},
+            },
+            "compare.json",
+        )
+        _write(
+            root,
+            "features",
+            pa.table(
+                {
+                    "tag": ["Modality", "BodyPartExamined", "KVP"],
+                    "fill_rate": [1.0, 0.8, 0.4],
+                    "n_distinct": [3, 5, 20],
+                    "kind": ["categorical", "categorical", "numeric"],
+                    "selected": [True, True, False],
+                }
+            ),
+            "tag_profile.parquet",
+        )
+        first = {int(lab): uids[int(np.flatnonzero(labels == lab)[0])] for lab in np.unique(labels)}
+        root.write_json(
+            {"k": len(first), "medoid_uids": [first[k] for k in sorted(first)]},
+            "models",
+            "kmeans",
+            "meta.json",
+        )
+    return ToyRun(uids, labels, modality, region, accession, truth_path)
