@@ -1,0 +1,324 @@
+"""One synthetic study: plan it from (seed, study index), render and write its files.
+
+Everything a study contains is drawn from ``numpy.random.default_rng([seed, index])``, so the output
+of a study does not depend on which worker makes it or in which order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pacslabel.synth import catalog as cat
+from pacslabel.synth import texts
+from pacslabel.synth.canvas import Pose
+from pacslabel.synth.config import SynthConfig
+from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS, broken_bytes, effective_ts, encode
+from pacslabel.synth.render import Style, render_frames
+from pacslabel.synth.tags import (
+    SeriesInfo,
+    StudyInfo,
+    body_part_value,
+    build_dataset,
+    make_patient,
+    new_uid,
+    other_region,
+)
+
+log = logging.getLogger(__name__)
+
+Rng = np.random.Generator
+
+TRUTH_COLUMNS = (
+    "path",
+    "sop_instance_uid",
+    "study_instance_uid",
+    "series_instance_uid",
+    "accession_number",
+    "modality",
+    "anatomical_region",
+    "transfer_syntax_uid",
+    "n_frames",
+    "broken_kind",
+)
+"""Columns of truth.parquet; ``path`` is relative to DIR/dicom, ``broken_kind`` null for good files."""
+
+JUNK_FILES = ("Thumbs.db", ".DS_Store", "desktop.ini", "README.TXT", "LOCKFILE")
+
+
+@dataclass
+class StudyResult:
+    truth: list[dict]
+    report: tuple[str, str]
+    n_bytes: int
+
+
+def _weighted(rng: Rng, weights: dict[str, float]) -> str:
+    keys = list(weights)
+    p = np.array([weights[k] for k in keys], dtype=float)
+    return keys[int(rng.choice(len(keys), p=p / p.sum()))]
+
+
+def _scaled_count(rng: Rng, lo_hi: tuple[int, int], scale: float, minimum: int) -> int:
+    n = int(rng.integers(lo_hi[0], lo_hi[1] + 1))
+    return max(round(n * scale), minimum)
+
+
+def _size(cfg: SynthConfig, rng: Rng, modality: str, region: str) -> tuple[int, int]:
+    if modality == "NM" and region == "WHOLEBODY":
+        rows, cols = cat.WHOLEBODY_NM_SIZE
+    else:
+        choices = cat.SIZES[modality]
+        rows, cols = choices[int(rng.integers(len(choices)))]
+    long = max(rows, cols)
+    s = min(1.0, cfg.max_size / long) * cfg.image_scale
+    return max(round(rows * s), 16), max(round(cols * s), 16)
+
+
+def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo], Rng]:
+    rng = np.random.default_rng([cfg.seed, index])
+    modality = _weighted(rng, cat.MODALITY_WEIGHTS)
+    region = _weighted(rng, cat.REGION_WEIGHTS[modality])
+    patient = make_patient(cfg.seed, index * 7 // 10)
+    sex = "F" if region == "BREAST" else patient.sex
+    year = int(rng.integers(max(2010, patient.birth[0] + 1), 2026))
+    date = (year, int(rng.integers(1, 13)), int(rng.integers(1, 29)))
+    lang = texts.LANGS[int(rng.choice(len(texts.LANGS), p=texts.LANG_WEIGHTS))]
+    desc_region = other_region(rng, region) if rng.random() < cat.MISLABEL_RATE else region
+    vendors = cat.MANUFACTURERS[modality]
+    manufacturer, models = vendors[int(rng.integers(len(vendors)))]
+    study = StudyInfo(
+        index=index,
+        modality=modality,
+        region=region,
+        patient=patient,
+        sex=sex,
+        date=date,
+        time=f"{int(rng.integers(7, 20)):02d}{int(rng.integers(60)):02d}{int(rng.integers(60)):02d}",
+        accession=f"{cfg.seed % 100:02d}{index:09d}",
+        study_uid=new_uid(rng),
+        lang=lang,
+        study_description=None
+        if rng.random() < 0.04
+        else texts.study_description(rng, lang, modality, desc_region),
+        requested_description=None
+        if rng.random() < 0.3
+        else texts.study_description(rng, lang, modality, desc_region),
+        institution=texts.pick(rng, texts.INSTITUTIONS),
+        referring=texts.person_name(rng) if rng.random() < 0.8 else "",
+        manufacturer=manufacturer,
+        model=texts.pick(rng, models),
+        station=f"{modality}{int(rng.integers(1, 5))}_{texts.pick(rng, ('RI', 'SUS', 'KBC', 'OB'))}",
+    )
+    ts_keys = list(cfg.transfer_syntaxes)
+    ts_p = np.array([cfg.transfer_syntaxes[k] for k in ts_keys], dtype=float)
+    ts_p /= ts_p.sum()
+    rows, cols = _size(cfg, rng, modality, region)
+    n_series = int(rng.integers(cat.SERIES_PER_STUDY[modality][0], cat.SERIES_PER_STUDY[modality][1] + 1))
+    base_pose = Pose(
+        rot=float(rng.normal(0, 0.12)),
+        scale=float(rng.uniform(0.8, 1.12)),
+        dx=float(rng.normal(0, 0.06)),
+        dy=float(rng.normal(0, 0.06)),
+        flip=bool(rng.random() < 0.5),
+    )
+    series: list[SeriesInfo] = []
+    for s in range(n_series):
+        mislabelled = rng.random() < cat.MISLABEL_RATE
+        sreg = other_region(rng, region) if mislabelled else region
+        min_n = 2 if modality in cat.CROSS_SECTIONAL else 1
+        n_inst = _scaled_count(rng, cat.INSTANCES_PER_SERIES[modality], cfg.instances_scale, min_n)
+        frames = 1
+        if modality in cat.FRAMES:
+            frames = _scaled_count(rng, cat.FRAMES[modality], cfg.instances_scale, 2)
+        if modality == "RF" and rng.random() < 0.3:
+            frames = _scaled_count(rng, (3, 8), cfg.instances_scale, 2)
+        if modality == "MR" and s > 0 and rng.random() < 0.5:
+            rows, cols = _size(cfg, rng, modality, region)
+        weighting = ("T1", "T2")[int(rng.integers(2))]
+        pose = Pose(
+            base_pose.rot + float(rng.normal(0, 0.05)),
+            base_pose.scale * float(rng.uniform(0.93, 1.07)),
+            base_pose.dx + float(rng.normal(0, 0.03)),
+            base_pose.dy + float(rng.normal(0, 0.03)),
+            base_pose.flip if rng.random() < 0.8 else not base_pose.flip,
+        )
+        bits = 12
+        if modality in ("XA", "RF"):
+            bits = 8 if rng.random() < 0.6 else 10
+        elif modality == "MR" and rng.random() < 0.4:
+            bits = 16
+        elif modality in ("CR", "DX") and rng.random() < 0.2:
+            bits = 14 if rng.random() < 0.5 else 10
+        style = Style(
+            modality=modality,
+            region=region,
+            rows=rows,
+            cols=cols,
+            frames=frames,
+            weighting=weighting,
+            contrast=bool(rng.random() < 0.4),
+            monochrome1=bool(rng.random() < cat.MONOCHROME1_RATE.get(modality, 0.0)),
+            bits_stored=bits,
+            noise=float(rng.uniform(0.6, 1.6)),
+            pose=pose,
+            anat_seed=int(rng.integers(2**62)),
+            doppler=bool(modality == "US" and rng.random() < 0.3),
+        )
+        fov_mm = {
+            "CT": 350.0,
+            "MR": 240.0,
+            "CR": 400.0,
+            "DX": 400.0,
+            "XA": 250.0,
+            "RF": 400.0,
+            "NM": 500.0,
+            "US": 150.0,
+        }[modality] * float(rng.uniform(0.7, 1.2))
+        if modality == "MR":
+            tr_te = (
+                (float(rng.uniform(400, 750)), float(rng.uniform(8, 20)))
+                if weighting == "T1"
+                else (float(rng.uniform(2500, 6500)), float(rng.uniform(80, 120)))
+            )
+        else:
+            tr_te = (0.0, 0.0)
+        wmode = "single"
+        if rng.random() < cat.WINDOW_MISSING_RATE[modality]:
+            wmode = "missing"
+        elif rng.random() < cat.WINDOW_MULTI_RATE.get(modality, 0.0):
+            wmode = "multi"
+        ts_key = effective_ts(ts_keys[int(rng.choice(len(ts_keys), p=ts_p))])
+        if modality == "US" and ts_key == "explicit_be":
+            ts_key = "explicit_le"
+        position = None
+        if modality in ("CT", "MR", "XA", "NM") or rng.random() < 0.3:
+            position = "FFS" if region in ("KNEE", "FOOT", "HIP") and rng.random() < 0.7 else "HFS"
+            if region == "BREAST" and modality == "MR":
+                position = "HFP"
+        series.append(
+            SeriesInfo(
+                number=s + 1 if rng.random() < 0.7 else 100 * (s + 1) + int(rng.integers(10)),
+                uid=new_uid(rng),
+                style=style,
+                n_instances=n_inst,
+                description=None
+                if rng.random() < 0.05
+                else texts.series_description(rng, lang, modality, sreg if rng.random() < 0.8 else region),
+                protocol=None if rng.random() < 0.15 else texts.series_description(rng, lang, modality, sreg),
+                body_part=body_part_value(rng, modality, region, mislabelled),
+                ts_key=ts_key,
+                slice_thickness=float(rng.choice([0.625, 1.0, 1.25, 2.5, 3.0, 5.0]))
+                if modality == "CT"
+                else float(rng.choice([3.0, 4.0, 5.0, 1.0])),
+                spacing=fov_mm / max(rows, cols),
+                window_mode=wmode,
+                tr_te=tr_te,
+                kvp=float(rng.choice([60, 70, 81, 90, 100, 109, 120, 125, 133, 140])),
+                exposure_ms=float(rng.uniform(3, 900)),
+                mas=float(rng.uniform(1, 350)),
+                position=position,
+                orientation=None,
+            )
+        )
+    return study, series, rng
+
+
+def _names(rng: Rng, cfg: SynthConfig, study: StudyInfo) -> tuple[str, str, str, bool]:
+    """Naming style of the study folder, its series folders and instance files."""
+    no_ext = bool(rng.random() < cfg.no_extension_fraction)
+    study_style = ("uid", "acc", "date")[int(rng.integers(3))]
+    series_style = ("num", "uid", "se")[int(rng.integers(3))]
+    file_style = (
+        ("im", "num8", "i")[int(rng.integers(3))] if no_ext else ("uid", "img", "num")[int(rng.integers(3))]
+    )
+    return study_style, series_style, file_style, no_ext
+
+
+def _study_dir(style: str, study: StudyInfo) -> str:
+    if style == "uid":
+        return study.study_uid
+    if style == "acc":
+        return f"ACC{study.accession}"
+    return f"{study.date[0]:04d}{study.date[1]:02d}{study.date[2]:02d}_{study.accession[-6:]}"
+
+
+def _series_dir(style: str, s: SeriesInfo) -> str:
+    return {"num": f"{s.number:04d}", "uid": s.uid, "se": f"SE{s.number:03d}"}[style]
+
+
+def _file_name(style: str, n: int, uid: str) -> str:
+    return {
+        "im": f"IM{n:05d}",
+        "num8": f"{n:08d}",
+        "i": f"I{n}",
+        "uid": f"{uid}.dcm",
+        "img": f"IMG{n:04d}.dcm",
+        "num": f"{n}.dcm",
+    }[style]
+
+
+def generate_study(cfg: SynthConfig, index: int, dicom_root: Path) -> StudyResult:
+    """Write every file of study ``index`` under ``dicom_root``; return its truth rows and report."""
+    study, series_list, rng = plan_study(cfg, index)
+    study_style, series_style, file_style, _ = _names(rng, cfg, study)
+    rel_study = Path(study.patient.patient_id) / _study_dir(study_style, study)
+    truth: list[dict] = []
+    n_bytes = 0
+    file_no = 0
+    for series in series_list:
+        rel_series = rel_study / _series_dir(series_style, series)
+        (dicom_root / rel_series).mkdir(parents=True, exist_ok=True)
+        n = series.n_instances
+        for k in range(n):
+            file_no += 1
+            sop_uid = new_uid(rng)
+            z = -0.8 + 1.6 * (k + 0.5) / n if study.modality in cat.CROSS_SECTIONAL else 0.0
+            px = render_frames(series.style, z, rng)
+            ds = build_dataset(study, series, k + 1, sop_uid, px, z, rng)
+            broken = None
+            if rng.random() < cfg.broken_fraction:
+                broken = BROKEN_KINDS[int(rng.integers(len(BROKEN_KINDS)))]
+                data = broken_bytes(broken, ds, px.array, rng)
+                ts_uid = TS_UIDS["explicit_le"] if broken not in ("empty", "not_dicom") else None
+            else:
+                data = encode(ds, px.array, series.ts_key)
+                ts_uid = TS_UIDS[series.ts_key]
+            rel = rel_series / _file_name(file_style, file_no, sop_uid)
+            (dicom_root / rel).write_bytes(data)
+            n_bytes += len(data)
+            truth.append(
+                {
+                    "path": rel.as_posix(),
+                    "sop_instance_uid": sop_uid,
+                    "study_instance_uid": study.study_uid,
+                    "series_instance_uid": series.uid,
+                    "accession_number": study.accession,
+                    "modality": study.modality,
+                    "anatomical_region": study.region,
+                    "transfer_syntax_uid": ts_uid,
+                    "n_frames": int(px.array.shape[0])
+                    if px.array.ndim == 3 and px.photometric != "RGB"
+                    else 1,
+                    "broken_kind": broken,
+                }
+            )
+    if rng.random() < cfg.junk_fraction:
+        name = texts.pick(rng, JUNK_FILES)
+        rel = rel_study / name
+        data = rng.bytes(int(rng.integers(20, 4000)))
+        (dicom_root / rel).write_bytes(data)
+        n_bytes += len(data)
+        truth.append({**dict.fromkeys(TRUTH_COLUMNS), "path": rel.as_posix(), "broken_kind": "junk"})
+    report = texts.report_text(rng, study.lang, study.modality, study.region)
+    return StudyResult(truth=truth, report=(study.accession, report), n_bytes=n_bytes)
+
+
+def worker_init() -> None:
+    """Per-process setup: keep numpy / codec thread pools to one thread each."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
