@@ -1,0 +1,532 @@
+"""The tags job: regions, profile and selection, features, constraints, optional tag K-medoids.
+
+Reads ``tags/`` under the run root and writes:
+  - ``regions/``: sop_instance_uid, modality, region (REGIONS or null), rule_id, rules_version
+  - ``tag_profile/profile.parquet``: one row per profiled column with the selection decision
+  - ``models/tag_preprocessor/``: preprocessor.pkl, meta.json (feature names), config.yaml
+  - ``features/tags/``: sop_instance_uid, features (fixed_shape_tensor float32 [d]);
+    ``features/tags_feature_names.json``
+  - ``constraints/``: i, j (sop_instance_uid), kind ("must" | "cannot"), gower
+  - ``tag_kmedoids/sweep.parquet`` and ``tag_kmedoids/visual_check.json`` when enabled
+Every output is replaced on re-run (never appended twice).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from pacslabel.config import ConfigError
+from pacslabel.runroot import CONSTRAINTS, EMBEDDINGS, FEATURES_TAGS, IMAGES, MODELS, TAGS, RunRoot
+from pacslabel.runtime import RayConfig
+from pacslabel.tags.profile import SelectionConfig
+from pacslabel.tags.schema import (
+    OTHER_PREFIX,
+    PAPER_CATEGORICAL,
+    PAPER_NUMERIC,
+    PAPER_WEIGHTS,
+    with_other_tags,
+)
+
+log = logging.getLogger(__name__)
+
+REGIONS_TABLE = "regions"
+PROFILE_TABLE = "tag_profile"
+PREPROCESSOR_MODEL = "tag_preprocessor"
+FEATURE_NAMES = ("features", "tags_feature_names.json")
+KMEDOIDS_DIR = "tag_kmedoids"
+
+
+@dataclass
+class RegionsConfig:
+    rules: str = ""
+    truth: str = ""
+
+
+@dataclass
+class FeaturesConfig:
+    enabled: bool = True
+    imputer: Literal["forest", "simple"] = "forest"
+    estimator: Literal["extratrees", "randomforest"] = "extratrees"
+    n_estimators: int = 16
+    max_depth: int = 10
+    max_iter: int = 5
+    fit_sample_rows: int = 20000
+    clip: bool = True
+
+
+@dataclass
+class ConstraintsConfig:
+    enabled: bool = True
+    categorical: list[str] = field(default_factory=lambda: list(PAPER_CATEGORICAL))
+    numeric: list[str] = field(default_factory=lambda: list(PAPER_NUMERIC))
+    weights: dict[str, float] = field(default_factory=lambda: dict(PAPER_WEIGHTS))
+    labelled_fraction: float = 0.1
+    max_labelled_rows: int = 2_000_000
+    n_constraints: int = 2000
+    must_fraction: float = 0.5
+    epsilon: float = 0.1
+    phi: float = 0.5
+    block_on: list[str] = field(default_factory=lambda: ["modality", "body_part_examined"])
+    batch_pairs: int = 65536
+    exhaustive_pairs: int = 2_000_000
+
+
+@dataclass
+class KMedoidsConfig:
+    enabled: bool = False
+    sample_rows: int = 2000
+    ks: list[int] = field(default_factory=lambda: [5, 10, 15, 20])
+    k: int = 0
+    visual_check: bool = True
+    visual_samples: int = 10
+    visual_sample_rows: int = 300
+    pca_components: int = 32
+
+
+@dataclass
+class TagsConfig:
+    run_root: str = ""
+    seed: int = 1
+    batch_size: int = 4096
+    workers: int = 2
+    regions: RegionsConfig = field(default_factory=RegionsConfig)
+    selection: SelectionConfig = field(default_factory=SelectionConfig)
+    features: FeaturesConfig = field(default_factory=FeaturesConfig)
+    constraints: ConstraintsConfig = field(default_factory=ConstraintsConfig)
+    kmedoids: KMedoidsConfig = field(default_factory=KMedoidsConfig)
+    ray: RayConfig = field(default_factory=RayConfig)
+
+    def validate(self) -> None:
+        if not self.run_root:
+            raise ConfigError("run_root: must be set (the run root holding tags/)")
+        if self.batch_size < 1 or self.workers < 1:
+            raise ConfigError("batch_size and workers: must be >= 1")
+        c = self.constraints
+        if not 0.0 < c.labelled_fraction <= 1.0:
+            raise ConfigError(f"constraints.labelled_fraction: {c.labelled_fraction} is not in (0, 1]")
+        if not 0.0 <= c.must_fraction <= 1.0:
+            raise ConfigError(f"constraints.must_fraction: {c.must_fraction} is not in [0, 1]")
+        if not 0.0 <= c.epsilon <= c.phi <= 1.0:
+            raise ConfigError(
+                f"constraints.epsilon / phi: need 0 <= epsilon <= phi <= 1, got {c.epsilon}, {c.phi}"
+            )
+        if c.n_constraints < 0:
+            raise ConfigError("constraints.n_constraints: must be >= 0")
+        if any(w < 0 for w in c.weights.values()):
+            raise ConfigError("constraints.weights: weights must be >= 0")
+        f = self.features
+        if f.n_estimators < 1 or f.max_iter < 1 or f.fit_sample_rows < 2:
+            raise ConfigError("features: n_estimators, max_iter >= 1 and fit_sample_rows >= 2 required")
+        k = self.kmedoids
+        if k.enabled and (k.sample_rows < 3 or not k.ks or min(k.ks) < 2):
+            raise ConfigError("kmedoids: sample_rows >= 3 and ks (each >= 2) required")
+        self.selection.validate()
+
+
+# ---------------------------------------------------------------------------------------------------
+# batch callables (loaded once per worker)
+
+
+class RegionBatch:
+    """map_batches callable: regions/ rows for a pandas batch of tags."""
+
+    def __init__(self, rules_path: str = ""):
+        from pacslabel.tags.regions import RegionReconstructor
+
+        self.regions = RegionReconstructor(rules_path or None)
+
+    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        region, rule = self.regions(batch)
+        modality = batch["modality"] if "modality" in batch.columns else pd.Series([None] * len(batch))
+        return pd.DataFrame(
+            {
+                "sop_instance_uid": batch["sop_instance_uid"].astype(object).to_numpy(),
+                "modality": modality.astype(object).to_numpy(),
+                "region": region.to_numpy(),
+                "rule_id": rule.to_numpy(),
+                "rules_version": np.full(len(batch), self.regions.rules.version, dtype=np.int32),
+            }
+        )
+
+
+def feature_frame(batch: pd.DataFrame, columns: list[str], regions, max_array_values: int) -> pd.DataFrame:
+    """The selected feature columns of a tags batch (flattened other_tags and region included)."""
+    frame = batch
+    other = [c for c in columns if c.startswith(OTHER_PREFIX)]
+    if other:
+        frame = with_other_tags(frame, max_array_values, keep=other)
+    if "region" in columns and "region" not in frame.columns:
+        frame = frame.assign(region=regions(frame)[0])
+    return frame
+
+
+class EncodeBatch:
+    """map_batches callable: features/tags/ rows; the fitted preprocessor is read once per actor."""
+
+    def __init__(self, run_root: str, rules_path: str, max_array_values: int):
+        from pacslabel.tags.preprocess import TagPreprocessor
+        from pacslabel.tags.regions import RegionReconstructor
+
+        data = RunRoot(run_root).read_bytes(MODELS, PREPROCESSOR_MODEL, "preprocessor.pkl")
+        self.pre = TagPreprocessor.from_bytes(data)
+        self.columns = [*self.pre.numeric, *self.pre.categorical]
+        self.regions = RegionReconstructor(rules_path or None)
+        self.max_array_values = max_array_values
+
+    def __call__(self, batch: pd.DataFrame) -> dict[str, np.ndarray]:
+        frame = feature_frame(batch, self.columns, self.regions, self.max_array_values)
+        return {
+            "sop_instance_uid": batch["sop_instance_uid"].astype(object).to_numpy(),
+            "features": self.pre.transform(frame),
+        }
+
+
+def _hash_filter(batch: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
+    from pacslabel.tags.constraints import labelled_mask
+
+    return batch[labelled_mask(batch["sop_instance_uid"].astype(object).to_numpy(), fraction, seed)]
+
+
+def _uid_filter(batch: pd.DataFrame, uids: frozenset) -> pd.DataFrame:
+    return batch[batch["sop_instance_uid"].isin(uids)]
+
+
+def _count_regions(batch: pd.DataFrame) -> pd.DataFrame:
+    frame = batch[["modality", "region", "rule_id"]].astype(object).fillna("(none)")
+    return frame.value_counts().rename("rows").reset_index()
+
+
+# ---------------------------------------------------------------------------------------------------
+# helpers
+
+
+def _write_ds(ds, rr: RunRoot, name: str) -> None:
+    if rr.exists(name):
+        rr.fs.delete_dir(rr.path(name))
+    ds.write_parquet(rr.uri_of(name))
+
+
+def _write_frame(df: pd.DataFrame, rr: RunRoot, name: str, filename: str = "part-0.parquet") -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if rr.exists(name):
+        rr.fs.delete_dir(rr.path(name))
+    rr.makedirs(name)
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), rr.path(name, filename), filesystem=rr.fs)
+
+
+def _sample(ds, n_total: int, n: int, seed: int, columns: list[str] | None = None) -> pd.DataFrame:
+    """About ``n`` rows chosen by a keyed hash of sop_instance_uid (stable), at most ``n``."""
+    fraction = min(1.0, 1.2 * n / max(n_total, 1))
+    if columns is not None:
+        ds = ds.select_columns(columns)
+    return (
+        ds.map_batches(_hash_filter, fn_kwargs={"fraction": fraction, "seed": seed}, batch_format="pandas")
+        .limit(n)
+        .to_pandas()
+    )
+
+
+def _tensor_to_numpy(column) -> np.ndarray:
+    import pyarrow as pa
+
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if hasattr(arr, "to_numpy_ndarray"):
+        return arr.to_numpy_ndarray()
+    return np.stack([np.asarray(v) for v in arr.to_pylist()])
+
+
+# ---------------------------------------------------------------------------------------------------
+# stages
+
+
+def run_regions(cfg: TagsConfig, rr: RunRoot, ds) -> dict[str, Any]:
+    import ray
+
+    from pacslabel.tags.regions import region_accuracy
+
+    regions = ds.map_batches(
+        RegionBatch,
+        fn_constructor_kwargs={"rules_path": cfg.regions.rules},
+        batch_format="pandas",
+        batch_size=cfg.batch_size,
+        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=cfg.workers),
+    )
+    _write_ds(regions, rr, REGIONS_TABLE)
+    counts = (
+        ray.data.read_parquet(rr.uri_of(REGIONS_TABLE), columns=["modality", "region", "rule_id"])
+        .map_batches(_count_regions, batch_format="pandas")
+        .to_pandas()
+    )
+    counts = counts.groupby(["modality", "region", "rule_id"], as_index=False)["rows"].sum()
+    per_mod = counts.assign(covered=np.where(counts["region"] != "(none)", counts["rows"], 0))
+    per_mod = per_mod.groupby("modality")[["rows", "covered"]].sum()
+    summary: dict[str, Any] = {
+        "rows": int(counts["rows"].sum()),
+        "covered": int(per_mod["covered"].sum()),
+        "coverage_by_modality": {m: round(r.covered / r.rows, 4) for m, r in per_mod.iterrows() if r.rows},
+        "rule_hits": counts.groupby("rule_id")["rows"].sum().sort_values(ascending=False).to_dict(),
+    }
+    if cfg.regions.truth:
+        import pyarrow.dataset as pads
+
+        truth = pd.read_parquet(cfg.regions.truth, columns=["sop_instance_uid", "anatomical_region"])
+        table = pads.dataset(rr.path(REGIONS_TABLE), format="parquet", filesystem=rr.fs).to_table(
+            columns=["sop_instance_uid", "modality", "region"],
+            filter=pads.field("sop_instance_uid").isin(truth["sop_instance_uid"].tolist()),
+        )
+        joined = table.to_pandas().merge(truth, on="sop_instance_uid")
+        acc = region_accuracy(joined["modality"], joined["region"], joined["anatomical_region"])
+        summary["accuracy_vs_truth"] = acc.to_dict(orient="records")
+    return summary
+
+
+def run_profile(cfg: TagsConfig, rr: RunRoot, ds) -> pd.DataFrame:
+    from pacslabel.tags.profile import profile_dataset
+
+    profile = profile_dataset(ds, cfg.selection, cfg.regions.rules, cfg.batch_size, cfg.workers)
+    _write_frame(profile, rr, PROFILE_TABLE, "profile.parquet")
+    return profile
+
+
+def run_features(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_total: int) -> dict[str, Any]:
+    import ray
+
+    from pacslabel.config import dump_config
+    from pacslabel.tags.preprocess import TagPreprocessor
+    from pacslabel.tags.regions import RegionReconstructor
+
+    chosen = profile[profile["selected"]]
+    numeric = chosen.loc[chosen["kind"] == "continuous", "column"].tolist()
+    categorical = chosen.loc[chosen["kind"] == "categorical", "column"].tolist()
+    if not numeric and not categorical:
+        raise ValueError("no tag column passed the selection rules; see tag_profile/ for the reasons")
+    f = cfg.features
+    sample = _sample(ds, n_total, f.fit_sample_rows, cfg.seed)
+    frame = feature_frame(
+        sample,
+        [*numeric, *categorical],
+        RegionReconstructor(cfg.regions.rules or None),
+        cfg.selection.max_array_values,
+    )
+    started = time.time()
+    pre = TagPreprocessor(
+        numeric,
+        categorical,
+        imputer=f.imputer,
+        estimator=f.estimator,
+        n_estimators=f.n_estimators,
+        max_depth=f.max_depth,
+        max_iter=f.max_iter,
+        max_categories=cfg.selection.max_categorical_cardinality,
+        clip=f.clip,
+        random_state=cfg.seed,
+    ).fit(frame)
+    fit_seconds = time.time() - started
+    blob = pre.to_bytes()
+    rr.write_bytes(blob, MODELS, PREPROCESSOR_MODEL, "preprocessor.pkl")
+    rr.write_json(pre.meta(), MODELS, PREPROCESSOR_MODEL, "meta.json")
+    rr.write_text(dump_config(cfg), MODELS, PREPROCESSOR_MODEL, "config.yaml")
+    rr.write_json(pre.feature_names_, *FEATURE_NAMES)
+    encoded = ds.map_batches(
+        EncodeBatch,
+        fn_constructor_kwargs={
+            "run_root": rr.uri,
+            "rules_path": cfg.regions.rules,
+            "max_array_values": cfg.selection.max_array_values,
+        },
+        batch_format="pandas",
+        batch_size=cfg.batch_size,
+        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=cfg.workers),
+    )
+    _write_ds(encoded, rr, FEATURES_TAGS)
+    return {
+        "numeric": len(numeric),
+        "categorical": len(categorical),
+        "dim": pre.n_features_out_,
+        "fit_rows": len(frame),
+        "fit_seconds": round(fit_seconds, 3),
+        "preprocessor_bytes": len(blob),
+        "imputer": f.imputer,
+    }
+
+
+def run_constraints(cfg: TagsConfig, rr: RunRoot, ds, n_total: int) -> dict[str, Any]:
+    from pacslabel.tags.constraints import block_ids, sample_constraints
+    from pacslabel.tags.gower import GowerEncoder
+
+    c = cfg.constraints
+    names = set(ds.schema().names)
+    numeric = [col for col in c.numeric if col in names]
+    categorical = [col for col in c.categorical if col in names]
+    missing = sorted(set(c.numeric + c.categorical) - names)
+    if missing:
+        log.warning("constraint tags absent from tags/: %s", missing)
+    block_on = [col for col in c.block_on if col in names]
+    columns = ["sop_instance_uid", *dict.fromkeys([*numeric, *categorical, *block_on])]
+    labelled = (
+        ds.select_columns(columns)
+        .map_batches(
+            _hash_filter, fn_kwargs={"fraction": c.labelled_fraction, "seed": cfg.seed}, batch_format="pandas"
+        )
+        .limit(c.max_labelled_rows)
+        .to_pandas()
+    )
+    enc = GowerEncoder(numeric, categorical, c.weights).fit(labelled)
+    x = enc.transform(labelled)
+    keep = ~np.all(np.isnan(x), axis=1)
+    labelled, x = labelled[keep].reset_index(drop=True), x[keep]
+    n_must = round(c.n_constraints * c.must_fraction)
+    started = time.time()
+    pairs, summary = sample_constraints(
+        x,
+        enc.categorical_mask_,
+        enc.ranges_,
+        enc.weights_,
+        n_must=n_must,
+        n_cannot=c.n_constraints - n_must,
+        epsilon=c.epsilon,
+        phi=c.phi,
+        blocks=block_ids(labelled, block_on) if block_on else None,
+        seed=cfg.seed,
+        batch_pairs=c.batch_pairs,
+        exhaustive_pairs=c.exhaustive_pairs,
+    )
+    uids = labelled["sop_instance_uid"].astype(object).to_numpy()
+    out = pd.DataFrame(
+        {
+            "i": uids[pairs["i"].to_numpy()],
+            "j": uids[pairs["j"].to_numpy()],
+            "kind": pairs["kind"],
+            "gower": pairs["gower"],
+        }
+    )
+    _write_frame(out, rr, CONSTRAINTS)
+    return {
+        **summary,
+        "labelled_rows": len(labelled),
+        "seconds": round(time.time() - started, 3),
+        "tags_used": [*categorical, *numeric],
+    }
+
+
+def _embedding_sample(rr: RunRoot, seed: int, n: int, pca_components: int) -> tuple[pd.DataFrame, str] | None:
+    """(sop_instance_uid + embedding rows, source) from embeddings/images/ or PCA of images/ pixels."""
+    import ray
+
+    emb_table = f"{EMBEDDINGS}/images"
+    if rr.has_table(emb_table):
+        ds = ray.data.read_parquet(rr.uri_of(emb_table), columns=["sop_instance_uid", "embedding"])
+        source, column = "embeddings/images (image autoencoder)", "embedding"
+    elif rr.has_table(IMAGES):
+        ds = ray.data.read_parquet(rr.uri_of(IMAGES), columns=["sop_instance_uid", "pixels"])
+        source, column = "PCA of images/ pixels", "pixels"
+    else:
+        return None
+    rows = ds.map_batches(
+        _hash_filter,
+        fn_kwargs={"fraction": min(1.0, 1.5 * n / max(ds.count(), 1)), "seed": seed + 7},
+        batch_format="pandas",
+    ).limit(n)
+    table = rows.to_arrow_refs()
+    import pyarrow as pa
+
+    tab = pa.concat_tables(ray.get(table))
+    vectors = _tensor_to_numpy(tab.column(column)).reshape(tab.num_rows, -1).astype(np.float32)
+    if column == "pixels":
+        from sklearn.decomposition import PCA
+
+        n_comp = max(1, min(pca_components, vectors.shape[0] - 1, vectors.shape[1]))
+        vectors = PCA(n_components=n_comp, random_state=seed).fit_transform(vectors / 255.0)
+    frame = pd.DataFrame({"sop_instance_uid": tab.column("sop_instance_uid").to_pylist()})
+    frame["embedding"] = list(vectors)
+    return frame, source
+
+
+def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_total: int) -> dict[str, Any]:
+    from pacslabel.tags.clustering import best_k, kmedoids_sweep, visual_check
+    from pacslabel.tags.gower import GowerEncoder
+    from pacslabel.tags.regions import RegionReconstructor
+
+    k = cfg.kmedoids
+    chosen = profile[profile["selected"]]
+    numeric = chosen.loc[chosen["kind"] == "continuous", "column"].tolist()
+    categorical = chosen.loc[chosen["kind"] == "categorical", "column"].tolist()
+    regions = RegionReconstructor(cfg.regions.rules or None)
+    sample = _sample(ds, n_total, k.sample_rows, cfg.seed + 1)
+    frame = feature_frame(sample, [*numeric, *categorical], regions, cfg.selection.max_array_values)
+    enc = GowerEncoder(numeric, categorical).fit(frame)
+    d = enc.matrix(enc.transform(frame))
+    sweep = kmedoids_sweep(d, k.ks, cfg.seed)
+    chosen_k = k.k or best_k(sweep, k.ks[0])
+    _write_frame(sweep, rr, KMEDOIDS_DIR, "sweep.parquet")
+    summary: dict[str, Any] = {
+        "sample_rows": len(frame),
+        "sweep": sweep.to_dict(orient="records"),
+        "k": chosen_k,
+    }
+    if not k.visual_check:
+        return summary
+    need = k.visual_samples * k.visual_sample_rows
+    got = _embedding_sample(rr, cfg.seed, need, k.pca_components)
+    if got is None:
+        summary["visual_check"] = "skipped: neither embeddings/images/ nor images/ exists"
+        return summary
+    emb, source = got
+    uids = frozenset(emb["sop_instance_uid"])
+    tags = ds.map_batches(_uid_filter, fn_kwargs={"uids": uids}, batch_format="pandas").to_pandas()
+    tags = feature_frame(tags, [*numeric, *categorical], regions, cfg.selection.max_array_values)
+    merged = emb.merge(tags, on="sop_instance_uid").sample(frac=1.0, random_state=cfg.seed)
+    rows = enc.transform(merged)
+    vectors = np.stack(merged["embedding"].to_list())
+    m = k.visual_sample_rows
+    n_samples = min(k.visual_samples, len(merged) // m)
+    samples = [(rows[s * m : (s + 1) * m], vectors[s * m : (s + 1) * m]) for s in range(n_samples)]
+    result = visual_check(samples, enc.matrix, chosen_k, cfg.seed) if n_samples else {"samples": 0}
+    result["embedding_source"] = source
+    rr.write_json(result, KMEDOIDS_DIR, "visual_check.json")
+    summary["visual_check"] = result
+    return summary
+
+
+def run_tags(cfg: TagsConfig) -> dict[str, Any]:
+    """The whole tags job (see the module docstring for outputs)."""
+    import ray
+
+    rr = RunRoot(cfg.run_root)
+    if not rr.has_table(TAGS):
+        raise FileNotFoundError(f"{rr.uri_of(TAGS)}: no tags table (run ingest first)")
+    ds = ray.data.read_parquet(rr.uri_of(TAGS))
+    n_total = ds.count()
+    summary: dict[str, Any] = {"rows": n_total}
+    t = time.time()
+    summary["regions"] = run_regions(cfg, rr, ds)
+    summary["regions"]["seconds"] = round(time.time() - t, 3)
+    t = time.time()
+    profile = run_profile(cfg, rr, ds)
+    summary["profile"] = {
+        "columns": len(profile),
+        "selected": profile.loc[profile["selected"], "column"].tolist(),
+        "dropped": profile.loc[~profile["selected"], "reason"].value_counts().to_dict(),
+        "seconds": round(time.time() - t, 3),
+    }
+    if cfg.features.enabled:
+        t = time.time()
+        summary["features"] = run_features(cfg, rr, ds, profile, n_total)
+        summary["features"]["seconds"] = round(time.time() - t, 3)
+    if cfg.constraints.enabled and cfg.constraints.n_constraints > 0:
+        summary["constraints"] = run_constraints(cfg, rr, ds, n_total)
+    if cfg.kmedoids.enabled:
+        t = time.time()
+        summary["kmedoids"] = run_kmedoids(cfg, rr, ds, profile, n_total)
+        summary["kmedoids"]["seconds"] = round(time.time() - t, 3)
+    log.info("tags job done: %s", json.dumps({k: v for k, v in summary.items() if k == "rows"}))
+    return summary

@@ -1,0 +1,232 @@
+"""Tag profiling and selection: per-batch partial aggregates, combined on the driver.
+
+Per column and batch: rows, missing (null, NaN or blank), values that parse as numbers, min / max,
+a K-minimum-values sketch of the case-insensitive distinct values (exact while the column has fewer
+distinct values than the sketch size, an estimate above) and the most frequent values. Combining is
+associative, so the partials of any number of batches merge into the same profile.
+
+Selection (RadiologyNET defaults): fill rate >= 0.2, at least 2 distinct values, categorical
+cardinality <= 50, no identifiers, paths / keys, dates or free text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pacslabel.tags.schema import KNOWN_CATEGORICAL, OTHER_PREFIX, exclusion_reason, with_other_tags
+
+_HASH_KEY = "pacslabel-prof01"
+_TWO64 = float(2**64)
+
+
+@dataclass
+class SelectionConfig:
+    """Which profiled columns become features."""
+
+    min_fill_rate: float = 0.2
+    min_distinct: int = 2
+    max_categorical_cardinality: int = 50
+    numeric_fraction: float = 0.95
+    other_tags: bool = True
+    max_array_values: int = 8
+    sketch_size: int = 1024
+    top_values: int = 10
+    replace_body_part_with_region: bool = True
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        from pacslabel.config import ConfigError
+
+        if not 0.0 <= self.min_fill_rate <= 1.0:
+            raise ConfigError(f"selection.min_fill_rate: {self.min_fill_rate} is not in [0, 1]")
+        if not 0.0 < self.numeric_fraction <= 1.0:
+            raise ConfigError(f"selection.numeric_fraction: {self.numeric_fraction} is not in (0, 1]")
+        for key in ("min_distinct", "max_categorical_cardinality", "max_array_values", "sketch_size"):
+            if getattr(self, key) < 1:
+                raise ConfigError(f"selection.{key}: must be >= 1, got {getattr(self, key)}")
+
+
+def _is_blank(series: pd.Series) -> np.ndarray:
+    missing = series.isna().to_numpy()
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        text = series.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
+        missing = missing | text.to_numpy(dtype=bool)
+    return missing
+
+
+def _hashes(values: pd.Series, numeric: bool) -> np.ndarray:
+    if numeric:
+        arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+        arr = np.where(arr == 0.0, 0.0, arr)  # -0.0 and 0.0 are one value
+        return pd.util.hash_array(arr, hash_key=_HASH_KEY)
+    text = np.asarray([str(v).strip().casefold() for v in values.tolist()], dtype=object)
+    return pd.util.hash_array(text, hash_key=_HASH_KEY, categorize=True)
+
+
+def profile_frame(df: pd.DataFrame, sketch_size: int = 1024, top_values: int = 10) -> pd.DataFrame:
+    """Partial profile of one batch: one row per column (see module docstring)."""
+    rows = []
+    n = len(df)
+    for col in df.columns:
+        series = df[col]
+        missing = _is_blank(series)
+        present = series[~missing]
+        numeric_vals = pd.to_numeric(present, errors="coerce") if len(present) else present
+        is_num = np.asarray(pd.notna(numeric_vals), dtype=bool) if len(present) else np.zeros(0, bool)
+        n_numeric = int(is_num.sum())
+        all_numeric = len(present) > 0 and n_numeric == len(present)
+        nums = np.asarray(numeric_vals[is_num], dtype=np.float64) if n_numeric else np.zeros(0)
+        hashes = np.unique(_hashes(present, all_numeric)) if len(present) else np.zeros(0, np.uint64)
+        if hashes.size > sketch_size:
+            hashes = hashes[:sketch_size]
+        if len(present):
+            keys = (
+                pd.Series(nums).map(lambda v: f"{v:.10g}")
+                if all_numeric
+                else present.map(lambda v: str(v).strip().casefold())
+            )
+            top = keys.value_counts().head(max(top_values * 3, 20))
+            top_json = json.dumps([[str(k), int(c)] for k, c in top.items()])
+        else:
+            top_json = "[]"
+        rows.append(
+            {
+                "column": str(col),
+                "n": n,
+                "n_missing": int(missing.sum()),
+                "n_numeric": n_numeric,
+                "vmin": float(nums.min()) if nums.size else np.nan,
+                "vmax": float(nums.max()) if nums.size else np.nan,
+                "sketch": hashes.astype(np.uint64).tobytes(),
+                "top": top_json,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def combine_profiles(parts: pd.DataFrame, sketch_size: int = 1024, top_values: int = 10) -> pd.DataFrame:
+    """Merge partial profiles (rows of :func:`profile_frame` from any number of batches) per column.
+
+    A column absent from a batch counts as missing in all of that batch's rows.
+    """
+    total_rows = int(parts.drop_duplicates("batch")["batch_rows"].sum()) if "batch" in parts else None
+    out = []
+    for col, grp in parts.groupby("column", sort=True):
+        n_present = int((grp["n"] - grp["n_missing"]).sum())
+        n_rows = total_rows if total_rows is not None else int(grp["n"].sum())
+        sketches = [np.frombuffer(s, dtype=np.uint64) for s in grp["sketch"] if s is not None and len(s)]
+        merged = np.unique(np.concatenate(sketches)) if sketches else np.zeros(0, np.uint64)
+        if merged.size < sketch_size:
+            n_distinct, exact = int(merged.size), True
+        else:
+            kth = float(merged[sketch_size - 1]) + 1.0
+            n_distinct, exact = round((sketch_size - 1) * _TWO64 / kth), False
+        counts: Counter = Counter()
+        for top in grp["top"]:
+            counts.update({k: c for k, c in json.loads(top)})
+        n_numeric = int(grp["n_numeric"].sum())
+        out.append(
+            {
+                "column": str(col),
+                "source": "other_tags" if str(col).startswith(OTHER_PREFIX) else "column",
+                "n_rows": n_rows,
+                "n_present": n_present,
+                "fill_rate": n_present / n_rows if n_rows else 0.0,
+                "n_distinct": n_distinct,
+                "distinct_exact": exact,
+                "numeric_fraction": n_numeric / n_present if n_present else 0.0,
+                "min": float(np.nanmin(grp["vmin"])) if grp["vmin"].notna().any() else np.nan,
+                "max": float(np.nanmax(grp["vmax"])) if grp["vmax"].notna().any() else np.nan,
+                "top_values": json.dumps(counts.most_common(top_values)),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def infer_kind(profile: pd.DataFrame, numeric_fraction: float = 0.95) -> pd.Series:
+    """ "continuous" when at least ``numeric_fraction`` of present values are numbers (and the column is
+    not a known categorical), else "categorical"."""
+    return pd.Series(
+        [
+            "categorical"
+            if col in KNOWN_CATEGORICAL or frac < numeric_fraction or n_present == 0
+            else "continuous"
+            for col, frac, n_present in zip(
+                profile["column"], profile["numeric_fraction"], profile["n_present"], strict=True
+            )
+        ],
+        index=profile.index,
+    )
+
+
+def select_columns(profile: pd.DataFrame, cfg: SelectionConfig) -> pd.DataFrame:
+    """``profile`` plus ``kind``, ``selected`` and ``reason`` ("ok" or the first rule that dropped it)."""
+    prof = profile.copy()
+    prof["kind"] = infer_kind(prof, cfg.numeric_fraction)
+    reasons = []
+    for row in prof.itertuples(index=False):
+        col = row.column
+        reason = exclusion_reason(col)
+        if col in cfg.exclude:
+            reason = "excluded by config"
+        elif col in cfg.include and reason is None:
+            reason = None if row.n_present > 0 else "empty"
+            reasons.append(reason or "ok (included by config)")
+            continue
+        elif reason is None and cfg.replace_body_part_with_region and col == "body_part_examined":
+            reason = "replaced by region"
+        if reason is None and row.fill_rate < cfg.min_fill_rate:
+            reason = f"fill rate < {cfg.min_fill_rate:g}"
+        if reason is None and row.n_distinct < cfg.min_distinct:
+            reason = f"distinct < {cfg.min_distinct}"
+        if reason is None and row.kind == "categorical" and row.n_distinct > cfg.max_categorical_cardinality:
+            reason = f"cardinality > {cfg.max_categorical_cardinality}"
+        reasons.append(reason or "ok")
+    prof["reason"] = reasons
+    prof["selected"] = prof["reason"].str.startswith("ok")
+    return prof
+
+
+class ProfileBatch:
+    """map_batches callable: the partial profile of one pandas batch (tags, flattened other_tags and
+    the reconstructed region). Loads the region rules once per worker."""
+
+    def __init__(self, cfg: SelectionConfig, rules_path: str = ""):
+        from pacslabel.tags.regions import RegionReconstructor
+
+        self.cfg = cfg
+        self.regions = RegionReconstructor(rules_path or None)
+
+    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        frame = batch
+        if self.cfg.other_tags:
+            frame = with_other_tags(frame, self.cfg.max_array_values)
+        frame = frame.drop(columns=["other_tags"], errors="ignore")
+        frame = frame.assign(region=self.regions(frame)[0])
+        part = profile_frame(frame, self.cfg.sketch_size, self.cfg.top_values)
+        part["batch"] = f"{id(batch)}-{np.random.default_rng().integers(1 << 62)}"
+        part["batch_rows"] = len(frame)
+        return part
+
+
+def profile_dataset(
+    ds, cfg: SelectionConfig, rules_path: str = "", batch_size: int = 4096, workers: int = 2
+) -> pd.DataFrame:
+    """Profile a Ray Dataset of the tags table; returns the combined profile with the selection."""
+    import ray
+
+    parts = ds.map_batches(
+        ProfileBatch,
+        fn_constructor_kwargs={"cfg": cfg, "rules_path": rules_path},
+        batch_format="pandas",
+        batch_size=batch_size,
+        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=max(1, workers)),
+    ).to_pandas()
+    profile = combine_profiles(parts, cfg.sketch_size, cfg.top_values)
+    return select_columns(profile, cfg)

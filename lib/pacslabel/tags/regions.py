@@ -1,0 +1,269 @@
+"""Anatomical region reconstruction from BodyPartExamined and the free-text description tags.
+
+The rules are data (``regions.yaml`` next to this module, or any file with the same layout): exact
+remaps of BodyPartExamined, then ordered multilingual regular expressions with first-match
+semantics, then (modality, region) special cases. Output regions are :data:`pacslabel.vocab.REGIONS`
+or missing. See the header of ``regions.yaml`` for the evaluation order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from pacslabel.vocab import REGIONS
+
+DEFAULT_RULES = Path(__file__).with_name("regions.yaml")
+_REGION_SET = frozenset(REGIONS)
+_SEPARATORS = re.compile(r"[_\-^./\\,;:()\[\]+*|#\"'=<>&]+")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+_EXTRA_LETTERS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i"})
+
+
+def normalise_text(value: object) -> str:
+    """Case-folded ASCII with separators turned into single spaces ("RTG Pluća_PA" -> "rtg pluca pa")."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    text = unicodedata.normalize("NFKD", str(value).casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c)).translate(_EXTRA_LETTERS)
+    return " ".join(_SEPARATORS.sub(" ", text).split())
+
+
+def bpe_key(value: object) -> str:
+    """BodyPartExamined lookup key: upper-case letters and digits only ("t-spine" -> "TSPINE")."""
+    return _NOT_ALNUM.sub("", normalise_text(value).upper())
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One ordered pattern rule; ``from_`` lists regions it may refine besides an open value."""
+
+    id: str
+    region: str
+    lang: str
+    pattern: re.Pattern
+    modalities: frozenset[str] | None = None
+    fields: frozenset[str] | None = None
+    from_: frozenset[str] = frozenset()
+
+
+class RegionRules:
+    """The parsed rules file: ``fields`` (search order), ``remaps``, ordered ``rules``, ``special``."""
+
+    def __init__(
+        self,
+        version: int,
+        fields: list[str],
+        remaps: dict[str, str],
+        rules: list[Rule],
+        special: dict[tuple[str, str], str],
+    ):
+        self.version = version
+        self.fields = fields
+        self.remaps = remaps
+        self.rules = rules
+        self.special = special
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> RegionRules:
+        """Parse and check a rules file (default: the packaged ``regions.yaml``)."""
+        path = Path(path) if path else DEFAULT_RULES
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        fields = list(data["fields"])
+        remaps: dict[str, str] = {}
+        for target, values in (data.get("remaps") or {}).items():
+            for value in values:
+                key = bpe_key(value)
+                if key in remaps and remaps[key] != target:
+                    raise ValueError(f"{path}: remap value {value!r} maps to both {remaps[key]} and {target}")
+                remaps[key] = str(target)
+        rules: list[Rule] = []
+        seen: set[str] = set()
+        for raw in data.get("rules") or []:
+            rid = str(raw["id"])
+            if rid in seen:
+                raise ValueError(f"{path}: duplicate rule id {rid!r}")
+            seen.add(rid)
+            region = str(raw["region"])
+            if region not in _REGION_SET:
+                raise ValueError(f"{path}: rule {rid!r} targets {region!r}, not one of {REGIONS}")
+            rule_fields = raw.get("fields")
+            if rule_fields and not set(rule_fields) <= set(fields):
+                raise ValueError(f"{path}: rule {rid!r} names fields outside {fields}")
+            rules.append(
+                Rule(
+                    id=rid,
+                    region=region,
+                    lang=str(raw.get("lang", "")),
+                    pattern=re.compile(str(raw["pattern"])),
+                    modalities=frozenset(raw["modalities"]) if raw.get("modalities") else None,
+                    fields=frozenset(rule_fields) if rule_fields else None,
+                    from_=frozenset(raw.get("from") or ()),
+                )
+            )
+        special = {}
+        for raw in data.get("special") or []:
+            if raw["to"] not in _REGION_SET:
+                raise ValueError(f"{path}: special case targets {raw['to']!r}, not a region")
+            special[(str(raw["modality"]).upper(), str(raw["region"]))] = str(raw["to"])
+        return cls(int(data.get("version", 0)), fields, remaps, rules, special)
+
+    def table(self) -> pd.DataFrame:
+        """One row per rule (order, id, region, lang, pattern), for the report."""
+        return pd.DataFrame(
+            [
+                {"order": i, "id": r.id, "region": r.region, "lang": r.lang, "pattern": r.pattern.pattern}
+                for i, r in enumerate(self.rules)
+            ]
+        )
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if value is pd.NA:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class RegionReconstructor:
+    """Callable ``df -> (region, rule_id)``; caches rule matches per distinct field value, so it is
+    cheap on archives where descriptions repeat (load it once per worker)."""
+
+    def __init__(self, rules: RegionRules | str | Path | None = None):
+        self.rules = rules if isinstance(rules, RegionRules) else RegionRules.load(rules)
+        self._matches: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._resolved: dict[tuple, tuple[str | None, str | None]] = {}
+
+    def _match(self, field: str, value: str) -> tuple[int, ...]:
+        key = (field, value)
+        hit = self._matches.get(key)
+        if hit is None:
+            text = normalise_text(value)
+            hit = tuple(
+                i
+                for i, rule in enumerate(self.rules.rules)
+                if (rule.fields is None or field in rule.fields) and rule.pattern.search(text)
+            )
+            if len(self._matches) < 200_000:
+                self._matches[key] = hit
+        return hit
+
+    def resolve(self, modality: str | None, values: dict[str, str | None]) -> tuple[str | None, str | None]:
+        """Region and rule id for one instance (``values``: field -> raw text or None)."""
+        modality = (modality or "").strip().upper()
+        current: str | None = None
+        rule_id: str | None = None
+        bpe = values.get("body_part_examined")
+        if bpe:
+            key = bpe_key(bpe)
+            target = self.rules.remaps.get(key)
+            if target is not None:
+                current, rule_id = target, f"remap:{key}"
+        done = False
+        for field in self.rules.fields:
+            value = values.get(field)
+            if not value:
+                continue
+            for i in self._match(field, value):
+                rule = self.rules.rules[i]
+                if rule.modalities is not None and modality not in rule.modalities:
+                    continue
+                if current is None or current not in _REGION_SET or current in rule.from_:
+                    current, rule_id = rule.region, rule.id
+                    done = True
+                    break
+            if done:
+                break
+        if current not in _REGION_SET:
+            return None, None
+        special = self.rules.special.get((modality, current))
+        if special is not None:
+            current, rule_id = special, f"{rule_id}>special:{modality}"
+        return current, rule_id
+
+    def __call__(self, df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        fields = self.rules.fields
+        n = len(df)
+        columns = [self._column(df, name, n) for name in ["modality", *fields]]
+        regions: list[str | None] = []
+        rule_ids: list[str | None] = []
+        for row in zip(*columns, strict=True):
+            hit = self._resolved.get(row)
+            if hit is None:
+                hit = self.resolve(row[0], dict(zip(fields, row[1:], strict=True)))
+                if len(self._resolved) < 200_000:
+                    self._resolved[row] = hit
+            regions.append(hit[0])
+            rule_ids.append(hit[1])
+        return (
+            pd.Series(regions, index=df.index, dtype=object, name="region"),
+            pd.Series(rule_ids, index=df.index, dtype=object, name="rule_id"),
+        )
+
+    @staticmethod
+    def _column(df: pd.DataFrame, name: str, n: int) -> list[str | None]:
+        if name not in df.columns:
+            return [None] * n
+        return [_clean(v) for v in df[name].tolist()]
+
+
+def reconstruct_region(
+    df: pd.DataFrame, rules: RegionRules | str | Path | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Reconstructed region (REGIONS or None) and the id of the rule that decided it, per row.
+
+    ``df`` needs ``modality`` and any of the rule fields (body_part_examined, study_description,
+    requested_procedure_description, protocol_name, series_description); absent columns count as missing.
+    """
+    return RegionReconstructor(rules)(df)
+
+
+def region_accuracy(
+    modality: Iterable, predicted: Iterable, truth: Iterable, by: str = "modality"
+) -> pd.DataFrame:
+    """Coverage and accuracy per modality, plus an ``ALL`` row.
+
+    Rows whose truth is missing are left out. ``coverage`` = predicted / n; ``accuracy`` = correct /
+    predicted (precision of the rules where they fire); ``accuracy_all`` = correct / n.
+    """
+    frame = pd.DataFrame(
+        {by: list(modality), "predicted": list(predicted), "truth": list(truth)}, dtype=object
+    )
+    frame = frame[frame["truth"].map(_clean).notna()].copy()
+    frame["covered"] = frame["predicted"].map(_clean).notna()
+    frame["correct"] = frame["covered"] & (frame["predicted"] == frame["truth"])
+    frame[by] = frame[by].map(lambda m: _clean(m) or "(none)")
+
+    def summarise(part: pd.DataFrame) -> dict:
+        n = len(part)
+        covered = int(part["covered"].sum())
+        correct = int(part["correct"].sum())
+        return {
+            "n": n,
+            "covered": covered,
+            "correct": correct,
+            "coverage": covered / n if n else float("nan"),
+            "accuracy": correct / covered if covered else float("nan"),
+            "accuracy_all": correct / n if n else float("nan"),
+        }
+
+    rows = [{by: key, **summarise(part)} for key, part in frame.groupby(by, sort=True)]
+    rows.append({by: "ALL", **summarise(frame)})
+    return pd.DataFrame(rows)
+
+
+def rule_hit_counts(rule_ids: pd.Series) -> pd.DataFrame:
+    """Rows per rule id (missing = ``(no rule)``), most frequent first."""
+    counts = rule_ids.map(lambda r: _clean(r) or "(no rule)").value_counts()
+    return counts.rename_axis("rule_id").reset_index(name="rows")
