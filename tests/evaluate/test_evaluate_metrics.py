@@ -134,7 +134,7 @@ def test_missing_optional_inputs(tmp_path):
     m = root.read_json("metrics.json")
     assert set(m["scores"]) == {"tags"}
     assert set(m["cosine_distance"]) == {"images"}
-    assert m["inputs"]["compare"] is False and m["inputs"]["medoids"] == []
+    assert m["inputs"]["compare"] is False and m["inputs"]["medoids"] is None
     assert summary["thumbnails"] == 6
     assert root.exists("report.html")
 
@@ -182,3 +182,18 @@ def test_codebook_top_counts_and_tensor_fallbacks():
     assert as_images(tensor_to_numpy(flat)).shape == (2, 2, 2)
     var = pa.array([[1.0, 2.0], [3.0, 4.0]])
     assert tensor_to_numpy(var).tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_medoids_read_from_model_meta(tmp_path):
+    from pacslabel.evaluate.inputs import read_medoids
+
+    root = RunRoot(tmp_path / "run")
+    assert read_medoids(root) is None
+    root.write_json(
+        {"representatives": [{"label": 4, "sop_instance_uid": "u4"}]}, "models", "kmeans", "meta.json"
+    )
+    assert read_medoids(root) == {"model": "kmeans", "kind": "representative", "by_label": {4: "u4"}}
+    root.write_json({"fit": {"medoid_uids": ["a", "b"]}}, "models", "other", "meta.json")
+    assert read_medoids(root) == {"model": "other", "kind": "medoid", "by_label": {0: "a", 1: "b"}}
+    root.write_json({"medoids": {"7": "m7"}}, "models", "kmeans", "meta.json")
+    assert read_medoids(root)["by_label"] == {7: "m7"}

@@ -122,7 +122,8 @@ def test_summary_counts_and_baselines(full_report):
     _, _, html, _ = full_report
     assert ">no_pixels<" in html and ">not_dicom<" in html  # rejects by reason
     assert "hog+kmeans" in html and "0.910 ± 0.020" in html  # compare.json
-    assert "BodyPartExamined" in html  # tag profile
+    assert "body_part_examined" in html and "categorical" in html  # tag profile
+    assert "[[" not in html  # its top_values column holds data values and is not shown
     assert "t-SNE of 18 sampled instances" in html
     assert "CT HEAD WITHOUT CONTRAST" in html  # top study descriptions
 

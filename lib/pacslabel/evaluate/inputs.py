@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 
 # Keys whose values might name files, hashes or instances: never shown.
 _PRIVATE_KEY = re.compile(r"path|root|uri|salt|uid|key|file|dir|address|host|config", re.IGNORECASE)
-TAG_PROFILE_COLUMNS = ("tag", "keyword", "kind", "fill_rate", "n_distinct", "selected", "reason")
+# Shown columns of the tags job's profile (``column`` there; ``tag`` accepted too). ``top_values``,
+# ``min`` and ``max`` hold data values and are never shown.
+TAG_PROFILE_COLUMNS = ("column", "tag", "source", "kind", "fill_rate", "n_distinct", "selected", "reason")
 
 
 def count_rows(root: RunRoot, name: str) -> int | None:
@@ -150,43 +152,63 @@ def read_tag_profile(root: RunRoot, candidates: list[str], max_rows: int) -> dic
     return None
 
 
-def _medoid_lists(obj: Any) -> list[Any]:
+def _as_label_map(value: Any) -> dict[int, str]:
+    """{label: uid} from a list of uids (index = label), a {label: uid} mapping, or a list of
+    {label, sop_instance_uid} records (the label stage's ``medoids`` / ``representatives``)."""
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = []
+        for i, v in enumerate(value):
+            if isinstance(v, dict):
+                items.append((v.get("label"), v.get("sop_instance_uid")))
+            else:
+                items.append((i, v))
+    else:
+        return {}
+    out: dict[int, str] = {}
+    for label, uid in items:
+        try:
+            label = int(label)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(uid, str) and uid and label not in out:
+            out[label] = uid
+    return out
+
+
+def _find_lists(obj: Any, word: str) -> list[Any]:
     found = []
     if isinstance(obj, dict):
         for k, v in obj.items():
-            if "medoid" in str(k).lower() and isinstance(v, list | dict) and v:
+            if word in str(k).lower() and isinstance(v, list | dict) and v:
                 found.append(v)
             elif isinstance(v, dict):
-                found.extend(_medoid_lists(v))
+                found.extend(_find_lists(v, word))
     return found
 
 
-def read_medoids(root: RunRoot) -> dict[str, dict[int, str]]:
-    """model name -> {label: medoid sop_instance_uid} from ``models/*/meta.json`` entries named *medoid*.
+def read_medoids(root: RunRoot) -> dict | None:
+    """Representative instances per label from ``models/*/meta.json``: {model, kind, by_label}.
 
-    A list is taken as indexed by label; a mapping as label -> uid. Only string uids are kept.
+    Entries named *medoid* are preferred over *representatives* (the instance nearest each centroid),
+    and the ``kmeans`` model over others. Only the uids are read; they are never printed.
     """
     if not root.exists(MODELS):
-        return {}
-    out = {}
-    for info in root.fs.get_file_info(pafs.FileSelector(root.path(MODELS))):
-        if info.type != pafs.FileType.Directory or not root.exists(MODELS, info.base_name, "meta.json"):
-            continue
-        try:
-            meta = root.read_json(MODELS, info.base_name, "meta.json")
-        except (OSError, ValueError):
-            continue
-        for value in _medoid_lists(meta):
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            medoids = {}
-            for label, uid in items:
-                try:
-                    label = int(label)
-                except (TypeError, ValueError):
-                    continue
-                if isinstance(uid, str) and uid:
-                    medoids[label] = uid
-            if medoids:
-                out[info.base_name] = medoids
-                break
-    return out
+        return None
+    infos = root.fs.get_file_info(pafs.FileSelector(root.path(MODELS)))
+    names = sorted(i.base_name for i in infos if i.type == pafs.FileType.Directory)
+    names.sort(key=lambda n: n != "kmeans")
+    for kind, word in (("medoid", "medoid"), ("representative", "representative")):
+        for name in names:
+            if not root.exists(MODELS, name, "meta.json"):
+                continue
+            try:
+                meta = root.read_json(MODELS, name, "meta.json")
+            except (OSError, ValueError):
+                continue
+            for value in _find_lists(meta, word):
+                by_label = _as_label_map(value)
+                if by_label:
+                    return {"model": name, "kind": kind, "by_label": by_label}
+    return None

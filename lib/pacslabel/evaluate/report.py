@@ -321,20 +321,28 @@ def section_clusters(cards: list[dict], px: int, n_clusters: int) -> str:
     body = "".join(cluster_card(c, px) for c in cards)
     return (
         f'<section id="clusters"><h2>Clusters{escape(shown)}</h2><p class="note">Largest first. Sample '
-        "images are drawn at random from each cluster; a yellow outline marks the medoid.</p>"
+        "images are drawn at random from each cluster; a yellow outline marks the medoid (or the "
+        "instance nearest to the centre).</p>"
         f'<div class="cards">{body}</div></section>'
     )
 
 
-def section_medoids(medoids: list[dict]) -> str:
+def section_medoids(medoids: list[dict], kind: str | None = None) -> str:
     if not medoids:
         return ""
+    if kind == "representative":
+        title, note = "Representative images", "the instance nearest to each cluster centre"
+    else:
+        title, note = "Medoid images", "the medoid of each cluster"
     figs = "".join(
         f'<figure><img src="{m["uri"]}" alt="medoid of {escape(m["name"])}"><figcaption>'
         f"{escape(m['name'])}</figcaption></figure>"
         for m in medoids
     )
-    return f'<section id="medoids"><h2>Medoid images</h2><div class="medoids">{figs}</div></section>'
+    return (
+        f'<section id="medoids"><h2>{title}</h2><p class="note">{note}; also the first, outlined image '
+        f'of each cluster card.</p><div class="medoids">{figs}</div></section>'
+    )
 
 
 def section_compare(compare: dict | None, compare_md: str | None) -> str:
@@ -399,7 +407,7 @@ def render_report(data: dict) -> str:
         section_sizes(metrics, data["sizes"], data["names"]),
         section_projection(data.get("projection"), data["names"]),
         section_clusters(data["cards"], data["thumb_px"], metrics.get("n_clusters", len(data["cards"]))),
-        section_medoids(data.get("medoids") or []),
+        section_medoids(data.get("medoids") or [], data.get("medoid_kind")),
         section_compare(data.get("compare"), data.get("compare_md")),
         section_tag_profile(data.get("tag_profile")),
     ]
@@ -409,7 +417,7 @@ def render_report(data: dict) -> str:
         ("sizes", "Cluster sizes"),
         ("projection", "Embedding map"),
         ("clusters", "Clusters"),
-        ("medoids", "Medoids"),
+        ("medoids", "Representatives"),
         ("compare", "Baselines"),
         ("tag-profile", "Tag profile"),
     ]

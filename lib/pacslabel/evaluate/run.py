@@ -139,7 +139,7 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
     metrics, extras = compute_metrics(root, frame, cfg)
     compare = read_compare(root, cfg.compare_json)
     tag_profile = read_tag_profile(root, cfg.tag_profile, cfg.report.max_tag_profile_rows)
-    medoid_models = read_medoids(root)
+    medoids = read_medoids(root)
     metrics["inputs"] = {
         "tags": table_exists(root, TAGS),
         "regions": bool(cfg.regions_table) and table_exists(root, cfg.regions_table),
@@ -150,7 +150,7 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
         ],
         "compare": compare is not None,
         "tag_profile": tag_profile is not None,
-        "medoids": sorted(medoid_models),
+        "medoids": None if medoids is None else f"{medoids['model']}/{medoids['kind']}",
     }
     root.write_json(metrics, "metrics.json")
     timings["metrics"] = time.time() - t
@@ -159,9 +159,8 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
     raw = extras["raw_labels"]
     names = [f"cluster {int(r)}" for r in raw]
     medoid_by_index: dict[int, str] = {}
-    if medoid_models:
-        model = "kmeans" if "kmeans" in medoid_models else sorted(medoid_models)[0]
-        for label, uid in medoid_models[model].items():
+    if medoids:
+        for label, uid in medoids["by_label"].items():
             j = int(np.searchsorted(raw, label))
             if j < raw.size and raw[j] == label:
                 medoid_by_index[j] = uid
@@ -197,6 +196,7 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
         "cards": cards,
         "thumb_px": cfg.report.thumb_px,
         "medoids": [{"name": names[j], "uri": medoid_uris[j]} for j in sorted(medoid_uris)],
+        "medoid_kind": None if medoids is None else medoids["kind"],
         "compare": compare,
         "compare_md": read_text(root, cfg.compare_md),
         "tag_profile": tag_profile,

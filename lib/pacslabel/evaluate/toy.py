@@ -193,7 +193,8 @@ def write_toy_run_root(
             "features",
             pa.table(
                 {
-                    "tag": ["Modality", "BodyPartExamined", "KVP"],
+                    "column": ["modality", "body_part_examined", "kvp"],
+                    "top_values": ['[["CT", 10]]', '[["HEAD", 3]]', '[["120", 4]]'],
                     "fill_rate": [1.0, 0.8, 0.4],
                     "n_distinct": [3, 5, 20],
                     "kind": ["categorical", "categorical", "numeric"],
@@ -204,7 +205,11 @@ def write_toy_run_root(
         )
         first = {int(lab): uids[int(np.flatnonzero(labels == lab)[0])] for lab in np.unique(labels)}
         root.write_json(
-            {"k": len(first), "medoid_uids": [first[k] for k in sorted(first)]},
+            {
+                "k": len(first),
+                "representatives": [{"label": k, "sop_instance_uid": u} for k, u in first.items()],
+                "medoids": [{"sop_instance_uid": u, "label": k} for k, u in first.items()],
+            },
             "models",
             "kmeans",
             "meta.json",
