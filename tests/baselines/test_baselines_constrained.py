@@ -238,3 +238,35 @@ def test_kmeans_labels_recovers_blobs():
     labels, centres = kmeans_labels(x, 3, seed=0, n_init=3, return_centres=True)
     assert labels.dtype == np.int32 and centres.shape == (3, 5)
     assert _nmi(y, labels) > 0.99
+
+
+def _augmented_objective(x, labels, centres, must, cannot, w_ml, w_cl):
+    """Brute force: ½ sum of squared distances + penalties over every closed / lifted pair."""
+    n = len(x)
+    comp = connected_components(n, np.asarray(must))
+    cl_comp = {(comp[a], comp[b]) for a, b in cannot} | {(comp[b], comp[a]) for a, b in cannot}
+    total = 0.5 * float(((x - centres[labels]) ** 2).sum())
+    for i in range(n):
+        for j in range(i + 1, n):
+            if comp[i] == comp[j] and labels[i] != labels[j]:
+                total += w_ml
+            if (comp[i], comp[j]) in cl_comp and comp[i] != comp[j] and labels[i] == labels[j]:
+                total += w_cl
+    return total
+
+
+def test_pc_kmeans_objective_matches_brute_force_and_never_increases():
+    x, y = _blobs(n=60, k=3, spread=6.0, seed=11)
+    must, cannot = _true_constraints(y, 40, 11)
+    cannot = np.concatenate([cannot, [[0, 1], [2, 3]]])  # a few that may contradict the data
+    objectives = [
+        pc_kmeans(x, 3, must, cannot, weight=2.0, cannot_weight=3.0, seed=1, max_iter=t, return_info=True)[1][
+            "objective"
+        ]
+        for t in range(1, 6)
+    ]
+    assert all(b <= a + 1e-9 for a, b in itertools.pairwise(objectives))
+    labels, info = pc_kmeans(x, 3, must, cannot, weight=2.0, cannot_weight=3.0, seed=1, return_info=True)
+    assert info["converged"]  # at convergence the returned centres are the ones the labels were chosen for
+    expected = _augmented_objective(x, labels, info["centres"], must, cannot, 2.0, 3.0)
+    assert info["objective"] == pytest.approx(expected, rel=1e-9)

@@ -139,8 +139,10 @@ def pc_kmeans(
     free = np.flatnonzero(~tied[graph.comp])
     row_local = local[graph.comp[rows_c]]
     nbrs = [local[graph.cannot_neighbours(c)] for c in comps]
-    counts = np.zeros((len(comps), k), dtype=np.float64)  # rows of component labelled h
-    cl_sum = np.zeros((len(comps), k), dtype=np.float64)  # rows of cannot-linked components labelled h
+    # penalty[q, h] = -w_ml * #(rows of q labelled h) + w_cl * #(rows of components cannot-linked to q
+    # labelled h): the label-dependent part of a row's constraint cost, kept up to date per move.
+    penalty = np.zeros((len(comps), k), dtype=np.float64)
+    has_nbrs = [len(a) > 0 for a in nbrs]
 
     labels = np.full(n, -1, dtype=np.int32)
     converged = False
@@ -154,24 +156,24 @@ def pc_kmeans(
         if len(free):
             labels[free] = half[free].argmin(axis=1)
         perm = rng.permutation(len(rows_c))
-        for t in perm.tolist():
-            i = int(rows_c[t])
-            q = int(row_local[t])
-            old = int(labels[i])
-            cost = half[i] - w_ml * counts[q] + w_cl * cl_sum[q]
+        half_c = half[rows_c[perm]]
+        current = labels[rows_c[perm]].tolist()
+        for t, (i, q) in enumerate(zip(rows_c[perm].tolist(), row_local[perm].tolist(), strict=True)):
+            old = current[t]
+            cost = half_c[t] + penalty[q]
             if old >= 0:
                 cost[old] += w_ml  # i itself is not one of the "other rows" of its component
             new = int(cost.argmin())
             if new == old:
                 continue
             labels[i] = new
-            counts[q, new] += 1
-            if len(nbrs[q]):
-                cl_sum[nbrs[q], new] += 1
+            penalty[q, new] -= w_ml
+            if has_nbrs[q]:
+                penalty[nbrs[q], new] += w_cl
             if old >= 0:
-                counts[q, old] -= 1
-                if len(nbrs[q]):
-                    cl_sum[nbrs[q], old] -= 1
+                penalty[q, old] += w_ml
+                if has_nbrs[q]:
+                    penalty[nbrs[q], old] -= w_cl
         if np.array_equal(labels, previous):
             converged = True
             break
@@ -180,9 +182,12 @@ def pc_kmeans(
     violations = count_violations(labels, must, cannot)
     objective = float(0.5 * dist[np.arange(n), labels].sum())
     # augmented-set penalty: split pairs inside components + same-label pairs across cannot-linked ones
-    same = counts * (counts - 1) / 2
-    split_pairs = float((graph.sizes[comps] * (graph.sizes[comps] - 1) / 2 - same.sum(axis=1)).sum())
-    cross = float(sum(counts[q] @ cl_sum[q] for q in range(len(comps)))) / 2
+    counts = np.zeros((len(comps), k), dtype=np.float64)
+    np.add.at(counts, (row_local, labels[rows_c]), 1.0)
+    split_pairs = float(
+        (graph.sizes[comps] * (graph.sizes[comps] - 1) / 2).sum() - (counts * (counts - 1) / 2).sum()
+    )
+    cross = float(sum(counts[q] @ counts[nbrs[q]].sum(axis=0) for q in range(len(comps)) if has_nbrs[q])) / 2
     objective += w_ml * split_pairs + w_cl * cross
     log.info(
         "PC k-means: %d passes, converged=%s, violated must=%d cannot=%d", n_iter, converged, *violations
