@@ -324,14 +324,46 @@ class Doc2VecEmbedder(ReportEmbedder):
     def _doc_seed(self, words: list[str]) -> int:
         return (self.params["seed"] * 1_000_003 + zlib.crc32(" ".join(words).encode())) % (2**32)
 
-    def transform(self, docs: Sequence) -> np.ndarray:
+    def infer(self, words: list[str], epochs: int) -> np.ndarray:
+        """gensim's ``infer_vector`` made repeatable across processes.
+
+        gensim seeds the starting vector with Python's ``hash`` of the words, which differs between
+        processes (hash randomisation), and draws negative samples from the model's shared random
+        state. Here both come from :meth:`_doc_seed`; the update loop is gensim's (same learning-rate
+        schedule, words and output layer frozen).
+        """
+        from gensim.models.doc2vec_inner import train_document_dbow, train_document_dm
+        from gensim.models.keyedvectors import pseudorandom_weak_vector
+
         model = self.model_
+        seed = self._doc_seed(words)
+        model.random.seed(seed)
+        size = model.dv.vector_size
+        vec = pseudorandom_weak_vector(size, seed_string=str(seed), hashfxn=int).reshape(1, size)
+        lockf = np.ones(1, dtype=np.float32)
+        work = np.zeros(model.layer1_size, dtype=np.float32)
+        neu1 = np.zeros(model.layer1_size, dtype=np.float32)
+        alpha, min_alpha = model.alpha, model.min_alpha
+        delta = (alpha - min_alpha) / max(epochs - 1, 1)
+        for _ in range(epochs):
+            if model.sg:
+                train_document_dbow(
+                    model, words, [0], alpha, work, learn_words=False, learn_hidden=False,
+                    doctag_vectors=vec, doctags_lockf=lockf,
+                )  # fmt: skip
+            else:
+                train_document_dm(
+                    model, words, [0], alpha, work, neu1, learn_words=False, learn_hidden=False,
+                    doctag_vectors=vec, doctags_lockf=lockf,
+                )  # fmt: skip
+            alpha -= delta
+        return vec[0]
+
+    def transform(self, docs: Sequence) -> np.ndarray:
         epochs = self.params["infer_epochs"] or self.params["epochs"]
         out = np.empty((len(docs), self.dim), dtype=np.float32)
         for i, d in enumerate(docs):
-            words = _words(d)
-            model.random.seed(self._doc_seed(words))
-            out[i] = model.infer_vector(words, epochs=epochs)
+            out[i] = self.infer(_words(d), epochs)
         return out
 
     def _vocab_set(self):

@@ -204,6 +204,15 @@ def clean_reports(cfg: ReportsConfig, run_root) -> dict:
     return {"input": kept + sum(excluded.values()), "kept": kept, "excluded": excluded}
 
 
+def tensor_column_to_numpy(arr):
+    """A fixed-shape tensor column (Arrow canonical or Ray's extension type) as a 2-D float array."""
+    import numpy as np
+
+    if hasattr(arr, "to_numpy_ndarray"):
+        return arr.to_numpy_ndarray()
+    return np.stack(arr.to_numpy(zero_copy_only=False))
+
+
 def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
     """Cluster a bounded sample of embeddings/reports/ and score it against truth (tags / truth)."""
     import numpy as np
@@ -221,11 +230,11 @@ def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
         columns=["accession_key", "embedding"]
     ):
         keys.extend(batch.column(0).to_pylist())
-        emb = batch.column(1)
-        vecs.append(np.stack(emb.to_numpy(zero_copy_only=False)) if len(emb) else None)
+        if batch.num_rows:
+            vecs.append(tensor_column_to_numpy(batch.column(1)))
         if len(keys) >= cfg.evaluate.max_rows:
             break
-    x = np.concatenate([v for v in vecs if v is not None])[: cfg.evaluate.max_rows]
+    x = np.concatenate(vecs)[: cfg.evaluate.max_rows]
     keys = keys[: cfg.evaluate.max_rows]
     truth = evaluation.truth_by_accession(run_root.uri_of(TAGS), keys, cfg.evaluate.truth_path)
     pos = {k: i for i, k in enumerate(keys)}
