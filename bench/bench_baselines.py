@@ -62,7 +62,7 @@ def bench_descriptors(n_images: int, seed: int) -> dict:
 
 def _blob_data(n: int, k: int, dim: int, m: int, seed: int):
     rng = np.random.default_rng(seed)
-    centres = rng.normal(scale=4.0, size=(k, dim))
+    centres = rng.normal(scale=1.0, size=(k, dim))  # overlapping: several passes
     y = rng.integers(0, k, size=n)
     x = (centres[y] + rng.normal(size=(n, dim))).astype(np.float32)
     pairs = rng.integers(0, n, size=(m, 2))
