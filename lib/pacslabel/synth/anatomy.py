@@ -196,8 +196,8 @@ def _spine(c: Canvas, rng: Rng, z: float, view: str, level: str) -> None:
             c.ellipse(s * 0.45, -0.05, 0.32, 0.75, "LUNG", over="SOFT")
         for i in range(9):
             y = -0.75 + i * 0.17
-            c.arc(0, y + 0.2, 0.75, 0.24, -85, 5, 0.03, "BONE", over="SOFT")
-            c.arc(0, y + 0.2, 0.75, 0.24, 175, 265, 0.03, "BONE", over="SOFT")
+            c.arc(0, y + 0.2, 0.75, 0.24, -85, 5, 0.03, RIB, over="SOFT")
+            c.arc(0, y + 0.2, 0.75, 0.24, 175, 265, 0.03, RIB, over="SOFT")
     elif level == "C":
         c.ellipse(0, -1.0, 0.6, 0.35, "CORTEX", over="SOFT")
         c.arc(0, -0.6, 0.5, 0.25, 10, 170, 0.06, "CORTEX", over="SOFT")
@@ -232,11 +232,15 @@ def draw_lspine(c, rng, z, view):
 # ---- trunk -----------------------------------------------------------------------------------------
 
 
+RIB = "RIB"
+"""Ribs are thin: a tissue of their own, fainter than long bones in projections."""
+
+
 def _ribs_frontal(c: Canvas, rng: Rng, top: float = -0.6, n: int = 9) -> None:
     for i in range(n):
         y = top + i * 0.13 + _j(rng, 0.01)
-        c.arc(0.03, y + 0.22, 0.72, 0.26, -88, 8, 0.032, "BONE", over="SOFT")
-        c.arc(-0.03, y + 0.22, 0.72, 0.26, 172, 268, 0.032, "BONE", over="SOFT")
+        c.arc(0.03, y + 0.22, 0.72, 0.26, -88, 8, 0.032, RIB, over="SOFT")
+        c.arc(-0.03, y + 0.22, 0.72, 0.26, 172, 268, 0.032, RIB, over="SOFT")
 
 
 def draw_chest(c: Canvas, rng: Rng, z: float, view: str) -> None:

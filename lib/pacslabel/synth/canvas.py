@@ -45,7 +45,9 @@ class Canvas:
         self.palette = palette
         self.mode = mode
         self.pose = pose or Pose()
-        bg = palette.get("AIR", 0.0) if background is None else background
+        if background is None:
+            background = 0.0 if mode == "add" else palette.get("AIR", 0.0)
+        bg = background
         self.img = np.full((h, w), bg, dtype=np.float32)
         self.unit = (h - 1) / 2.0  # pixels per unit
         self.aspect = w / h
@@ -65,7 +67,12 @@ class Canvas:
         return (x + self.aspect) * self.unit, (y + 1.0) * self.unit
 
     def _value(self, tissue: str | float, over: str | None) -> float:
-        v = tissue if isinstance(tissue, float | int) else self.palette.get(tissue, 0.0)
+        if isinstance(tissue, float | int):
+            v = tissue
+        elif tissue == "RIB":
+            v = self.palette.get("RIB", self.palette.get("BONE", 0.0))
+        else:
+            v = self.palette.get(tissue, 0.0)
         if self.mode == "add" and over is not None:
             v -= self.palette.get(over, 0.0)
         return float(v)

@@ -8,6 +8,7 @@ pixel-description attributes that belong with them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image
@@ -50,10 +51,11 @@ PAL_MR_T1 = dict(
 PAL_MR_T2 = dict(
     zip(TISSUES, (0, 15, 700, 420, 200, 1500, 650, 450, 450, 20, 800, 0, 40, 600, 300, 700, 220), strict=True)
 )
+# projection: attenuation relative to soft tissue (the body outline is SOFT over AIR = +1)
 PAL_XRAY = dict(
     zip(
         TISSUES,
-        (0.0, -0.7, -0.15, 1.0, 0.05, 0.0, 0.0, 0.0, 0.9, 1.6, 2.5, -0.8, 0.05, 0.1, 0.08, 0.05, 0.05),
+        (-1.0, -0.9, -0.15, 0.0, 0.05, 0.0, 0.0, 0.0, 0.9, 1.6, 2.5, -0.8, 0.05, 0.1, 0.08, 0.05, 0.05),
         strict=True,
     )
 )
@@ -143,6 +145,7 @@ def palette_for(style: Style, rng: np.random.Generator) -> tuple[dict[str, float
         pal.update(NM_UPTAKE.get(style.region, {}))
         return pal, "add"
     pal = dict(PAL_XRAY)
+    pal["RIB"] = 0.35
     if m == "XA":
         pal["CONTRAST"] = 0.0  # vessels are drawn on their own layer
     return pal, "add"
@@ -173,6 +176,9 @@ def tissue_map(style: Style, z: float, rng_noise: np.random.Generator, view: str
             pose.dy + float(rng_noise.normal(0, 0.02)),
             pose.flip,
         )
+    if style.modality == "US":
+        # a probe sees a part of the region: zoom in around a shifted centre
+        pose = Pose(pose.rot, pose.scale * 1.8, pose.dx * 3.0, pose.dy * 3.0 + 0.3, pose.flip)
     c = Canvas(wr, wc, pal, mode=mode, pose=pose)
     DRAW[style.region](c, anat, z, view)
     return c.img, {"canvas": c, "anat": anat, "pal": pal}
@@ -183,10 +189,14 @@ def _texture(shape: tuple[int, int], rng: np.random.Generator, sigma: float, amp
     return ndimage.gaussian_filter(n, sigma) * (amp * sigma * 2.0)
 
 
+@lru_cache(maxsize=32)
 def _fov_mask(rows: int, cols: int, r: float) -> np.ndarray:
+    """Pixels inside a centred circle of radius r (in half-heights); cached, read-only."""
     y = (np.arange(rows, dtype=np.float32) - (rows - 1) / 2)[:, None] / (rows / 2)
     x = (np.arange(cols, dtype=np.float32) - (cols - 1) / 2)[None, :] / (rows / 2)
-    return (x * x + y * y) <= r * r
+    mask = (x * x + y * y) <= r * r
+    mask.flags.writeable = False
+    return mask
 
 
 def render_frames(style: Style, z: float, rng: np.random.Generator) -> Pixels:
@@ -284,7 +294,7 @@ def _fluoro(style: Style, work, ctx, rng, z) -> Pixels:
         draw_vessels(vc, ctx["anat"], style.region)
         vessels = _resize(vc.img, style.rows, style.cols)
     anat = _resize(work, style.rows, style.cols)
-    mask = _fov_mask(style.rows, style.cols, float(rng.uniform(0.92, 1.1)))
+    mask = _fov_mask(style.rows, style.cols, round(float(rng.uniform(0.92, 1.1)), 2))
     base = top * (0.85 - 0.28 * (1.0 - np.exp(-0.8 * np.maximum(anat, 0.0))))
     frames = []
     for f in range(style.frames):

@@ -1,0 +1,224 @@
+"""Read a small generated archive back with pydicom and check what the generator promises."""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pydicom
+import pytest
+from pydicom import config as pdconfig
+from pydicom.errors import InvalidDicomError
+from pydicom.uid import UID
+
+from pacslabel.synth import SynthConfig, generate, texts
+from pacslabel.synth import catalog as cat
+from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS
+from pacslabel.vocab import REGIONS
+
+EQUAL_TS = dict.fromkeys(TS_UIDS, 1.0)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "arch"
+    cfg = SynthConfig(
+        out=str(out),
+        studies=40,
+        seed=7,
+        workers=1,
+        broken_fraction=0.06,
+        junk_fraction=0.1,
+        image_scale=0.25,
+        instances_scale=0.25,
+        transfer_syntaxes=EQUAL_TS,
+    )
+    summary = generate(cfg)
+    assert summary["files"] > 40
+    return out
+
+
+@pytest.fixture(scope="module")
+def truth(archive) -> pd.DataFrame:
+    return pd.read_parquet(archive / "truth.parquet")
+
+
+def _read(path: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pydicom.dcmread(path)
+
+
+def test_truth_has_one_row_per_file(archive, truth):
+    on_disk = sorted(
+        p.relative_to(archive / "dicom").as_posix() for p in (archive / "dicom").rglob("*") if p.is_file()
+    )
+    assert sorted(truth["path"]) == on_disk
+    assert truth["path"].is_unique
+    good = truth[truth["broken_kind"].isna()]
+    assert good["sop_instance_uid"].is_unique
+    assert set(good["anatomical_region"]) <= set(REGIONS)
+    assert set(truth["broken_kind"].dropna()) <= {*BROKEN_KINDS, "junk", "dicomdir"}
+
+
+def test_good_files_decode_with_declared_syntax(archive, truth):
+    good = truth[truth["broken_kind"].isna()]
+    assert set(good["transfer_syntax_uid"]) == set(TS_UIDS.values())  # every syntax occurs
+    for row in good.itertuples():
+        ds = _read(archive / "dicom" / row.path)
+        assert ds.file_meta.TransferSyntaxUID == row.transfer_syntax_uid
+        assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID == row.sop_instance_uid
+        assert ds.SOPClassUID == cat.SOP_CLASS[row.modality]
+        assert ds.Modality == row.modality
+        assert ds.StudyInstanceUID == row.study_instance_uid
+        assert ds.SeriesInstanceUID == row.series_instance_uid
+        for uid in (ds.SOPInstanceUID, ds.StudyInstanceUID, ds.SeriesInstanceUID):
+            assert UID(uid).is_valid
+        arr = ds.pixel_array
+        frames = int(ds.get("NumberOfFrames", 1))
+        assert frames == row.n_frames
+        expect = (ds.Rows, ds.Columns) if ds.SamplesPerPixel == 1 else (ds.Rows, ds.Columns, 3)
+        assert arr.shape == ((frames, *expect) if frames > 1 else expect)
+        assert arr.max() > arr.min()  # not a constant image
+        assert arr.max() < 2**ds.BitsStored
+
+
+def test_modality_specific_pixels(archive, truth):
+    good = truth[truth["broken_kind"].isna()]
+    seen = set()
+    for row in good.drop_duplicates("series_instance_uid").itertuples():
+        ds = _read(archive / "dicom" / row.path)
+        m = row.modality
+        if m == "CT":
+            assert float(ds.RescaleIntercept) == -1024.0 and float(ds.RescaleSlope) == 1.0
+            hu = ds.pixel_array.astype(np.float32) - 1024.0
+            assert hu.min() <= -900 and hu.max() >= 100  # air around the patient, dense tissue inside
+        elif m == "MR":
+            assert "RescaleIntercept" not in ds and "MRAcquisitionType" in ds
+            assert ds.RepetitionTime > ds.EchoTime > 0
+        elif m in ("CR", "DX"):
+            assert ds.PhotometricInterpretation in ("MONOCHROME1", "MONOCHROME2")
+            assert ds.BitsStored in (10, 12, 14)
+        elif m == "US":
+            assert ds.SamplesPerPixel == 3 and ds.PhotometricInterpretation == "RGB"
+        elif m in ("XA", "NM"):
+            assert int(ds.NumberOfFrames) > 1
+        seen.add(m)
+        for key in (
+            "PatientName",
+            "PatientID",
+            "PatientBirthDate",
+            "InstitutionName",
+            "AccessionNumber",
+            "PatientAddress",
+        ):
+            assert str(ds.get(key, "")) != ""
+    assert {"CT", "MR"} <= seen
+
+
+def _really_broken(path: Path, kind: str) -> None:
+    data = path.read_bytes()
+    if kind == "empty":
+        assert data == b""
+        return
+    if kind == "not_dicom":
+        with pytest.raises(InvalidDicomError):
+            pydicom.dcmread(path)
+        return
+    ds = _read(path)
+    if kind == "no_pixels":
+        assert "PixelData" not in ds
+    elif kind in ("truncated", "absurd_size"):
+        if "PixelData" in ds:
+            with pytest.raises((ValueError, AttributeError)), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ds.pixel_array  # noqa: B018
+    elif kind == "bad_values":
+        old = pdconfig.settings.reading_validation_mode
+        pdconfig.settings.reading_validation_mode = pdconfig.RAISE
+        try:
+            fresh = pydicom.dcmread(path)
+            with pytest.raises((ValueError, TypeError)):
+                fresh.InstanceNumber  # noqa: B018
+            with pytest.raises((ValueError, TypeError)):
+                fresh.SliceThickness  # noqa: B018
+        finally:
+            pdconfig.settings.reading_validation_mode = old
+    else:
+        raise AssertionError(kind)
+
+
+def test_broken_files_are_really_broken(archive, truth):
+    broken = truth[truth["broken_kind"].isin(BROKEN_KINDS)]
+    assert len(broken) >= 3
+    for row in broken.itertuples():
+        _really_broken(archive / "dicom" / row.path, row.broken_kind)
+
+
+def test_every_broken_kind_is_broken():
+    """Each kind once, on a real dataset (the archive draws kinds at random)."""
+    from pacslabel.synth.config import SynthConfig as Cfg
+    from pacslabel.synth.encode import broken_bytes
+    from pacslabel.synth.render import render_frames
+    from pacslabel.synth.study import plan_study
+    from pacslabel.synth.tags import build_dataset
+
+    cfg = Cfg(out="unused", image_scale=0.25, instances_scale=0.25)
+    study, series, rng = plan_study(cfg, 3)
+    px = render_frames(series[0].style, 0.0, rng)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in BROKEN_KINDS:
+            ds = build_dataset(study, series[0], 1, "2.25.1234", px, 0.0, rng)
+            path = Path(tmp) / kind
+            path.write_bytes(broken_bytes(kind, ds, px.array, rng))
+            _really_broken(path, kind)
+
+
+def test_junk_dicomdir_and_file_names(archive, truth):
+    dd = _read(archive / "dicom" / "DICOMDIR")
+    assert dd.file_meta.MediaStorageSOPClassUID == "1.2.840.10008.1.3.10" and "PixelData" not in dd
+    junk = truth[truth["broken_kind"] == "junk"]
+    assert len(junk) >= 1 and junk["sop_instance_uid"].isna().all()
+    good = truth[truth["broken_kind"].isna()]
+    names = good["path"].str.rsplit("/", n=1).str[-1]
+    assert names.str.endswith(".dcm").any() and (~names.str.endswith(".dcm")).any()
+    assert (good["path"].str.count("/") == 3).all()  # patient / study / series / file
+
+
+def test_reports_one_per_study_mention_region(archive, truth):
+    with open(archive / "reports.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["accession_number", "text"]
+    studies = truth.dropna(subset=["accession_number"]).drop_duplicates("accession_number")
+    assert len(rows) == 40 == len(studies)
+    region_of = dict(zip(studies["accession_number"], studies["anatomical_region"], strict=True))
+    long_reports = 0
+    for row in rows:
+        text = row["text"].lower()
+        if len(text) < 25:
+            continue
+        long_reports += 1
+        words = [
+            w.lower()
+            for lang in texts.LANGS
+            for w in texts.REGION_WORDS[region_of[row["accession_number"]]][lang]
+        ]
+        assert any(w in text for w in words), (row, words)
+    assert long_reports >= 30
+
+
+def test_body_part_examined_in_files_is_messy(archive, truth):
+    good = truth[truth["broken_kind"].isna()].drop_duplicates("series_instance_uid")
+    values = {}
+    for row in good.itertuples():
+        ds = _read(archive / "dicom" / row.path)
+        values[row.series_instance_uid] = (row.modality, row.anatomical_region, ds.get("BodyPartExamined"))
+    present = [v for v in values.values() if v[2] is not None]
+    assert len(present) < len(values)  # some are missing
+    all_spellings = {s for variants in cat.BODY_PART_VARIANTS.values() for s in variants}
+    assert {v[2] for v in present} <= all_spellings

@@ -1,0 +1,160 @@
+"""Generator properties that need many draws (mixes, rates), determinism, config checks, pixel similarity."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pacslabel.config import ConfigError, load_config
+from pacslabel.synth import SynthConfig, generate
+from pacslabel.synth import catalog as cat
+from pacslabel.synth.canvas import Pose
+from pacslabel.synth.render import Style, render_frames
+from pacslabel.synth.study import plan_study
+from pacslabel.synth.tags import body_part_value
+from pacslabel.vocab import MODALITIES, REGIONS
+
+
+def test_catalog_covers_the_vocabulary():
+    cat.check_catalog()
+    assert set(cat.MODALITY_WEIGHTS) == set(MODALITIES)
+    assert "BREAST" in cat.REGION_WEIGHTS["DX"] and "BREAST" in cat.REGION_WEIGHTS["MR"]
+    assert all("BREAST" not in cat.REGION_WEIGHTS[m] for m in ("CT", "CR", "XA", "RF", "NM"))
+    assert "SINUS" not in cat.REGION_WEIGHTS["MR"] and "SINUS" not in cat.REGION_WEIGHTS["RF"]
+    assert {"T_SPINE", "TSPINE", "T-SPINE"} <= set(cat.BODY_PART_VARIANTS["TSPINE"])
+    assert "THORAX" in cat.BODY_PART_VARIANTS["CHEST"]
+
+
+@pytest.fixture(scope="module")
+def plans():
+    cfg = SynthConfig(out="unused")
+    return [plan_study(cfg, i)[:2] for i in range(2500)]
+
+
+def test_modality_and_region_mix(plans):
+    n = len(plans)
+    mods = Counter(study.modality for study, _ in plans)
+    for m, w in cat.MODALITY_WEIGHTS.items():
+        assert abs(mods[m] / n - w) < 0.03, (m, mods[m] / n, w)
+    pairs = Counter((study.modality, study.region) for study, _ in plans)
+    assert all(r in cat.REGION_WEIGHTS[m] for m, r in pairs)  # only combinations that occur in practice
+    assert {r for _, r in pairs} == set(REGIONS)
+    # within CR, the most common region is the chest, at about its weight
+    cr = [r for (m, r), k in pairs.items() for _ in range(k) if m == "CR"]
+    share = Counter(cr)["CHEST"] / len(cr)
+    expect = cat.REGION_WEIGHTS["CR"]["CHEST"] / sum(cat.REGION_WEIGHTS["CR"].values())
+    assert abs(share - expect) < 0.06
+
+
+def test_body_part_missing_rate_per_series(plans):
+    missing: Counter = Counter()
+    total: Counter = Counter()
+    for study, series in plans:
+        for s in series:
+            total[study.modality] += 1
+            missing[study.modality] += s.body_part is None
+    for m, rate in cat.BODY_PART_MISSING_RATE.items():
+        assert total[m] > 150
+        tol = 3 * np.sqrt(rate * (1 - rate) / total[m]) + 0.01
+        assert abs(missing[m] / total[m] - rate) < tol, (m, missing[m] / total[m], rate)
+    for m in ("CR", "DX", "XA", "RF"):
+        assert missing[m] / total[m] > 0.5  # missing for most radiographs and fluoroscopy
+
+
+def test_body_part_variant_and_mislabel_rates():
+    rng = np.random.default_rng(0)
+    n = 20000
+    vals = [body_part_value(rng, "CT", "TSPINE", mislabelled=False) for _ in range(n)]
+    present = [v for v in vals if v is not None]
+    assert abs(1 - len(present) / n - cat.BODY_PART_MISSING_RATE["CT"]) < 0.015
+    variants = cat.BODY_PART_VARIANTS["TSPINE"]
+    assert set(present) == set(variants)
+    share_variant = sum(v != variants[0] for v in present) / len(present)
+    assert abs(share_variant - cat.BODY_PART_VARIANT_RATE) < 0.02
+    # a mislabelled series names another region: never a spelling that only TSPINE uses
+    wrong = {body_part_value(rng, "CT", "TSPINE", mislabelled=True) for _ in range(2000)} - {None}
+    others = {v for r, vs in cat.BODY_PART_VARIANTS.items() if r != "TSPINE" for v in vs}
+    assert wrong <= others and len(wrong) > 20
+
+
+def test_mislabelled_descriptions_are_a_few_percent(plans):
+    mislabelled = sum(
+        s.body_part is not None and s.body_part not in cat.BODY_PART_VARIANTS[study.region]
+        for study, series in plans
+        for s in series
+    )
+    present = sum(s.body_part is not None for _, series in plans for s in series)
+    assert 0.005 < mislabelled / present < 0.08
+
+
+def test_config_validation(tmp_path):
+    with pytest.raises(ConfigError, match="out"):
+        load_config(SynthConfig, None, [])
+    with pytest.raises(ConfigError, match=r"transfer_syntaxes\.jpeg_xl"):
+        load_config(SynthConfig, None, [f"out={tmp_path}", "transfer_syntaxes={jpeg_xl: 1}"])
+    with pytest.raises(ConfigError, match="broken_fraction"):
+        load_config(SynthConfig, None, [f"out={tmp_path}", "broken_fraction=1.5"])
+    cfg = load_config(SynthConfig, Path(__file__).parents[2] / "configs" / "synth.yaml", [f"out={tmp_path}"])
+    assert cfg.workers == 0 and cfg.resolved_workers() >= 1
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_seed_same_bytes_whatever_the_worker_count(tmp_path):
+    common = {
+        "studies": 6,
+        "seed": 11,
+        "image_scale": 0.2,
+        "instances_scale": 0.15,
+        "broken_fraction": 0.1,
+        "chunk_studies": 1,
+    }
+    generate(SynthConfig(out=str(tmp_path / "a"), workers=1, **common))
+    generate(SynthConfig(out=str(tmp_path / "b"), workers=2, **common))
+    generate(SynthConfig(out=str(tmp_path / "c"), workers=1, **{**common, "seed": 12}))
+    a, b, c = (_digest(tmp_path / x) for x in "abc")
+    assert len(a) > 10
+    assert a == b
+    assert a != c
+
+
+def _image(modality: str, region: str, k: int) -> np.ndarray:
+    rng = np.random.default_rng(100 + k)
+    pose = Pose(
+        float(rng.normal(0, 0.1)),
+        float(rng.uniform(0.85, 1.1)),
+        float(rng.normal(0, 0.05)),
+        float(rng.normal(0, 0.05)),
+        bool(k % 2),
+    )
+    style = Style(modality, region, 128, 128, pose=pose, anat_seed=k)
+    a = render_frames(style, 0.0, rng).array.astype(np.float32)
+    return (a - a.mean()) / (a.std() + 1e-6)
+
+
+def test_same_region_looks_alike_but_never_identical():
+    for modality, regions in (
+        ("CR", ("CHEST", "HAND", "KNEE", "PELVIS")),
+        ("CT", ("HEAD", "CHEST", "ABDOMEN")),
+    ):
+        imgs = {r: [_image(modality, r, k) for k in range(4)] for r in regions}
+        within, between = [], []
+        for r in regions:
+            for i in range(4):
+                for j in range(i + 1, 4):
+                    assert not np.array_equal(imgs[r][i], imgs[r][j])
+                    within.append(float((imgs[r][i] * imgs[r][j]).mean()))
+                for r2 in regions:
+                    if r2 > r:
+                        between.extend(float((imgs[r][i] * imgs[r2][j]).mean()) for j in range(4))
+        assert np.mean(within) > np.mean(between) + 0.1, (modality, np.mean(within), np.mean(between))
