@@ -184,9 +184,38 @@ def tissue_map(style: Style, z: float, rng_noise: np.random.Generator, view: str
     return c.img, {"canvas": c, "anat": anat, "pal": pal}
 
 
+BANK_MARGIN = (97, 101)
+"""Noise comes from a fixed per-shape bank at a random offset (drawing fresh normals is the slow part)."""
+
+
+@lru_cache(maxsize=12)
+def _bank(rows: int, cols: int, sigma: float) -> np.ndarray:
+    """Unit-variance noise of shape (rows + 97, cols + 101), blurred by ``sigma`` pixels when > 0.
+
+    Seeded by its shape only, so every process builds the same bank and output stays deterministic.
+    """
+    g = np.random.default_rng([rows, cols, int(sigma * 100)])
+    n = g.standard_normal((rows + BANK_MARGIN[0], cols + BANK_MARGIN[1]), dtype=np.float32)
+    if sigma > 0:
+        n = ndimage.gaussian_filter(n, sigma)
+        n /= n.std()
+    n.flags.writeable = False
+    return n
+
+
+def _noise(shape: tuple[int, int], rng: np.random.Generator, sigma: float = 0.0) -> np.ndarray:
+    """A read-only (rows, cols) window of unit-variance noise at an offset drawn from ``rng``."""
+    rows, cols = shape
+    bank = _bank(rows, cols, sigma)
+    r0 = int(rng.integers(BANK_MARGIN[0]))
+    c0 = int(rng.integers(BANK_MARGIN[1]))
+    win = bank[r0 : r0 + rows, c0 : c0 + cols]
+    return win if rng.random() < 0.5 else win[::-1, ::-1]
+
+
 def _texture(shape: tuple[int, int], rng: np.random.Generator, sigma: float, amp: float) -> np.ndarray:
-    n = rng.standard_normal(shape, dtype=np.float32)
-    return ndimage.gaussian_filter(n, sigma) * (amp * sigma * 2.0)
+    """Smooth tissue texture of standard deviation ``amp``."""
+    return _noise(shape, rng, sigma) * amp
 
 
 @lru_cache(maxsize=32)
@@ -208,9 +237,9 @@ def render_frames(style: Style, z: float, rng: np.random.Generator) -> Pixels:
 
 
 def _ct(style: Style, work, ctx, rng, z) -> Pixels:
-    work = work + _texture(work.shape, rng, 1.5, 6.0)
+    work = work + _texture(work.shape, rng, 1.5, 8.0)
     hu = _resize(work, style.rows, style.cols)
-    hu += rng.standard_normal(hu.shape, dtype=np.float32) * (8.0 * style.noise)
+    hu += _noise(hu.shape, rng) * (8.0 * style.noise)
     hu[~_fov_mask(style.rows, style.cols, 1.0)] = -1024.0
     stored = np.clip(np.rint(hu + 1024.0), 0, 4095).astype(np.uint16)
     return Pixels(stored, "MONOCHROME2", 16, 12, rescale=(1.0, -1024.0), window=_ct_window(style.region))
@@ -227,15 +256,15 @@ def _ct_window(region: str) -> tuple[list[float], list[float]]:
 
 
 def _mr(style: Style, work, ctx, rng, z) -> Pixels:
-    work = work * (1.0 + _texture(work.shape, rng, 2.0, 0.05))
+    work = work * (1.0 + _texture(work.shape, rng, 2.0, 0.08))
     img = _resize(np.maximum(work, 0), style.rows, style.cols)
     ramp = np.linspace(0.8, 1.2, style.cols, dtype=np.float32)[None, :]
     if rng.random() < 0.5:
         ramp = np.linspace(0.85, 1.15, style.rows, dtype=np.float32)[:, None]
     img *= ramp
     s = 12.0 * style.noise
-    a = img + rng.standard_normal(img.shape, dtype=np.float32) * s
-    b = rng.standard_normal(img.shape, dtype=np.float32) * s
+    a = img + _noise(img.shape, rng) * s
+    b = _noise(img.shape, rng) * s
     mag = np.sqrt(a * a + b * b)
     top = (1 << style.bits_stored) - 1
     stored = np.clip(np.rint(mag), 0, top).astype(np.uint16)
@@ -262,7 +291,7 @@ def _radiograph(style: Style, work, ctx, rng, z) -> Pixels:
     top = (1 << style.bits_stored) - 1
     gain = float(rng.uniform(0.75, 0.95))
     v = top * (0.06 + gain * (1.0 - np.exp(-0.9 * np.maximum(p, 0.0))))
-    v += rng.standard_normal(v.shape, dtype=np.float32) * (top * 0.012 * style.noise)
+    v += _noise(v.shape, rng) * (top * 0.012 * style.noise)
     _collimate(v, rng, top * 0.97)
     # side marker in a corner
     mr, mc = max(style.rows // 40, 2), max(style.cols // 60, 2)
@@ -302,7 +331,7 @@ def _fluoro(style: Style, work, ctx, rng, z) -> Pixels:
         if vessels is not None:
             fill = np.sin(np.pi * (f + 1) / (style.frames + 1)) if style.frames > 1 else 1.0
             img -= top * 0.55 * fill * (1.0 - np.exp(-1.5 * vessels))
-        img += rng.standard_normal(img.shape, dtype=np.float32) * (top * 0.02 * style.noise)
+        img += _noise(img.shape, rng) * (top * 0.02 * style.noise)
         img[~mask] = 0
         frames.append(np.clip(np.rint(img), 0, top))
     arr = np.stack(frames) if style.frames > 1 else frames[0]
@@ -335,8 +364,7 @@ def _us(style: Style, work, ctx, rng, z) -> Pixels:
     rows, cols = style.rows, style.cols
     hr, hc = rows // 2, cols // 2
     e = _resize(work, hr, hc)
-    speckle = rng.rayleigh(0.8, size=(hr, hc)).astype(np.float32)
-    speckle = ndimage.gaussian_filter(speckle, (1.2, 0.5))
+    speckle = 0.6 + 0.5 * np.abs(_noise((hr, hc), rng, 1.0))  # grain of mean 1, sd 0.3
     g = np.clip(e * speckle * 1.3, 0, 1.2)
     y = np.arange(hr, dtype=np.float32)[:, None] / hr
     x = (np.arange(hc, dtype=np.float32)[None, :] - hc / 2) / hr
