@@ -142,19 +142,36 @@ def _image(modality: str, region: str, k: int) -> np.ndarray:
     return (a - a.mean()) / (a.std() + 1e-6)
 
 
-def test_same_region_looks_alike_but_never_identical():
-    for modality, regions in (
-        ("CR", ("CHEST", "HAND", "KNEE", "PELVIS")),
-        ("CT", ("HEAD", "CHEST", "ABDOMEN")),
-    ):
-        imgs = {r: [_image(modality, r, k) for k in range(4)] for r in regions}
-        within, between = [], []
-        for r in regions:
-            for i in range(4):
-                for j in range(i + 1, 4):
-                    assert not np.array_equal(imgs[r][i], imgs[r][j])
-                    within.append(float((imgs[r][i] * imgs[r][j]).mean()))
-                for r2 in regions:
-                    if r2 > r:
-                        between.extend(float((imgs[r][i] * imgs[r2][j]).mean()) for j in range(4))
-        assert np.mean(within) > np.mean(between) + 0.1, (modality, np.mean(within), np.mean(between))
+def _small(a: np.ndarray) -> np.ndarray:
+    from PIL import Image
+
+    a = np.asarray(Image.fromarray(a.astype(np.float32), mode="F").resize((32, 32), Image.BILINEAR))
+    return (a - a.mean()) / (a.std() + 1e-6)
+
+
+@pytest.mark.parametrize(
+    "modality,regions",
+    [
+        ("CR", ("CHEST", "HAND", "KNEE", "PELVIS", "LSPINE", "SKULL")),
+        ("CT", ("HEAD", "CHEST", "ABDOMEN", "PELVIS")),
+    ],
+)
+def test_same_region_looks_alike_but_never_identical(modality, regions):
+    """Leave-one-out nearest region mean (correlation of 32x32 thumbnails) finds the region mostly."""
+    n = 5
+    full = {r: [_image(modality, r, k) for k in range(n)] for r in regions}
+    for r in regions:
+        for i in range(n):
+            for j in range(i + 1, n):
+                assert not np.array_equal(full[r][i], full[r][j])
+    imgs = {r: [_small(a) for a in full[r]] for r in regions}
+    correct = 0
+    for r in regions:
+        for i in range(n):
+            scores = {}
+            for r2 in regions:
+                mean = np.mean([imgs[r2][j] for j in range(n) if (r2, j) != (r, i)], axis=0)
+                scores[r2] = float((imgs[r][i] * mean).mean() / (mean.std() + 1e-6))
+            correct += max(scores, key=scores.get) == r
+    accuracy = correct / (n * len(regions))
+    assert accuracy >= 0.7, (modality, accuracy)
