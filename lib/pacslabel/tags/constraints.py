@@ -46,7 +46,7 @@ def block_ids(df: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     for col in columns:
         values = df[col] if col in df.columns else pd.Series([None] * len(df), index=df.index)
         keys.append(
-            values.map(lambda v: "" if v is None or v != v else str(v).strip().upper()).to_numpy(object)
+            values.map(lambda v: "" if v is None or pd.isna(v) else str(v).strip().upper()).to_numpy(object)
         )
     combo = pd.MultiIndex.from_arrays(keys) if len(keys) > 1 else pd.Index(keys[0])
     return pd.factorize(combo)[0].astype(np.int64)

@@ -10,7 +10,9 @@ frequent codes (categorical) instead: fast, no model.
 from __future__ import annotations
 
 import json
+import logging
 import pickle
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 FORMAT_VERSION = 1
+log = logging.getLogger(__name__)
 
 
 def _norm(value: object) -> str | None:
@@ -150,7 +153,13 @@ class TagPreprocessor:
         self.fill_ = fill
         self.imputer_ = None
         if self.imputer == "forest" and z.shape[1] > 0 and np.isnan(z).any():
-            self.imputer_ = self._build_imputer().fit(z)
+            from sklearn.exceptions import ConvergenceWarning
+
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ConvergenceWarning)
+                self.imputer_ = self._build_imputer().fit(z)
+            if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+                log.info("iterative imputation stopped at max_iter=%d before its tolerance", self.max_iter)
         zi = self._impute(z)
         num = zi[:, :p_num]
         if num.shape[0]:
