@@ -67,7 +67,11 @@ def run_job(
         run_root = RunRoot(cfg.run_root)
         run_root.write_text(dump_config(cfg), "_jobs", verb, "config.yaml")
     started = time.time()
-    summary = function(cfg)
+    try:
+        summary = function(cfg)
+    except ConfigError as exc:  # a value only the job itself can check (e.g. an output that exists)
+        print(f"pacslabel {verb}: config error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
     summary = {"job": verb, "seconds": round(time.time() - started, 3), **(summary or {})}
     if run_root is not None:
         run_root.write_json(summary, "_jobs", verb, "summary.json")
