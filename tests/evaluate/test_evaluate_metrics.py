@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from pacslabel.config import ConfigError, load_config
-from pacslabel.evaluate import EvaluateConfig, run_evaluate
+from pacslabel.evaluate import EvaluateConfig, ReportConfig, run_evaluate
 from pacslabel.evaluate.frame import Codebook, build_frame
 from pacslabel.evaluate.run import top_counts
 from pacslabel.evaluate.streaming import streamed_cosine_distance
@@ -163,8 +166,19 @@ def test_config_requires_run_root_and_valid_sources():
         load_config(EvaluateConfig, None, [])
     with pytest.raises(ConfigError, match="silhouette_sources"):
         load_config(EvaluateConfig, None, ["run_root=/x", "silhouette_sources=pixels"])
+    with pytest.raises(ConfigError, match="silhouette_sources: 'reports'"):
+        load_config(EvaluateConfig, None, ["run_root=/x", "silhouette_sources=reports"])
     with pytest.raises(ConfigError, match="thumb_px"):
         load_config(EvaluateConfig, None, ["run_root=/x", "report.thumb_px=4"])
+
+
+def test_config_file_lists_every_key_with_defaults():
+    path = Path(__file__).resolve().parents[2] / "configs" / "evaluate.yaml"
+    assert load_config(EvaluateConfig, path, ["run_root=/x"]) == load_config(
+        EvaluateConfig, None, ["run_root=/x"]
+    )
+    listed = set(yaml.safe_load(path.read_text())) | set(yaml.safe_load(path.read_text())["report"])
+    assert {f.name for f in fields(EvaluateConfig)} | {f.name for f in fields(ReportConfig)} <= listed
 
 
 def test_codebook_top_counts_and_tensor_fallbacks():

@@ -19,6 +19,7 @@ class ReportConfig:
     tsne_sample: int = 2000
     tsne_perplexity: float = 30.0
     tsne_min_rows: int = 20  # below this many sampled rows the projection is PCA
+    tsne_max_iter: int = 1000
     title: str = "pacslabel run report"
 
     def validate(self) -> None:
@@ -34,6 +35,8 @@ class ReportConfig:
             raise ConfigError("report.tsne_sample: must be >= 0 (0 = no projection)")
         if self.tsne_perplexity <= 0:
             raise ConfigError("report.tsne_perplexity: must be > 0")
+        if self.tsne_max_iter < 250:
+            raise ConfigError("report.tsne_max_iter: must be >= 250 (scikit-learn's minimum)")
         if self.tsne_min_rows < 4:
             raise ConfigError("report.tsne_min_rows: must be >= 4")
 
@@ -67,10 +70,10 @@ class EvaluateConfig:
             raise ConfigError("silhouette_sample: must be >= 0 (0 = no silhouette)")
         if self.batch_rows < 1:
             raise ConfigError("batch_rows: must be >= 1")
-        valid = {"fused", "images", "tags", "reports"}
-        for key, values in (
-            ("silhouette_sources", self.silhouette_sources),
-            ("cosine_sources", self.cosine_sources),
+        uid_keyed = {"fused", "images", "tags"}
+        for key, values, valid in (
+            ("silhouette_sources", self.silhouette_sources, uid_keyed),
+            ("cosine_sources", self.cosine_sources, uid_keyed | {"reports"}),
         ):
             for v in values:
                 if v not in valid:

@@ -105,7 +105,7 @@ def compute_metrics(root: RunRoot, frame: InstanceFrame, cfg) -> tuple[dict, dic
     sample = sample_positions(frame.n, need, cfg.seed) if need > 0 else np.zeros(0, dtype=np.int64)
     silhouettes: dict = {}
     for source in cfg.silhouette_sources:
-        if source == "reports" or not table_exists(root, embedding_table(source)):
+        if not table_exists(root, embedding_table(source)):
             continue
         pos, x = gather_sample(root, frame, source, sample, cfg.batch_rows)
         if cfg.silhouette_sample > 0 and pos.size:

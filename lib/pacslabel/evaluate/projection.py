@@ -23,7 +23,7 @@ def pca_2d(x: np.ndarray) -> np.ndarray:
 
 
 def project_2d(
-    x: np.ndarray, perplexity: float = 30.0, min_rows: int = 20, seed: int = 0
+    x: np.ndarray, perplexity: float = 30.0, min_rows: int = 20, seed: int = 0, max_iter: int = 1000
 ) -> tuple[np.ndarray, str]:
     """(n × 2 coordinates, method name). t-SNE after PCA to at most 50 dimensions."""
     x = np.asarray(x, dtype=np.float32).reshape(len(x), -1)
@@ -36,5 +36,5 @@ def project_2d(
     if x.shape[1] > 50:
         x = PCA(n_components=50, random_state=seed).fit_transform(x)
     perp = float(min(perplexity, max(1.0, (n - 1) / 3.0)))
-    tsne = TSNE(n_components=2, perplexity=perp, init="pca", random_state=seed)
+    tsne = TSNE(n_components=2, perplexity=perp, init="pca", random_state=seed, max_iter=max_iter)
     return tsne.fit_transform(x).astype(np.float64), "t-SNE"

@@ -116,7 +116,9 @@ def _projection(extras: dict, cfg: EvaluateConfig) -> dict | None:
     x = extras["projection_x"][: cfg.report.tsne_sample]
     if pos.size < 2:
         return None
-    xy, method = project_2d(x, cfg.report.tsne_perplexity, cfg.report.tsne_min_rows, cfg.seed)
+    xy, method = project_2d(
+        x, cfg.report.tsne_perplexity, cfg.report.tsne_min_rows, cfg.seed, cfg.report.tsne_max_iter
+    )
     return {
         "xy": xy,
         "label_index": extras["label_index"][pos],
@@ -185,6 +187,7 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
     projection = _projection(extras, cfg)
     timings["projection"] = time.time() - t
 
+    t = time.time()
     data = {
         "title": cfg.report.title,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

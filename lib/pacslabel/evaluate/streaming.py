@@ -61,6 +61,14 @@ class _Mapper:
         return out
 
 
+def _group_sum(lab: np.ndarray, rows: np.ndarray, w: np.ndarray, k: int, x: np.ndarray) -> np.ndarray:
+    """(k × d) sums of ``w * x[rows]`` per label, as a sparse (k × batch) one-hot product."""
+    from scipy import sparse
+
+    onehot = sparse.csr_matrix((w, (lab, rows)), shape=(k, x.shape[0]))
+    return np.asarray(onehot @ x)
+
+
 def streamed_cosine_distance(
     root: RunRoot,
     frame: InstanceFrame,
@@ -82,8 +90,8 @@ def streamed_cosine_distance(
         for i, (rows, lab, w) in enumerate(mapper(batch)):
             if sums[i] is None:
                 sums[i] = np.zeros((counts[i].size, x.shape[1]))
-            np.add.at(sums[i], lab, x[rows] * w[:, None])
-            np.add.at(counts[i], lab, w)
+            sums[i] += _group_sum(lab, rows, w, counts[i].size, x)
+            counts[i] += np.bincount(lab, weights=w, minlength=counts[i].size)
     if sums[0] is None or counts[0].sum() == 0:
         return {"n": 0, "values": [float("nan")] * len(label_sets)}
     centres = [s / np.maximum(c, 1)[:, None] for s, c in zip(sums, counts, strict=True)]
