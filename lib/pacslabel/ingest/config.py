@@ -1,0 +1,90 @@
+"""Typed configuration of the ingest job (every key is documented in configs/ingest.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pacslabel.config import ConfigError
+from pacslabel.runtime import RayConfig
+from pacslabel.vocab import MODALITIES
+
+
+@dataclass
+class ExportConfig:
+    """The RadiologyNET-style image export (window chain, policies, resize)."""
+
+    size: int = 256
+    modalities: list[str] = field(default_factory=lambda: list(MODALITIES))
+    strict_window: bool = False
+    percentile_low: float = 0.5
+    percentile_high: float = 99.5
+    background_fraction: float = 0.2
+    percentile_max_samples: int = 1_000_000
+    min_aspect: float = 0.1
+    min_max_value: int = 1
+    min_bits: int = 7
+    min_occupancy: float = 0.1
+    min_occupancy_multiframe_xa: float = 0.2
+    max_frames_tried: int = 8
+
+    def validate(self) -> None:
+        if self.size < 8:
+            raise ConfigError(f"export.size: {self.size} is too small (>= 8)")
+        if not 0.0 <= self.percentile_low < self.percentile_high <= 100.0:
+            raise ConfigError("export.percentile_low/high: need 0 <= low < high <= 100")
+        if not 0.0 < self.background_fraction <= 1.0:
+            raise ConfigError("export.background_fraction: need 0 < value <= 1")
+        if self.max_frames_tried < 1:
+            raise ConfigError("export.max_frames_tried: need >= 1")
+        self.modalities = [m.strip().upper() for m in self.modalities if m.strip()]
+
+
+@dataclass
+class DecodeConfig:
+    """Where and under which limits pixels are decoded."""
+
+    isolation: Literal["process", "none"] = "process"
+    timeout_s: float = 60.0
+    max_file_bytes: int = 4 * 2**30
+    max_frame_bytes: int = 512 * 2**20
+    max_total_pixel_bytes: int = 16 * 2**30
+    header_read_bytes: int = 64 * 2**20
+    child_memory_gb: float = 0.0
+    fault_hook: str = ""
+
+    def validate(self) -> None:
+        if self.timeout_s <= 0:
+            raise ConfigError("decode.timeout_s: must be > 0")
+        if self.fault_hook and ":" not in self.fault_hook:
+            raise ConfigError("decode.fault_hook: expected 'module:function'")
+
+
+@dataclass
+class IngestConfig:
+    """``python -m jobs.ingest input=DIR run_root=DIR [reports=FILE]``."""
+
+    input: str = ""
+    run_root: str = ""
+    reports: str = ""
+    batch_size: int = 128
+    num_workers: int = 0
+    cpus_per_worker: float = 1.0
+    list_cpus_per_task: float = 0.5
+    settle_seconds: float = 0.0
+    fail_after_batches: int = 0
+    export: ExportConfig = field(default_factory=ExportConfig)
+    decode: DecodeConfig = field(default_factory=DecodeConfig)
+    ray: RayConfig = field(default_factory=RayConfig)
+
+    def validate(self) -> None:
+        if not self.input:
+            raise ConfigError("input: must be set to the PACS dump directory")
+        if not self.run_root:
+            raise ConfigError("run_root: must be set")
+        if self.batch_size < 1:
+            raise ConfigError("batch_size: must be >= 1")
+        if self.num_workers < 0:
+            raise ConfigError("num_workers: must be >= 0 (0 = one per CPU)")
+        if self.cpus_per_worker <= 0:
+            raise ConfigError("cpus_per_worker: must be > 0")

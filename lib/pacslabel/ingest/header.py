@@ -1,0 +1,217 @@
+"""Header pass for one file: sniff, parse (without pixels), validate, flatten, decide image candidacy.
+
+``inspect_file`` never raises for a bad file; it returns a :class:`HeaderResult` whose ``reject`` is a
+``(stage, reason, message)`` triple when the file cannot become an image for a reason visible in the
+header, and whose ``tags`` row is set for every accepted instance (a parsed dataset with SOP Class
+and SOP Instance UIDs), whatever happens to its pixels later.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from pacslabel.ingest import sniff as sniffing
+from pacslabel.ingest.tags import flatten, raw_value, sop_uids, to_int, to_str, transfer_syntax_of
+
+DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
+DEFLATED = "1.2.840.10008.1.2.1.99"
+# SOP class UID prefixes of objects that are not images (even when they carry pixel-like data)
+NON_IMAGE_CLASS_PREFIXES = (
+    "1.2.840.10008.5.1.4.1.1.88.",  # structured reports
+    "1.2.840.10008.5.1.4.1.1.66",  # raw data, spatial registration, fiducials, segmentation, label maps
+    "1.2.840.10008.5.1.4.1.1.104.",  # encapsulated PDF / CDA / STL / OBJ / MTL
+    "1.2.840.10008.5.1.4.1.1.11.",  # presentation states
+    "1.2.840.10008.5.1.4.1.1.481.",  # radiotherapy objects
+    "1.2.840.10008.5.1.4.1.1.9.",  # waveforms
+    "1.2.840.10008.5.1.4.1.1.91.",  # microscopy bulk annotations
+    "1.2.840.10008.5.1.4.1.1.67",  # real-world value mapping
+    "1.2.840.10008.5.1.4.1.1.68.",  # surface segmentation / surface scans
+    DICOMDIR_CLASS,
+)
+NON_IMAGE_MODALITIES = frozenset(
+    {
+        "SR",
+        "SEG",
+        "KO",
+        "PR",
+        "REG",
+        "FID",
+        "RTSTRUCT",
+        "RTPLAN",
+        "RTRECORD",
+        "RTDOSE",
+        "DOC",
+        "ANN",
+        "PLAN",
+        "RWV",
+        "ECG",
+        "HD",
+        "AU",
+        "RESP",
+    }
+)
+_PIXEL_TAGS_LE = (b"\xe0\x7f\x10\x00", b"\xe0\x7f\x08\x00", b"\xe0\x7f\x09\x00")
+_PIXEL_TAGS_BE = (b"\x7f\xe0\x00\x10", b"\x7f\xe0\x00\x08", b"\x7f\xe0\x00\x09")
+_BYTES_PER_SAMPLE = {1: 1, 8: 1, 16: 2, 32: 4, 64: 8}
+
+
+@dataclass
+class HeaderResult:
+    tags: dict[str, Any] | None = None
+    reject: tuple[str, str, str] | None = None
+    transfer_syntax_uid: str | None = None
+    sop_instance_uid: str | None = None
+
+
+def _reject(stage: str, reason: str, message: str, tags=None, tsuid=None) -> HeaderResult:
+    return HeaderResult(
+        tags=tags,
+        reject=(stage, reason, message[:500]),
+        transfer_syntax_uid=tsuid,
+        sop_instance_uid=(tags or {}).get("sop_instance_uid"),
+    )
+
+
+def read_head(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes from the start of ``path`` (a BytesIO parse can never over-allocate)."""
+    with open(path, "rb") as f:
+        return f.read(limit)
+
+
+def pixel_bytes_claimed(ds: Any) -> tuple[int, int]:
+    """(bytes per frame, total bytes) the header claims for decoded pixels."""
+    rows = to_int(raw_value(ds, "Rows")) or 0
+    cols = to_int(raw_value(ds, "Columns")) or 0
+    samples = to_int(raw_value(ds, "SamplesPerPixel")) or 1
+    bits = to_int(raw_value(ds, "BitsAllocated")) or 16
+    frames = max(1, to_int(raw_value(ds, "NumberOfFrames")) or 1)
+    per_frame = rows * cols * samples * max(1, _BYTES_PER_SAMPLE.get(bits, (bits + 7) // 8))
+    return per_frame, per_frame * frames
+
+
+def inspect_file(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> HeaderResult:
+    """Header pass for one file (see module doc). ``cfg`` is an :class:`IngestConfig`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _inspect(path, size, salt, run_id, cfg)
+
+
+def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> HeaderResult:
+    import pydicom
+
+    dec = cfg.decode
+    if size < 0:
+        return _reject("list", "unreadable", "could not stat the file while listing")
+    if size == 0:
+        return _reject("header", "not_dicom", "empty file")
+    if size > dec.max_file_bytes:
+        return _reject("header", "too_large", f"file of {size} bytes > decode.max_file_bytes")
+    try:
+        head = read_head(path, dec.header_read_bytes)
+    except OSError as exc:
+        return _reject("header", "unreadable", f"{type(exc).__name__}: {exc}")
+    kind = sniffing.sniff(head[:512])
+    if kind == sniffing.NOT_DICOM:
+        return _reject(
+            "header", "not_dicom", "no DICM marker, no file meta group and no plausible raw dataset start"
+        )
+    buf = io.BytesIO(head)
+    try:
+        ds = pydicom.dcmread(buf, force=True, stop_before_pixels=True)
+        n_elements = len(ds)
+    except RecursionError:
+        return _reject("header", "unreadable", "sequence nesting too deep (RecursionError)")
+    except Exception as exc:
+        return _reject("header", "unreadable", f"{type(exc).__name__}: {exc}")
+    tsuid = transfer_syntax_of(ds)
+    pos = buf.tell()
+    nxt = head[pos : pos + 4]
+    has_pixels = pos < len(head) and (nxt in _PIXEL_TAGS_LE or nxt in _PIXEL_TAGS_BE)
+    if tsuid == DEFLATED and n_elements:
+        # the stream position is inside the inflated data: look for pixels with a full parse instead
+        try:
+            full = pydicom.dcmread(io.BytesIO(head), force=True)
+            has_pixels = any(kw in full for kw in ("PixelData", "FloatPixelData", "DoubleFloatPixelData"))
+        except Exception:
+            has_pixels = False
+    sop_class, sop_instance = sop_uids(ds)
+    if sop_class == DICOMDIR_CLASS:
+        return _reject("header", "non_image_object", "DICOMDIR (media directory)", tsuid=tsuid)
+    if n_elements == 0:
+        if kind == sniffing.PART10 and getattr(ds, "file_meta", None):
+            return _reject(
+                "header",
+                "truncated",
+                "file meta only: the dataset ends before its first element",
+                tsuid=tsuid,
+            )
+        return _reject("header", "not_dicom", "no DICOM elements could be parsed", tsuid=tsuid)
+    if not sop_class or not sop_instance:
+        missing = "SOPClassUID" if not sop_class else "SOPInstanceUID"
+        reason = "missing_uid" if kind != sniffing.RAW_DATASET or n_elements > 3 else "not_dicom"
+        return _reject("header", reason, f"{missing} missing", tsuid=tsuid)
+    try:
+        tags = flatten(ds, path, salt, run_id)
+    except RecursionError:
+        return _reject("header", "unreadable", "sequence nesting too deep (RecursionError)", tsuid=tsuid)
+    except Exception as exc:  # flatten is defensive per element; anything left is a bug
+        return _reject(
+            "header", "internal_error", f"tag flattening: {type(exc).__name__}: {exc}", tsuid=tsuid
+        )
+    modality = tags.get("modality")
+    if sop_class.startswith(NON_IMAGE_CLASS_PREFIXES) or (modality or "") in NON_IMAGE_MODALITIES:
+        return _reject(
+            "select", "non_image_object", f"SOP class {sop_class}, modality {modality}", tags, tsuid
+        )
+    if not has_pixels:
+        return _reject("select", "no_pixel_data", f"no Pixel Data (SOP class {sop_class})", tags, tsuid)
+    allowed = cfg.export.modalities
+    if allowed and (modality or "") not in allowed:
+        return _reject(
+            "select", "modality_policy", f"modality {modality or '(absent)'} not in {allowed}", tags, tsuid
+        )
+    rows = to_int(raw_value(ds, "Rows"))
+    cols = to_int(raw_value(ds, "Columns"))
+    bits = to_int(raw_value(ds, "BitsAllocated"))
+    if not rows or not cols or rows < 1 or cols < 1 or not bits:
+        return _reject(
+            "select", "invalid_pixel_module", f"Rows={rows} Columns={cols} BitsAllocated={bits}", tags, tsuid
+        )
+    per_frame, total = pixel_bytes_claimed(ds)
+    if per_frame > dec.max_frame_bytes or total > dec.max_total_pixel_bytes:
+        return _reject(
+            "select", "too_large", f"header claims {per_frame} bytes per frame, {total} in total", tags, tsuid
+        )
+    if tsuid and not decoder_available(tsuid):
+        return _reject(
+            "select", "undecodable_transfer_syntax", f"no installed decoder for {tsuid}", tags, tsuid
+        )
+    return HeaderResult(tags=tags, transfer_syntax_uid=tsuid, sop_instance_uid=sop_instance)
+
+
+_DECODER_CACHE: dict[str, bool] = {}
+
+
+def decoder_available(tsuid: str) -> bool:
+    """True when pydicom has at least one installed decoding plugin for ``tsuid``."""
+    if tsuid not in _DECODER_CACHE:
+        try:
+            from pydicom.pixels import get_decoder
+
+            _DECODER_CACHE[tsuid] = bool(get_decoder(tsuid).is_available)
+        except Exception:
+            _DECODER_CACHE[tsuid] = False
+    return _DECODER_CACHE[tsuid]
+
+
+def file_identity(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def modality_of(tags: dict[str, Any] | None) -> str | None:
+    return to_str((tags or {}).get("modality"))

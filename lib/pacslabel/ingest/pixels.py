@@ -1,0 +1,154 @@
+"""Decode one file's pixels and export its first meaningful frame (runs inside the decoder process).
+
+``process_file(path, cfg) -> dict``: ``{"ok": True, "pixels": uint8 [S, S], ...info}`` or
+``{"ok": False, "reason": code, "message": text, "stage": "decode" | "export"}``. Exceptions that mean
+"this file" become reasons here; only a dead or hung process is handled by the caller.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from typing import Any
+
+import numpy as np
+
+from pacslabel.ingest.export import PolicyReject, export_image
+from pacslabel.ingest.tags import lookup, raw_value, to_float, to_int, to_str, transfer_syntax_of
+
+log = logging.getLogger(__name__)
+
+PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+
+
+def frame_meta(ds: Any, index: int, n_frames: int) -> dict[str, Any]:
+    """The window / rescale / photometric facts export_image needs for frame ``index``."""
+    meta: dict[str, Any] = {
+        "photometric_interpretation": to_str(raw_value(ds, "PhotometricInterpretation")),
+        "presentation_lut_shape": to_str(raw_value(ds, "PresentationLUTShape")),
+        "rescale_slope": to_float(lookup(ds, "RescaleSlope", index)),
+        "rescale_intercept": to_float(lookup(ds, "RescaleIntercept", index)),
+        "window_center": raw_value(ds, "WindowCenter"),
+        "window_width": raw_value(ds, "WindowWidth"),
+        "modality": to_str(raw_value(ds, "Modality")),
+        "n_frames": n_frames,
+    }
+    from pacslabel.ingest.tags import fg_value
+
+    meta["frame_window_center"] = fg_value(ds, "WindowCenter", index)
+    meta["frame_window_width"] = fg_value(ds, "WindowWidth", index)
+    return meta
+
+
+def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
+    text = f"{type(exc).__name__}: {exc}"
+    low = text.lower()
+    if isinstance(exc, MemoryError):
+        return "too_large", text
+    if isinstance(exc, NotImplementedError) or "unable to decode" in low or "no pixel data decoders" in low:
+        return "undecodable_transfer_syntax", text
+    if "plugin" in low and ("missing" in low or "not installed" in low or "unavailable" in low):
+        return "undecodable_transfer_syntax", text
+    if isinstance(exc, ValueError) and ("expected" in low or "insufficient" in low or "less than" in low):
+        return "truncated", text
+    return "decode_error", text
+
+
+def _ensure_transfer_syntax(ds: Any) -> str | None:
+    from pydicom.dataset import FileMetaDataset
+
+    tsuid = transfer_syntax_of(ds)
+    meta = getattr(ds, "file_meta", None)
+    if meta is None:
+        ds.file_meta = meta = FileMetaDataset()
+    if tsuid and not to_str(raw_value(meta, "TransferSyntaxUID")):
+        meta.TransferSyntaxUID = tsuid
+    return tsuid
+
+
+def decode_frame(ds: Any, index: int, tsuid: str) -> tuple[np.ndarray, dict[str, Any]]:
+    """Decode frame ``index`` without colour conversion; PALETTE COLOR is expanded to RGB."""
+    from pydicom.pixels import get_decoder
+
+    decoder = get_decoder(tsuid)
+    arr, dmeta = decoder.as_array(ds, index=index, raw=True)
+    photometric = str(dmeta.get("photometric_interpretation") or "")
+    if photometric.upper() == "PALETTE COLOR":
+        from pydicom.pixels import apply_color_lut
+
+        arr = apply_color_lut(arr, ds)
+        photometric = "RGB"
+    return arr, {"photometric_interpretation": photometric}
+
+
+def process_dataset(ds: Any, cfg: Any) -> dict[str, Any]:
+    """Export the first frame (of up to ``cfg.max_frames_tried``) that passes the policies."""
+    tsuid = _ensure_transfer_syntax(ds)
+    if not any(kw in ds for kw in PIXEL_KEYWORDS):
+        return {
+            "ok": False,
+            "reason": "truncated",
+            "stage": "decode",
+            "message": "Pixel Data announced by the header is missing from the full read",
+        }
+    n_frames = max(1, to_int(raw_value(ds, "NumberOfFrames")) or 1)
+    last: PolicyReject | None = None
+    for index in range(min(n_frames, cfg.max_frames_tried)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                arr, dmeta = decode_frame(ds, index, tsuid or "")
+        except Exception as exc:  # decoder errors are per-file outcomes
+            reason, message = _classify_decode_error(exc)
+            return {"ok": False, "reason": reason, "message": message[:500], "stage": "decode"}
+        meta = frame_meta(ds, index, n_frames)
+        if dmeta.get("photometric_interpretation"):
+            meta["photometric_interpretation"] = dmeta["photometric_interpretation"]
+        if arr.ndim == 3 and arr.shape[-1] not in (1, 3, 4):
+            arr = arr[0]  # a decoder that returned all frames
+        try:
+            pixels, info = export_image(arr, meta, cfg)
+        except PolicyReject as rej:
+            last = rej
+            if rej.reason in ("shape_policy", "missing_window"):
+                break
+            continue
+        return {"ok": True, "pixels": pixels, "frame_index": index, "n_frames": n_frames, **info}
+    assert last is not None
+    return {"ok": False, "reason": last.reason, "message": str(last)[:500], "stage": "export"}
+
+
+def process_file(path: str, cfg: Any, max_file_bytes: int | None = None) -> dict[str, Any]:
+    """Read ``path`` fully (into memory, so lying lengths cannot over-allocate), decode and export."""
+    import pydicom
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_file_bytes + 1 if max_file_bytes else -1)
+    except OSError as exc:
+        return {"ok": False, "reason": "unreadable", "message": str(exc)[:500], "stage": "decode"}
+    if max_file_bytes and len(data) > max_file_bytes:
+        return {
+            "ok": False,
+            "reason": "too_large",
+            "message": f"file larger than {max_file_bytes} bytes",
+            "stage": "decode",
+        }
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ds = pydicom.dcmread(io.BytesIO(data), force=True)
+    except RecursionError:
+        return {
+            "ok": False,
+            "reason": "unreadable",
+            "message": "sequence nesting too deep",
+            "stage": "decode",
+        }
+    except Exception as exc:
+        reason, message = _classify_decode_error(exc)
+        if reason == "decode_error":
+            reason = "unreadable"
+        return {"ok": False, "reason": reason, "message": message[:500], "stage": "decode"}
+    return process_dataset(ds, cfg)

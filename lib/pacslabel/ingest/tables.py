@@ -1,0 +1,100 @@
+"""Schemas of the ingest tables and the atomic shard writer.
+
+Every table is a directory of ``part-<batch_id>.parquet`` shards, one per ingest batch. A shard is
+written under a hidden temporary name (``.tmp-...``, ignored by pyarrow and Ray readers) and renamed
+into place, so no reader ever sees a half-written file. A batch commits when its manifest shard
+appears: tags / images / rejects shards are written first, the manifest shard last (see
+:mod:`pacslabel.ingest.incremental` for the clean-up of batches that never committed).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+MANIFEST_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("status", pa.string()),
+        ("run_id", pa.string()),
+        ("batch_id", pa.string()),
+    ]
+)
+REJECTS_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("stage", pa.string()),
+        ("reason", pa.string()),
+        ("message", pa.string()),
+        ("run_id", pa.string()),
+        ("transfer_syntax_uid", pa.string()),
+    ]
+)
+IMAGE_SCALARS = [
+    ("window_source", pa.string()),
+    ("window_center", pa.float64()),
+    ("window_width", pa.float64()),
+    ("frame_index", pa.int32()),
+    ("n_frames", pa.int32()),
+    ("inverted", pa.bool_()),
+    ("value_ratio", pa.float64()),
+    ("orig_rows", pa.int32()),
+    ("orig_cols", pa.int32()),
+    ("run_id", pa.string()),
+    ("path", pa.string()),
+    ("transfer_syntax_uid", pa.string()),
+]
+
+
+def images_schema(size: int) -> pa.Schema:
+    return pa.schema(
+        [
+            ("sop_instance_uid", pa.string()),
+            ("pixels", pa.fixed_shape_tensor(pa.uint8(), [size, size])),
+            *IMAGE_SCALARS,
+        ]
+    )
+
+
+def shard_name(batch_id: str) -> str:
+    return f"part-{batch_id}.parquet"
+
+
+def batch_id_of(filename: str) -> str | None:
+    """``part-<batch_id>.parquet`` -> batch_id (None for other names)."""
+    name = filename.rsplit("/", 1)[-1]
+    if name.startswith("part-") and name.endswith(".parquet"):
+        return name[len("part-") : -len(".parquet")]
+    return None
+
+
+def rows_to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def images_table(rows: list[dict], pixels: list[np.ndarray], size: int) -> pa.Table:
+    schema = images_schema(size)
+    arr = np.stack(pixels) if pixels else np.zeros((0, size, size), np.uint8)
+    tensor = pa.FixedShapeTensorArray.from_numpy_ndarray(np.ascontiguousarray(arr, dtype=np.uint8))
+    cols = {
+        "sop_instance_uid": pa.array([r["sop_instance_uid"] for r in rows], pa.string()),
+        "pixels": tensor,
+    }
+    for name, typ in IMAGE_SCALARS:
+        cols[name] = pa.array([r.get(name) for r in rows], typ)
+    return pa.Table.from_pydict(cols, schema=schema)
+
+
+def write_table_atomic(fs, directory: str, name: str, table: pa.Table) -> str:
+    """Write ``table`` as ``directory/name`` through a hidden temporary file and a rename."""
+    fs.create_dir(directory, recursive=True)
+    target = f"{directory}/{name}"
+    tmp = f"{directory}/.tmp-{uuid.uuid4().hex}-{name}"
+    pq.write_table(table, tmp, filesystem=fs, compression="zstd")
+    fs.move(tmp, target)
+    return target
