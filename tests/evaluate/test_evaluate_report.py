@@ -151,12 +151,14 @@ def test_report_without_optional_inputs(tmp_path):
     assert "PCA of 9 sampled instances" in html  # fewer rows than tsne_min_rows
 
 
-def test_job_entry_point_writes_summary(tmp_path):
-    from jobs.evaluate import main
+def test_job_entry_point_writes_summary(tmp_path, capsys):
+    from pacslabel.cli import main  # the console script; it runs jobs.evaluate like python -m does
 
     root = RunRoot(tmp_path / "run")
     write_toy_run_root(root, per_group=2, side=16, extras=False)
-    summary = main([f"run_root={root.uri}", f"truth={root.path('truth.parquet')}", "report.tsne_sample=0"])
+    main(["evaluate", f"run_root={root.uri}", f"truth={root.path('truth.parquet')}", "report.tsne_sample=0"])
+    summary = root.read_json("_jobs", "evaluate", "summary.json")
     assert summary["n_clusters"] == 3 and summary["projection"] is None
-    assert root.read_json("_jobs", "evaluate", "summary.json")["score"] == pytest.approx(1.0)
+    assert summary["score"] == pytest.approx(1.0)
+    assert '"job": "evaluate"' in capsys.readouterr().out
     assert 'id="projection"' in root.read_text("report.html")
