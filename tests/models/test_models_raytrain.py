@@ -154,3 +154,65 @@ def test_embeddings_for_every_row(tiny_root):
     tags = run_embedding(load_config(EmbedConfig, None, [f"run_root={tiny_root.uri}", "source=tags"]))
     assert tags["rows"] == N
     assert pq.read_table(tiny_root.path(EMBEDDINGS, "tags"))["embedding"].type.shape == [4]
+
+
+def test_compare_writes_every_method(tiny_root, tmp_path):
+    from pacslabel.compare import CompareConfig, run_compare
+
+    _, kind = shape_images()
+    truth = tmp_path / "truth.parquet"
+    uids = [f"1.2.826.0.1.{i}" for i in range(N)]
+    pq.write_table(
+        pa.table(
+            {
+                "sop_instance_uid": uids,
+                "modality": np.where(kind == 0, "CT", "MR").tolist(),
+                "anatomical_region": np.where(np.arange(N) % 4 < 2, "HEAD", "CHEST").tolist(),
+            }
+        ),
+        truth,
+    )
+    cfg = load_config(
+        CompareConfig,
+        None,
+        [
+            f"run_root={tiny_root.uri}",
+            f"truth={truth}",
+            "seeds=2",
+            "max_images=40",
+            "k=2",
+            "image_size=32",
+            "cae.filters=[8,8]",
+            "cae.bottleneck=8",
+            "cae_epochs=2",
+            "dec_epochs=2",
+            "batch_size=16",
+            "dec.kmeans_n_init=2",
+            "dec.constraint_batch_size=8",
+            "pca_components=5",
+            "sweep_counts=[4,8]",
+            "constraint_features=[cae,pca]",
+            "silhouette_sample=100",
+        ],
+    )
+    out = run_compare(cfg)
+    report = tiny_root.read_json("compare.json")
+    expected = {
+        "cae_kmeans",
+        "cdec",
+        "cidec",
+        "constrained_dec",
+        "hog_kmeans",
+        "lbp_kmeans",
+        "pca_kmeans",
+        "pc_kmeans_cae",
+        "pc_kmeans_pca",
+    }
+    assert expected <= set(report["methods"])
+    assert set(report["methods"]) - expected <= {"cop_kmeans_cae", "cop_kmeans_pca"}
+    for row in report["methods"].values():
+        assert (
+            row["runs"] == 2 and 0.0 <= row["nmi_modality"]["mean"] <= 1.0 and row["nmi_modality"]["sd"] >= 0
+        )
+    assert [p["constraints"] for p in report["sweep"]] == [4, 8] and report["sweep"][0]["used"] == 4
+    assert out["images"] == 40 and tiny_root.exists("compare.md")
