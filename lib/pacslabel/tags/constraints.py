@@ -109,6 +109,14 @@ def _block_pool(blocks: np.ndarray) -> _Pool:
     return _Pool(total, draw, enum)
 
 
+def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """``values`` found in the sorted array ``sorted_keys`` (binary search, O(m log n))."""
+    if sorted_keys.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    idx = np.minimum(np.searchsorted(sorted_keys, values), sorted_keys.size - 1)
+    return sorted_keys[idx] == values
+
+
 def _collect(
     x: np.ndarray,
     pool: _Pool,
@@ -156,7 +164,7 @@ def _collect(
         k = i * n + j
         k, first = np.unique(k, return_index=True)
         i, j, d = i[first], j[first], d[first]
-        fresh = ~np.isin(k, keys, assume_unique=True)
+        fresh = ~_member(k, keys)
         i, j, d, k = i[fresh], j[fresh], d[fresh], k[fresh]
         if i.size == 0:
             idle += 1
@@ -168,7 +176,8 @@ def _collect(
         chosen_i.append(i)
         chosen_j.append(j)
         chosen_d.append(d)
-        keys = np.union1d(keys, k)
+        k_sorted = np.sort(k)
+        keys = np.insert(keys, np.searchsorted(keys, k_sorted), k_sorted)
         count += i.size
     if not chosen_i:
         return empty[0], empty[1], empty[2], examined
