@@ -7,6 +7,8 @@ from html import escape
 
 import numpy as np
 
+from pacslabel.vocab import REGIONS
+
 MODALITY_COLOURS = {
     "CT": "#4e79a7",
     "MR": "#f28e2b",
@@ -29,7 +31,12 @@ def colour(i: int) -> str:
 
 
 def value_colour(name: str, i: int) -> str:
-    return MODALITY_COLOURS.get(name, colour(i + 3))
+    """Modalities have fixed colours, regions one per vocabulary entry (the same in every bar)."""
+    if name in MODALITY_COLOURS:
+        return MODALITY_COLOURS[name]
+    if name in REGIONS:
+        return colour(REGIONS.index(name) + 5)
+    return colour(i + 3)
 
 
 def _f(v: float) -> str:
