@@ -42,6 +42,7 @@ class ScalingOptions:
     resources_per_worker: dict[str, float] = field(default_factory=lambda: {"CPU": 0.5})
     bf16: bool = True  # bf16 autocast (CUDA only)
     channels_last: bool = True  # channels-last memory format for conv models (CUDA only)
+    torch_threads: int = 0  # intra-op threads per worker; 0 = Ray default (OMP_NUM_THREADS from CPU share)
     max_failures: int = 0  # worker-group restarts from the last checkpoint
     checkpoint_every: int = 1  # epochs between checkpoints
     keep_checkpoints: int = 2

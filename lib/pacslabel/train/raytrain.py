@@ -102,6 +102,8 @@ def train_loop_per_worker(config: dict) -> None:
     is_image = cfg.model != "tag_ae"
     channels_last = cfg.scaling.channels_last and on_gpu and is_image
     torch.manual_seed(cfg.seed)
+    if cfg.scaling.torch_threads:
+        torch.set_num_threads(cfg.scaling.torch_threads)
     dec_kind = cfg.model in DEC_KINDS
     dcfg = effective_dec(cfg)
 
