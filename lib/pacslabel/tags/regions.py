@@ -1,8 +1,9 @@
 """Anatomical region reconstruction from BodyPartExamined and the free-text description tags.
 
-The rules are data (``regions.yaml`` next to this module, or any file with the same layout): exact
-remaps of BodyPartExamined, then ordered multilingual regular expressions with first-match
-semantics, then (modality, region) special cases. Output regions are :data:`pacslabel.vocab.REGIONS`
+The rules are data (``regions.yaml`` next to this module, or any file with the same layout): fields
+visited in a fixed order (descriptions before BodyPartExamined), exact remaps of BodyPartExamined,
+ordered multilingual regular expressions with first-match semantics, then (modality, region)
+special cases. Output regions are :data:`pacslabel.vocab.REGIONS`
 or missing. See the header of ``regions.yaml`` for the evaluation order.
 """
 
@@ -164,17 +165,16 @@ class RegionReconstructor:
         modality = (modality or "").strip().upper()
         current: str | None = None
         rule_id: str | None = None
-        bpe = values.get("body_part_examined")
-        if bpe:
-            key = bpe_key(bpe)
-            target = self.rules.remaps.get(key)
-            if target is not None:
-                current, rule_id = target, f"remap:{key}"
         done = False
         for field in self.rules.fields:
             value = values.get(field)
             if not value:
                 continue
+            if field == "body_part_examined" and current not in _REGION_SET:
+                key = bpe_key(value)
+                target = self.rules.remaps.get(key)
+                if target is not None:
+                    current, rule_id = target, f"remap:{key}"
             for i in self._match(field, value):
                 rule = self.rules.rules[i]
                 if rule.modalities is not None and modality not in rule.modalities:
