@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 DEMO_STUDIES ?= 150
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test browser lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,14 @@ demo: $(STAMP)
 		reports=$(DEMO_DIR)/archive/reports.csv truth=$(DEMO_DIR)/archive/truth.parquet
 	@echo "outputs: $(DEMO_DIR)/run  (report: $(DEMO_DIR)/run/report.html)"
 
+# The report render test drives headless Chromium; install it where this machine can (root + apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium unavailable: the report render test will be skipped"
+
 # pytest exits 5 when it collects no test; that is not a failure of the suite.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc
