@@ -73,7 +73,7 @@ class EvalConfig:
     enabled: bool = True
     truth_path: str = ""
     max_rows: int = 20_000
-    k_select: Literal["fixed", "truth", "elbow"] = "truth"
+    k_select: Literal["fixed", "truth", "elbow"] = "truth"  # truth: max(#modalities, #regions)
     k: int = 10
     ks: list[int] = field(default_factory=lambda: [5, 10, 15, 20, 30, 40, 50])
     compare: list[str] = field(default_factory=list)
@@ -247,7 +247,7 @@ def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
     region = truth["region"].to_numpy(object)
     ev = cfg.evaluate
     if ev.k_select == "truth":
-        k = int(truth[["modality", "region"]].astype(str).drop_duplicates().shape[0])
+        k = int(max(truth["modality"].nunique(), truth["region"].nunique()))
     elif ev.k_select == "elbow":
         k = evaluation.pick_k_elbow(x, ev.ks, cfg.seed) or ev.k
     else:
