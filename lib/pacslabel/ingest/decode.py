@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("<Q")
+STARTUP_TIMEOUT_S = 300.0
 
 
 def _write_msg(stream: BinaryIO, obj: Any) -> None:
@@ -89,6 +90,10 @@ class DecoderProcess:
             close_fds=False,  # lets CPython use posix_spawn: no fork of the (multi-threaded) Ray worker
         )
         _write_msg(self.proc.stdin, (self.export_cfg, self.max_file_bytes, self.fault_hook, self.memory_gb))
+        # start-up (imports) is not charged to the first file's timeout
+        ready, _, _ = select.select([self.proc.stdout], [], [], STARTUP_TIMEOUT_S)
+        if not ready or _read_msg(self.proc.stdout) != "ready":
+            raise EOFError("decoder process did not start")
 
     def _kill(self) -> int | None:
         proc, self.proc = self.proc, None
@@ -108,12 +113,12 @@ class DecoderProcess:
 
     def process(self, path: str) -> dict[str, Any]:
         """The child's result for ``path``, or a ``decoder_crash`` / ``timeout`` reject."""
-        if self.proc is None or self.proc.poll() is not None:
-            if self.proc is not None:
-                self._kill()
-            self._start()
-        assert self.proc is not None
         try:
+            if self.proc is None or self.proc.poll() is not None:
+                if self.proc is not None:
+                    self._kill()
+                self._start()
+            assert self.proc is not None
             _write_msg(self.proc.stdin, path)
             ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout_s)
             if not ready:
@@ -164,6 +169,7 @@ def _child_main() -> None:
         limit = int(memory_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     hook = load_hook(hook_spec)
+    _write_msg(out, "ready")
     while True:
         try:
             path = _read_msg(inp)

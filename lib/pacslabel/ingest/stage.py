@@ -37,10 +37,6 @@ log = logging.getLogger(__name__)
 STAGING = "_staging"
 
 
-class InjectedFailure(RuntimeError):
-    """Raised by ``fail_after_batches`` to simulate a run killed mid-way (tests only)."""
-
-
 def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
@@ -54,7 +50,7 @@ def _num_workers(cfg: IngestConfig) -> int:
     return max(1, int(cpus // cfg.cpus_per_worker))
 
 
-def _write_todo(root: RunRoot, run_id: str, todo: pa.Table, batch_size: int, workers: int) -> str:
+def _write_todo(root: RunRoot, run_id: str, todo: pa.Table, batch_size: int, workers: int) -> tuple[str, int]:
     """Todo list as several Parquet files (so blocks spread over the actor pool); returns the directory."""
     directory = root.makedirs(STAGING, f"ingest-{run_id}")
     # Ray 2.58's Parquet reader drops a column named "path": the staging columns carry a prefix
@@ -62,9 +58,10 @@ def _write_todo(root: RunRoot, run_id: str, todo: pa.Table, batch_size: int, wor
     n_batches = math.ceil(todo.num_rows / batch_size)
     n_files = max(1, min(n_batches, max(4 * workers, math.ceil(n_batches / 16)), 2000))
     per_file = math.ceil(n_batches / n_files) * batch_size
-    for i, start in enumerate(range(0, todo.num_rows, per_file)):
+    starts = range(0, todo.num_rows, per_file)
+    for i, start in enumerate(starts):
         pq.write_table(todo.slice(start, per_file), f"{directory}/todo-{i:05d}.parquet", filesystem=root.fs)
-    return root.uri_of(STAGING, f"ingest-{run_id}")
+    return root.uri_of(STAGING, f"ingest-{run_id}"), len(starts)
 
 
 def _fold(total: dict[str, Any], stats: dict[str, Any]) -> None:
@@ -110,24 +107,24 @@ def ingest_new_files(
     n_batches = 0
     if todo.num_rows:
         workers = min(_num_workers(cfg), math.ceil(todo.num_rows / cfg.batch_size))
-        staging = _write_todo(root, run_id, todo, cfg.batch_size, workers)
+        staging, n_files = _write_todo(root, run_id, todo, cfg.batch_size, workers)
         del todo
-        ds = ray.data.read_parquet(staging, ray_remote_args={"num_cpus": 0})
+        ds = ray.data.read_parquet(staging, ray_remote_args={"num_cpus": 0}, override_num_blocks=n_files)
         ds = ds.map_batches(
             IngestWorker,
             fn_constructor_args=(cfg, salt, run_id, root.uri),
             batch_size=cfg.batch_size,
             batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers),
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers, max_tasks_in_flight_per_actor=1),
             num_cpus=cfg.cpus_per_worker,
         )
         t0 = time.time()
-        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
-            for text in batch["stats"].to_pylist():
-                _fold(totals, json.loads(text))
-                n_batches += 1
-                if cfg.fail_after_batches and n_batches >= cfg.fail_after_batches:
-                    raise InjectedFailure(f"fail_after_batches={cfg.fail_after_batches} reached")
+        # closing: a failed run releases its actors at once, not when the traceback is collected
+        with contextlib.closing(iter(ds.iter_batches(batch_format="pyarrow", batch_size=None))) as batches:
+            for batch in batches:
+                for text in batch["stats"].to_pylist():
+                    _fold(totals, json.loads(text))
+                    n_batches += 1
         summary["workers"] = workers
         summary["ingest_seconds"] = round(time.time() - t0, 3)
         with contextlib.suppress(OSError):

@@ -30,6 +30,11 @@ from pacslabel.runroot import IMAGES, MANIFEST, REJECTS, TAGS, RunRoot
 
 log = logging.getLogger(__name__)
 
+
+class InjectedFailure(RuntimeError):
+    """Raised by ``fail_after_batches``: a worker dies between its data shards and its commit (tests only)."""
+
+
 STATS_SCHEMA = pa.schema([("batch_id", pa.string()), ("stats", pa.string())])
 
 
@@ -50,6 +55,7 @@ class BatchProcessor:
         self.run_id = run_id
         self.root = RunRoot(run_root)
         self.decoder = None
+        self.committed = 0
         if cfg.decode.isolation == "process":
             from pacslabel.ingest.decode import DecoderProcess
 
@@ -139,6 +145,10 @@ class BatchProcessor:
             write_table_atomic(fs, self.root.path(IMAGES), name, table)
         if reject_rows:
             write_table_atomic(fs, self.root.path(REJECTS), name, rows_to_table(reject_rows, REJECTS_SCHEMA))
+        if self.cfg.fail_after_batches and self.committed >= self.cfg.fail_after_batches:
+            raise InjectedFailure(
+                f"fail_after_batches={self.cfg.fail_after_batches}: stopping before the commit"
+            )
         # commit point: the manifest shard is written last
         write_table_atomic(fs, self.root.path(MANIFEST), name, rows_to_table(manifest_rows, MANIFEST_SCHEMA))
         stats.update(
@@ -152,6 +162,7 @@ class BatchProcessor:
             window_sources=dict(windows),
             decoder_restarts=getattr(self.decoder, "restarts", 0) - restarts_before,
         )
+        self.committed += 1
         return {"batch_id": batch_id, **stats}
 
     def close(self) -> None:

@@ -1,0 +1,158 @@
+"""Header pass, tags flattening, de-identification, sniffing and decode isolation (no Ray)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ingest_fixtures import SECRETS, deep_sequence_file, make_dataset, write_dicom
+
+from pacslabel.ingest import ExportConfig, IngestConfig
+from pacslabel.ingest.decode import DecoderProcess
+from pacslabel.ingest.header import inspect_file
+from pacslabel.ingest.sniff import sniff
+from pacslabel.ingest.tags import TAGS_SCHEMA, parse_age
+from pacslabel.privacy import hash_key
+
+SALT = b"test-salt"
+
+
+def inspect(path, **kw):
+    cfg = IngestConfig(input="x", run_root="y", **kw)
+    return inspect_file(str(path), os.path.getsize(path), SALT, "run-1", cfg)
+
+
+def test_tags_row_typed_split_and_deidentified(tmp_path):
+    p = write_dicom(tmp_path / "noext", "11")
+    res = inspect(p)
+    assert res.reject is None
+    row = res.tags
+    assert set(row) == set(TAGS_SCHEMA.names)
+    assert row["pixel_spacing_0"] == 0.7 and row["pixel_spacing_1"] == 0.8
+    assert [row[f"image_orientation_patient_{i}"] for i in range(6)] == [1, 0, 0, 0, 1, 0]
+    assert row["slice_thickness"] == 2.5 and row["patient_age"] == 45.0
+    assert row["rescale_intercept"] == -1024 and row["window_center"] == 40 and row["window_width"] == 400
+    assert row["rows"] == 32 and row["bits_stored"] == 12 and row["modality"] == "CT"
+    assert row["patient_key"] == hash_key(SECRETS["PatientID"], SALT)
+    assert row["accession_key"] == hash_key(SECRETS["AccessionNumber"], SALT)
+    text = json.dumps(row)
+    for secret in SECRETS.values():
+        assert secret not in text
+    other = json.loads(row["other_tags"])
+    assert other["BitsAllocated"] == 16 and "PatientName" not in other and "StudyID" not in other
+
+
+def test_bad_values_do_not_raise(tmp_path):
+    ds = make_dataset("12")
+    ds.InstanceNumber = "1"
+    ds.save_as(str(tmp_path / "a.dcm"), enforce_file_format=True)
+    raw = (tmp_path / "a.dcm").read_bytes()
+    raw = raw.replace(b"\x20\x00\x13\x00IS\x02\x001 ", b"\x20\x00\x13\x00IS\x02\x00x ")
+    raw = raw.replace(b"\x18\x00\x50\x00DS\x04\x002.5 ", b"\x18\x00\x50\x00DS\x04\x00abc ")
+    (tmp_path / "a.dcm").write_bytes(raw)
+    res = inspect(tmp_path / "a.dcm")
+    assert res.reject is None and res.tags["slice_thickness"] is None
+
+
+def test_parse_age():
+    assert parse_age("045Y") == 45.0 and parse_age("006M") == 0.5 and parse_age("") is None
+    assert parse_age("abc") is None
+
+
+def test_sniff_and_junk(tmp_path):
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "lfs.dcm").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n")
+    (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.4\n" + b"x" * 400)
+    for name in ("empty", "lfs.dcm", "doc.pdf"):
+        res = inspect(tmp_path / name)
+        assert res.reject[1] == "not_dicom" and res.tags is None, name
+    assert sniff(b"\x00" * 128 + b"DICM") == "part10"
+    assert sniff(b"\x08\x00\x05\x00CS\x0a\x00") == "raw_dataset"
+
+
+def test_raw_dataset_big_endian_and_deflate(tmp_path):
+    from pydicom.uid import DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian
+
+    ds = make_dataset("13")
+    ds.save_as(str(tmp_path / "raw"), enforce_file_format=False)  # no preamble, no file meta
+    assert inspect(tmp_path / "raw").reject is None
+    for i, ts in enumerate((ExplicitVRBigEndian, DeflatedExplicitVRLittleEndian)):
+        ds = make_dataset(f"14{i}")
+        ds.file_meta.TransferSyntaxUID = ts
+        if ts == ExplicitVRBigEndian:
+            import numpy as np
+
+            ds.PixelData = np.frombuffer(ds.PixelData, "<u2").astype(">u2").tobytes()
+        ds.save_as(str(tmp_path / f"ts{i}.dcm"), little_endian=ts != ExplicitVRBigEndian, implicit_vr=False)
+        res = inspect(tmp_path / f"ts{i}.dcm")
+        assert res.reject is None, (ts, res.reject)
+        assert res.tags["transfer_syntax_uid"] == ts
+
+
+def test_deep_nesting_is_rejected_not_raised(tmp_path):
+    res = inspect(deep_sequence_file(tmp_path / "deep.dcm"))
+    assert res.reject is not None and res.reject[1] == "unreadable"
+    assert "deep" in res.reject[2]
+
+
+def test_absurd_size_claim_rejected_before_decoding(tmp_path):
+    ds = make_dataset("15")
+    ds.Rows, ds.Columns, ds.NumberOfFrames = 65535, 65535, 50
+    ds.save_as(str(tmp_path / "huge.dcm"), enforce_file_format=True)
+    res = inspect(tmp_path / "huge.dcm")
+    assert res.reject[:2] == ("select", "too_large") and res.tags is not None
+
+
+def test_selection_reasons(tmp_path):
+    ds = make_dataset("16", modality="SR")
+    ds.save_as(str(tmp_path / "sr.dcm"), enforce_file_format=True)
+    assert inspect(tmp_path / "sr.dcm").reject[1] == "non_image_object"
+    ds = make_dataset("17", modality="OT")
+    ds.save_as(str(tmp_path / "ot.dcm"), enforce_file_format=True)
+    assert inspect(tmp_path / "ot.dcm").reject[1] == "modality_policy"
+    ds = make_dataset("18")
+    del ds.PixelData
+    ds.save_as(str(tmp_path / "nopix.dcm"), enforce_file_format=True)
+    assert inspect(tmp_path / "nopix.dcm").reject[1] == "no_pixel_data"
+    ds = make_dataset("19")
+    del ds.SOPInstanceUID
+    del ds.file_meta.MediaStorageSOPInstanceUID
+    ds.save_as(str(tmp_path / "nouid.dcm"), enforce_file_format=False)
+    assert inspect(tmp_path / "nouid.dcm").reject[1] == "missing_uid"
+
+
+def test_decoder_process_survives_abort_and_hang(tmp_path):
+    good = write_dicom(tmp_path / "good.dcm", "21")
+    crash = write_dicom(tmp_path / "CRASHME.dcm", "22")
+    hang = write_dicom(tmp_path / "HANGME.dcm", "23")
+    dec = DecoderProcess(
+        ExportConfig(), timeout_s=3.0, fault_hook="pacslabel.ingest.faults:faults_on_markers"
+    )
+    try:
+        assert dec.process(good)["ok"]
+        res = dec.process(crash)
+        assert res["reason"] == "decoder_crash" and not res["ok"]
+        again = dec.process(good)
+        assert again["ok"], again  # a fresh child took over
+        t0 = time.monotonic()
+        res = dec.process(hang)
+        assert res["reason"] == "timeout" and time.monotonic() - t0 < 15
+        out = dec.process(good)
+        assert out["ok"] and out["pixels"].shape == (256, 256) and dec.restarts == 2
+    finally:
+        dec.close()
+
+
+def test_truncated_pixels(tmp_path):
+    from pacslabel.ingest.pixels import process_file
+
+    p = write_dicom(tmp_path / "t.dcm", "24")
+    data = Path(p).read_bytes()
+    Path(p).write_bytes(data[: len(data) - 700])
+    assert inspect(p).reject is None  # the header is intact
+    res = process_file(p, ExportConfig())
+    assert res["reason"] == "truncated"
