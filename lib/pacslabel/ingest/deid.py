@@ -55,6 +55,8 @@ DROP_KEYWORDS: frozenset[str] = frozenset(
         "DeviceSerialNumber", "DeviceUID", "PlateID", "CassetteID", "DetectorID", "GantryID",
         "StorageMediaFileSetID", "StorageMediaFileSetUID", "ModifyingDeviceID", "SourceSerialNumber",
         "GeneratorID", "XRayTubeID", "DeviceID",
+        # specimen containers: slide labels often carry the accession or case number
+        "ContainerIdentifier",
         # free text
         "ImageComments", "StudyComments", "SeriesComments", "RequestedProcedureComments",
         "ImagingServiceRequestComments", "InterpretationText", "InterpretationAuthor",

@@ -46,6 +46,13 @@ def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
     low = text.lower()
     if isinstance(exc, MemoryError):
         return "too_large", text
+    if "raised by all available plugins" in low:
+        # installed decoders tried and failed: unsupported only when every one refused by capability
+        failures = [line for line in low.splitlines()[1:] if line.strip()]
+        refusals = ("does not support", "unable to decode", "not supported")
+        if failures and all(any(r in line for r in refusals) for line in failures):
+            return "undecodable_transfer_syntax", text
+        return "decode_error", text
     if isinstance(exc, NotImplementedError) or "unable to decode" in low or "no pixel data decoders" in low:
         return "undecodable_transfer_syntax", text
     if "plugin" in low and ("missing" in low or "not installed" in low or "unavailable" in low):
