@@ -54,3 +54,19 @@ def gpu_count() -> int:
     import torch
 
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
+def join_kwargs(n_joins: int, partitions: int) -> dict:
+    """``Dataset.join`` arguments that keep all chained joins' aggregators within a quarter of the CPUs.
+
+    Ray sizes each join's aggregators alone (up to 25 % of the cluster per join); a chain of joins then
+    holds most of a small cluster and the reads feeding them can no longer be scheduled.
+    """
+    import ray
+
+    cpus = float(ray.cluster_resources().get("CPU", 1.0))
+    share = 0.25 * cpus / max(1, n_joins * partitions)
+    return {
+        "num_partitions": partitions,
+        "aggregator_ray_remote_args": {"num_cpus": round(min(4.0, max(0.01, share)), 3)},
+    }

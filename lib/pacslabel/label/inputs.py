@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from pacslabel.label.arrow import column_to_matrix, matrix_to_list_array
 from pacslabel.label.assign import UID, emb_column
 from pacslabel.runroot import EMBEDDINGS, LABELS, TAGS, RunRoot
+from pacslabel.runtime import join_kwargs
 
 log = logging.getLogger(__name__)
 
@@ -109,17 +110,19 @@ def fusion_inputs(
     ds = read_anchor(rr, sources)
     if uids is not None:
         ds = ds.map_batches(_KeepKeys(UID, list(uids)), batch_format="pyarrow")
-    if exclude_labelled and rr.has_table(LABELS):
-        done = ray.data.read_parquet(rr.uri_of(LABELS), columns=[UID])
-        ds = ds.join(done, join_type="left_anti", num_partitions=partitions, on=(UID,))
     anchor = anchor_of(sources)
-    for s in sources:
-        if s == anchor or s == "reports":
-            continue
-        ds = ds.join(read_source(rr, s), join_type="left_outer", num_partitions=partitions, on=(UID,))
+    anti = exclude_labelled and rr.has_table(LABELS)
+    others = [s for s in sources if s not in (anchor, "reports")]
+    n_joins = int(anti) + len(others) + 2 * int("reports" in sources)
+    args = join_kwargs(n_joins, partitions)
+    if anti:
+        done = ray.data.read_parquet(rr.uri_of(LABELS), columns=[UID])
+        ds = ds.join(done, join_type="left_anti", on=(UID,), **args)
+    for s in others:
+        ds = ds.join(read_source(rr, s), join_type="left_outer", on=(UID,), **args)
     if "reports" in sources:
-        ds = ds.join(read_tag_keys(rr), join_type="left_outer", num_partitions=partitions, on=(UID,))
-        ds = ds.join(read_source(rr, "reports"), join_type="left_outer", num_partitions=partitions, on=(ACC,))
+        ds = ds.join(read_tag_keys(rr), join_type="left_outer", on=(UID,), **args)
+        ds = ds.join(read_source(rr, "reports"), join_type="left_outer", on=(ACC,), **args)
         ds = ds.drop_columns([ACC])
     return ds
 

@@ -33,7 +33,7 @@ class AssignConfig:
     min_actors: int = 1
     max_actors: int = 2
     batch_size: int = 4096
-    num_cpus: float = 1.0
+    num_cpus: float = 0.5  # below 1, so the reads and joins feeding the pool still get whole CPUs
     join_partitions: int = 8  # hash partitions of the source joins (about 1 per 1-2 GB of embeddings)
 
 
@@ -361,6 +361,7 @@ def assign_new(
 
     from pacslabel.label.assign import UID, assign_dataset, emb_column
     from pacslabel.label.inputs import _Plain, fusion_inputs
+    from pacslabel.runtime import join_kwargs
 
     rr = run_root if isinstance(run_root, RunRoot) else RunRoot(run_root)
     assign = assign or AssignConfig()
@@ -379,7 +380,7 @@ def assign_new(
             raise ValueError(f"dataset needs {UID} and emb_<source> columns for {sources}; it has {names}")
         if rr.has_table(LABELS):
             done = ray.data.read_parquet(rr.uri_of(LABELS), columns=[UID])
-            ds = ds.join(done, join_type="left_anti", num_partitions=assign.join_partitions, on=(UID,))
+            ds = ds.join(done, join_type="left_anti", on=(UID,), **join_kwargs(1, assign.join_partitions))
     store_all = bool(model.meta.get("config", {}).get("store_all_distances", False))
     out = assign_dataset(
         ds,
