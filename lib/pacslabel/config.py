@@ -51,7 +51,8 @@ def _coerce(key: str, value: Any, tp: Any) -> Any:
             return value
         if not isinstance(value, dict):
             raise ConfigError(f"{key}: expected a mapping of {sorted(_field_types(tp))}, got {value!r}")
-        return _build(tp, value, prefix=f"{key}.")
+        # a job's config nested in another (the pipeline's stages) is checked once its run_root is set
+        return _build(tp, value, prefix=f"{key}.", check="run_root" not in _field_types(tp))
     if origin in (list, tuple):
         if isinstance(value, str):
             value = [v for v in value.split(",") if v != ""]
@@ -83,7 +84,7 @@ def _coerce(key: str, value: Any, tp: Any) -> Any:
     raise ConfigError(f"{key}: unsupported type {tp!r}")
 
 
-def _build(cls: type, data: dict[str, Any], prefix: str = "") -> Any:
+def _build(cls: type, data: dict[str, Any], prefix: str = "", check: bool = True) -> Any:
     hints = _field_types(cls)
     unknown = sorted(set(data) - set(hints))
     if unknown:
@@ -96,9 +97,9 @@ def _build(cls: type, data: dict[str, Any], prefix: str = "") -> Any:
         obj = cls(**kwargs)
     except TypeError as exc:
         raise ConfigError(f"{prefix or 'config'}: {exc}") from exc
-    check = getattr(obj, "validate", None)
-    if check is not None:
-        check()
+    validate = getattr(obj, "validate", None) if check else None
+    if validate is not None:
+        validate()
     return obj
 
 

@@ -26,8 +26,14 @@ def test_second_difference_rule():
     assert second_difference_k(ks, [10.0, 4.0, 3.0, 2.0]) == 4
     assert second_difference_k(ks, [10.0, 8.0, 6.0, 4.0]) is None
     assert second_difference_k([2, 3], [5.0, 1.0]) is None
-    # with two points Kneedle cannot run and there is no second difference: default
-    assert choose_k([2, 3], [5.0, 1.0], default_k=9) == (9, "default")
+    # with two points Kneedle cannot run and there is no second difference: the default, within the range
+    assert choose_k([2, 3], [5.0, 1.0], default_k=9) == (3, "default")
+    assert choose_k([2, 3], [5.0, 1.0], default_k=2) == (2, "default")
+
+
+def test_single_candidate_is_taken_whatever_the_default():
+    # a small sample caps the range to one K; the default (50) must not exceed what the sample allows
+    assert choose_k([4], [3.0], default_k=50) == (4, "single_candidate")
 
 
 def test_k_candidates_capped_by_sample_size():

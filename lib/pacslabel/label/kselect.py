@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class KSelection:
     k: int
-    rule: str  # "fixed" | "kneedle" | "second_difference" | "default"
+    rule: str  # "fixed" | "kneedle" | "second_difference" | "single_candidate" | "default"
     ks: list[int] = field(default_factory=list)
     inertias: list[float] = field(default_factory=list)
     silhouettes: dict[int, float] = field(default_factory=dict)
@@ -60,6 +60,8 @@ def choose_k(ks: list[int], inertias: list[float], default_k: int) -> tuple[int,
     """Elbow by Kneedle, else largest second difference, else ``default_k``; returns (k, rule)."""
     from kneed import KneeLocator
 
+    if len(ks) == 1:
+        return int(ks[0]), "single_candidate"
     if len(ks) >= 3:
         knee = KneeLocator(ks, inertias, curve="convex", direction="decreasing", S=1.0).knee
         if knee is not None:
@@ -69,8 +71,9 @@ def choose_k(ks: list[int], inertias: list[float], default_k: int) -> tuple[int,
     if k2 is not None:
         log.warning("Kneedle found no knee; K=%d chosen by the largest second difference", k2)
         return k2, "second_difference"
-    log.warning("no knee and no curvature in the inertia curve; using the configured default K=%d", default_k)
-    return int(default_k), "default"
+    k = min(int(default_k), max(ks)) if ks else int(default_k)
+    log.warning("no knee and no curvature in the inertia curve; using the default K=%d", k)
+    return k, "default"
 
 
 def inertia_curve(

@@ -1,8 +1,8 @@
 """Stage bookkeeping: a stage is current when its config and the state of its input tables are
 exactly those recorded when it last completed, and its outputs still exist.
 
-The fingerprint of a table is a hash of its Parquet files' relative paths and sizes, so appending
-a shard (new ingest, relabel) changes it while re-reading does not.
+The fingerprint of a table is a hash of its files' relative paths, sizes and modification times, so
+appending a shard (new ingest, relabel) or retraining a model changes it while re-reading does not.
 """
 
 from __future__ import annotations
@@ -24,15 +24,16 @@ STATE_DIR = ("_jobs", "pipeline", "stages")
 
 
 def table_fingerprint(run_root: RunRoot, name: str) -> str:
-    """Hash of (relative path, size) of every Parquet file under a table; "absent" when there are none."""
+    """Hash of (relative path, size, mtime) of every file under a table or model directory; "absent"
+    when it holds none. Temporary files are ignored."""
     if not run_root.exists(name):
         return "absent"
     base = run_root.path(name)
     infos = run_root.fs.get_file_info(pafs.FileSelector(base, recursive=True))
     parts = sorted(
-        (info.path[len(base) :], info.size)
+        (info.path[len(base) :], info.size, info.mtime_ns)
         for info in infos
-        if info.type == pafs.FileType.File and info.path.endswith(".parquet")
+        if info.type == pafs.FileType.File and ".tmp" not in info.path
     )
     if not parts:
         return "absent"

@@ -1,0 +1,254 @@
+"""The whole pipeline: ingest → tags → train → embed → reports → label → evaluate.
+
+Each stage is the library function of its own job, called with that job's config; the pipeline
+config nests one section per stage and fills in the shared keys (``run_root``, ``ray``, ``input``).
+A stage is skipped when its outputs exist and its config and inputs are unchanged since it last
+completed (see :mod:`pacslabel.pipeline.stages`); ingest always runs, since it is incremental and
+is what notices new files.
+
+Once a run root has a labelling model, ``mode=auto`` (the default) relabels instead: new files are
+ingested, embedded with the frozen models and assigned to the saved centroids (:mod:`pacslabel.relabel`).
+``mode=full`` retrains every stage whose inputs changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pacslabel.config import ConfigError
+from pacslabel.embed import EmbedConfig
+from pacslabel.evaluate import EvaluateConfig
+from pacslabel.ingest import IngestConfig
+from pacslabel.label import LabelConfig
+from pacslabel.pipeline.stages import Stage, run_stages
+from pacslabel.relabel import RelabelConfig
+from pacslabel.reports import ReportsConfig
+from pacslabel.runroot import (
+    CONSTRAINTS,
+    EMBEDDINGS,
+    FEATURES_TAGS,
+    IMAGES,
+    LABELS,
+    MODELS,
+    REPORTS,
+    TAGS,
+    RunRoot,
+)
+from pacslabel.runtime import RayConfig
+from pacslabel.tags import TagsConfig
+from pacslabel.train import TrainConfig
+
+log = logging.getLogger(__name__)
+
+StageName = Literal["ingest", "tags", "train", "embed", "reports", "label", "evaluate"]
+ALL_STAGES: tuple[StageName, ...] = ("ingest", "tags", "train", "embed", "reports", "label", "evaluate")
+
+
+def _tag_ae() -> TrainConfig:
+    return TrainConfig(model="tag_ae")
+
+
+def _image_models() -> list[TrainConfig]:
+    return [TrainConfig(model="cae")]
+
+
+@dataclass
+class PipelineConfig:
+    """Every stage's config in one place. ``image_models`` are trained in order (a DEC model after the
+    CAE it starts from); the last one embeds the images."""
+
+    input: str = ""
+    run_root: str = ""
+    reports: str = ""  # csv / parquet with accession_number, text; "" = no reports
+    truth: str = ""  # evaluation only: parquet with sop_instance_uid, modality, anatomical_region
+    stages: list[StageName] = field(default_factory=lambda: list(ALL_STAGES))
+    mode: Literal["auto", "full", "relabel"] = "auto"  # auto: relabel once a labelling model exists
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    tags: TagsConfig = field(default_factory=TagsConfig)
+    tag_model: TrainConfig = field(default_factory=_tag_ae)
+    image_models: list[TrainConfig] = field(default_factory=_image_models)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+    text: ReportsConfig = field(default_factory=ReportsConfig)
+    label: LabelConfig = field(default_factory=LabelConfig)
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
+    ray: RayConfig = field(default_factory=RayConfig)
+
+    def validate(self) -> None:
+        if not self.run_root:
+            raise ConfigError("run_root: required")
+        if "ingest" in self.stages and not self.input:
+            raise ConfigError("input: required when the ingest stage runs")
+        if self.tag_model.model != "tag_ae":
+            raise ConfigError(f"tag_model.model: must be 'tag_ae', got {self.tag_model.model!r}")
+        if not self.image_models:
+            raise ConfigError("image_models: at least one image model (e.g. cae) is needed")
+        if any(m.model == "tag_ae" for m in self.image_models):
+            raise ConfigError("image_models: 'tag_ae' is a tag model; use tag_model for it")
+
+
+def _with(cfg, **shared):
+    """A copy of a stage config with the pipeline's shared keys set (only those the stage has)."""
+    names = {f.name for f in dataclasses.fields(cfg)}
+    return dataclasses.replace(cfg, **{k: v for k, v in shared.items() if k in names})
+
+
+def build_stages(cfg: PipelineConfig) -> list[Stage]:
+    """The ordered stages this config asks for, each bound to its resolved config."""
+    from pacslabel.embed import run_embedding
+    from pacslabel.evaluate import run_evaluate
+    from pacslabel.ingest import run_ingest
+    from pacslabel.label import run_label
+    from pacslabel.reports import run_reports
+    from pacslabel.tags import run_tags
+    from pacslabel.train import run_training
+
+    shared = {"run_root": cfg.run_root, "ray": cfg.ray}
+    wanted = set(cfg.stages)
+    stages: list[Stage] = []
+
+    def add(kind: str, stage: Stage) -> None:
+        if kind in wanted:
+            check = getattr(stage.config, "validate", None)
+            try:
+                if check is not None:
+                    check()
+            except ConfigError as exc:
+                raise ConfigError(f"stage {stage.name}: {exc}") from exc
+            stages.append(stage)
+
+    ingest = _with(cfg.ingest, input=cfg.input, reports=cfg.reports, **shared)
+    add("ingest", Stage("ingest", lambda: run_ingest(ingest), ingest, outputs=[TAGS], always=True))
+
+    tags = _with(cfg.tags, **shared)
+    add("tags", Stage("tags", lambda: run_tags(tags), tags, inputs=[TAGS], outputs=[FEATURES_TAGS]))
+
+    tag_model = _with(cfg.tag_model, **shared)
+    add(
+        "train",
+        Stage(
+            "train_tag_ae",
+            lambda: run_training(tag_model),
+            tag_model,
+            inputs=[FEATURES_TAGS],
+            outputs=[f"{MODELS}/{tag_model.model_name}"],
+        ),
+    )
+    image_models = [_with(m, **shared) for m in cfg.image_models]
+    previous: list[str] = []
+    for model in image_models:
+        inputs = [IMAGES, *previous] + ([CONSTRAINTS] if model.model == "constrained_dec" else [])
+        add(
+            "train",
+            Stage(
+                f"train_{model.model_name}",
+                lambda model=model: run_training(model),
+                model,
+                inputs=inputs,
+                outputs=[f"{MODELS}/{model.model_name}"],
+            ),
+        )
+        previous.append(f"{MODELS}/{model.model_name}")
+
+    image_model = image_models[-1].model_name
+    embed_tags = _with(cfg.embed, source="tags", model=tag_model.model_name, **shared)
+    embed_images = _with(cfg.embed, source="images", model=image_model, **shared)
+    add(
+        "embed",
+        Stage(
+            "embed_tags",
+            lambda: run_embedding(embed_tags),
+            embed_tags,
+            inputs=[FEATURES_TAGS, f"{MODELS}/{tag_model.model_name}"],
+            outputs=[f"{EMBEDDINGS}/tags"],
+        ),
+    )
+    add(
+        "embed",
+        Stage(
+            "embed_images",
+            lambda: run_embedding(embed_images),
+            embed_images,
+            inputs=[IMAGES, f"{MODELS}/{image_model}"],
+            outputs=[f"{EMBEDDINGS}/images"],
+        ),
+    )
+
+    sources = ["images", "tags"]
+    if cfg.reports:
+        text = _with(cfg.text, **shared)
+        if cfg.truth and not text.evaluate.truth_path:
+            text = dataclasses.replace(
+                text, evaluate=dataclasses.replace(text.evaluate, truth_path=cfg.truth)
+            )
+        add(
+            "reports",
+            Stage(
+                "reports",
+                lambda: run_reports(text),
+                text,
+                inputs=[REPORTS],
+                outputs=[f"{EMBEDDINGS}/reports"],
+            ),
+        )
+        sources.append("reports")
+
+    label = _with(cfg.label, **shared)
+    label = dataclasses.replace(label, sources=[s for s in label.sources if s in sources])
+    add(
+        "label",
+        Stage(
+            "label",
+            lambda: run_label(label),
+            label,
+            inputs=[f"{EMBEDDINGS}/{s}" for s in label.sources],
+            outputs=[LABELS],
+        ),
+    )
+    evaluate = _with(cfg.evaluate, truth=cfg.truth or cfg.evaluate.truth, **shared)
+    add(
+        "evaluate",
+        Stage(
+            "evaluate",
+            lambda: run_evaluate(evaluate),
+            evaluate,
+            inputs=[LABELS, "regions", *(f"{EMBEDDINGS}/{s}" for s in label.sources)],
+            outputs=["report.html", "metrics.json"],
+        ),
+    )
+    return stages
+
+
+def relabel_config(cfg: PipelineConfig) -> RelabelConfig:
+    """The relabel job's config for this pipeline (same input, reports, ingest, assignment and drift)."""
+    return RelabelConfig(
+        input=cfg.input,
+        run_root=cfg.run_root,
+        reports=cfg.reports,
+        ingest=cfg.ingest,
+        cpus_per_actor=cfg.embed.cpus_per_actor,
+        use_gpu=cfg.embed.use_gpu,
+        join_partitions=cfg.label.assign.join_partitions,
+        assign=cfg.label.assign,
+        drift=cfg.label.drift,
+        evaluate="evaluate" in cfg.stages,
+        truth=cfg.truth,
+        ray=cfg.ray,
+    )
+
+
+def run_pipeline(cfg: PipelineConfig) -> dict:
+    """Run the configured stages in order, or relabel (see the module docstring); returns summaries."""
+    from pacslabel.label.model import LabelModel
+    from pacslabel.relabel import run_relabel
+
+    run_root = RunRoot(cfg.run_root)
+    if cfg.mode == "relabel" or (cfg.mode == "auto" and LabelModel.exists(run_root)):
+        log.info("relabelling %s with the frozen models (mode=full retrains)", run_root.uri)
+        summary = {"mode": "relabel", **run_relabel(relabel_config(cfg))}
+    else:
+        summary = {"mode": "full", **run_stages(run_root, build_stages(cfg))}
+    summary["outputs"] = {"run_root": run_root.uri, "report": run_root.uri_of("report.html")}
+    return summary

@@ -1,0 +1,233 @@
+"""Scheduled relabelling: ingest the new files, embed only them with the frozen models, assign them.
+
+Nothing is retrained: the tag preprocessor, the tag and image models, the report embedder and the
+k-means centroids stay as the last full run left them. Each step finds its increment as the keys
+of its input table that its output table lacks, so an interrupted relabel is finished by the next
+one and a re-run adds nothing twice. The summary says whether the new instances drifted far enough
+from the training distribution that a full run (``jobs.pipeline retrain=true``) is recommended.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from pacslabel.config import ConfigError
+from pacslabel.evaluate import EvaluateConfig
+from pacslabel.ingest import IngestConfig
+from pacslabel.label import AssignConfig, DriftConfig
+from pacslabel.relabel.increment import append_rows, new_keys, read_rows
+from pacslabel.runroot import EMBEDDINGS, FEATURES_TAGS, IMAGES, MODELS, REPORTS, TAGS, RunRoot
+from pacslabel.runtime import RayConfig
+
+log = logging.getLogger(__name__)
+
+UID = "sop_instance_uid"
+ACC = "accession_key"
+REGIONS = "regions"
+
+
+@dataclass
+class RelabelConfig:
+    """``python -m jobs.relabel input=DIR run_root=DIR [reports=FILE]`` on a run root with a label model."""
+
+    input: str = ""
+    run_root: str = ""
+    reports: str = ""  # the current reports file (csv / parquet); "" = no new reports
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    actors: int = 1  # inference actors per model
+    cpus_per_actor: float = 0.5
+    use_gpu: bool | None = None  # None: one GPU per inference actor when the cluster has GPUs
+    batch_size: int = 256
+    join_partitions: int = 8  # hash partitions of the key anti-joins
+    assign: AssignConfig = field(default_factory=AssignConfig)
+    drift: DriftConfig = field(default_factory=DriftConfig)
+    evaluate: bool = True  # refresh metrics.json and report.html afterwards
+    truth: str = ""  # evaluation only (synthetic archives)
+    ray: RayConfig = field(default_factory=RayConfig)
+
+    def validate(self) -> None:
+        if not self.run_root:
+            raise ConfigError("run_root: required (a run root that a full pipeline run has labelled)")
+        if not self.input:
+            raise ConfigError("input: required (the PACS dump directory to look for new files in)")
+        if self.actors < 1:
+            raise ConfigError("actors: must be >= 1")
+        if self.cpus_per_actor <= 0:
+            raise ConfigError("cpus_per_actor: must be > 0")
+
+
+def model_for(rr: RunRoot, source: str) -> str:
+    """Name of the model under ``models/`` that produced ``embeddings/<source>/`` (by model_version)."""
+    import pyarrow.dataset as pads
+    import pyarrow.fs as pafs
+
+    table = pads.dataset(rr.path(EMBEDDINGS, source), filesystem=rr.fs, format="parquet")
+    head = table.head(1, columns=["model_version"]).column(0).to_pylist()
+    if not head:
+        raise FileNotFoundError(f"{rr.uri_of(EMBEDDINGS, source)} is empty; run the full pipeline first")
+    for info in rr.fs.get_file_info(pafs.FileSelector(rr.path(MODELS))):
+        name = info.base_name
+        if (
+            info.type == pafs.FileType.Directory
+            and rr.exists(MODELS, name, "meta.json")
+            and rr.read_json(MODELS, name, "meta.json").get("model_version") == head[0]
+        ):
+            return name
+    raise FileNotFoundError(f"no model under {rr.uri_of(MODELS)} has model_version {head[0]!r}")
+
+
+def _saved_config(rr: RunRoot, model: str) -> dict[str, Any]:
+    return yaml.safe_load(rr.read_text(MODELS, model, "config.yaml")) or {}
+
+
+class _Steps:
+    """The increments of one relabel run; each method appends one derived table's new rows."""
+
+    def __init__(self, cfg: RelabelConfig, rr: RunRoot):
+        import ray
+
+        self.cfg, self.rr = cfg, rr
+        use_gpu = cfg.use_gpu
+        if use_gpu is None:
+            use_gpu = ray.cluster_resources().get("GPU", 0) >= 1
+        self.use_gpu = bool(use_gpu)
+
+    def _pool(self):
+        import ray
+
+        return {
+            "compute": ray.data.ActorPoolStrategy(min_size=1, max_size=self.cfg.actors),
+            "num_cpus": self.cfg.cpus_per_actor,
+        }
+
+    def _increment(self, table: str, key: str, done: str, columns: list[str] | None = None):
+        """The rows of ``table`` that ``done`` lacks, materialised (the increment is small), or None."""
+        keys = new_keys(self.rr, table, key, done, self.cfg.join_partitions)
+        return read_rows(self.rr, table, key, keys, columns).materialize() if keys else None
+
+    def tags(self) -> dict[str, int]:
+        """regions/ and features/tags/ rows of the new tags, with the saved preprocessor."""
+        from pacslabel.tags.job import PREPROCESSOR_MODEL, EncodeBatch, RegionBatch
+        from pacslabel.tags.profile import SelectionConfig
+
+        saved = _saved_config(self.rr, PREPROCESSOR_MODEL)
+        rules = (saved.get("regions") or {}).get("rules", "")
+        max_values = (saved.get("selection") or {}).get("max_array_values", SelectionConfig.max_array_values)
+        out = {"regions": 0, "features": 0}
+        ds = self._increment(TAGS, UID, REGIONS)
+        if ds is not None:
+            out["regions"] = append_rows(self.rr, self._map(ds, RegionBatch, rules_path=rules), REGIONS)
+        ds = self._increment(TAGS, UID, FEATURES_TAGS)
+        if ds is not None:
+            encoded = self._map(
+                ds, EncodeBatch, run_root=self.rr.uri, rules_path=rules, max_array_values=max_values
+            )
+            out["features"] = append_rows(self.rr, encoded, FEATURES_TAGS)
+        return out
+
+    def _map(self, ds, fn, batch_format: str = "pandas", **kwargs):
+        return ds.map_batches(
+            fn,
+            fn_constructor_kwargs=kwargs,
+            batch_format=batch_format,
+            batch_size=self.cfg.batch_size,
+            **self._pool(),
+        )
+
+    def embed(self, source: str) -> int:
+        """embeddings/<source>/ rows of the new images or tag features, with the frozen model."""
+        from pacslabel.embed.run import Embedder
+
+        table, column = (IMAGES, "pixels") if source == "images" else (FEATURES_TAGS, "features")
+        target = f"{EMBEDDINGS}/{source}"
+        if not self.rr.has_table(table):
+            return 0
+        model = model_for(self.rr, source)
+        ds = self._increment(table, UID, target, [UID, column])
+        if ds is None:
+            return 0
+        out = ds.map_batches(
+            Embedder,
+            fn_constructor_kwargs={"run_root": self.rr.uri, "name": model, "use_gpu": self.use_gpu},
+            batch_format="numpy",
+            batch_size=self.cfg.batch_size,
+            num_gpus=1 if self.use_gpu else 0,
+            **self._pool(),
+        )
+        return append_rows(self.rr, out, target)
+
+    def reports(self) -> dict[str, int]:
+        """Tokens and embeddings/reports/ rows of the new reports, with the saved cleaning and embedder."""
+        from pacslabel.reports.clean import clean_batch
+        from pacslabel.reports.infer import EmbedReports
+        from pacslabel.reports.job import TOKENS
+
+        target = f"{EMBEDDINGS}/reports"
+        if not (self.rr.has_table(REPORTS) and self.rr.has_table(target)):
+            return {"tokens": 0, "embedded": 0}
+        model = model_for(self.rr, "reports")
+        saved = _saved_config(self.rr, model)
+        ds = self._increment(REPORTS, ACC, TOKENS, [ACC, "text"])
+        tokens = 0
+        if ds is not None:
+            cleaned = ds.map_batches(
+                clean_batch, fn_kwargs={"cfg": saved.get("clean") or {}}, batch_format="pyarrow"
+            )
+            tokens = append_rows(self.rr, cleaned, TOKENS)
+        ds = self._increment(TOKENS, ACC, target, [ACC, "tokens", "excluded"])
+        if ds is None:
+            return {"tokens": tokens, "embedded": 0}
+        version = self.rr.read_json(MODELS, model, "meta.json")["model_version"]
+        out = self._map(
+            ds,
+            EmbedReports,
+            batch_format="pyarrow",
+            model_uri=self.rr.uri_of(MODELS, model),
+            model_version=version,
+        )
+        return {"tokens": tokens, "embedded": append_rows(self.rr, out, target)}
+
+
+def run_relabel(cfg: RelabelConfig) -> dict[str, Any]:
+    """Ingest → encode / embed the increment → assign it; returns counts, drift and the recommendation."""
+    from pacslabel.evaluate import run_evaluate
+    from pacslabel.ingest import run_ingest
+    from pacslabel.label import assign_new
+    from pacslabel.label.model import LabelModel
+    from pacslabel.runtime import init_ray
+
+    init_ray(cfg.ray)
+    rr = RunRoot(cfg.run_root)
+    if not LabelModel.exists(rr):
+        raise FileNotFoundError(f"{rr.uri}: no labelling model yet; run the full pipeline first")
+    timings: dict[str, float] = {}
+    summary: dict[str, Any] = {}
+
+    def timed(name: str, fn):
+        t = time.perf_counter()
+        summary[name] = fn()
+        timings[name] = round(time.perf_counter() - t, 3)
+
+    ingest = dataclasses.replace(
+        cfg.ingest, input=cfg.input, run_root=cfg.run_root, reports=cfg.reports, ray=cfg.ray
+    )
+    timed("ingest", lambda: run_ingest(ingest))
+    steps = _Steps(cfg, rr)
+    timed("tags", steps.tags)
+    timed("embed_tags", lambda: steps.embed("tags"))
+    timed("embed_images", lambda: steps.embed("images"))
+    timed("reports", steps.reports)
+    timed("assign", lambda: assign_new(rr, assign=cfg.assign, drift=cfg.drift))
+    if cfg.evaluate:
+        timed("evaluate", lambda: run_evaluate(EvaluateConfig(run_root=cfg.run_root, truth=cfg.truth)))
+    summary["retrain_recommended"] = summary["assign"]["retrain_recommended"]
+    summary["seconds"] = timings
+    if summary["retrain_recommended"]:
+        log.warning("new instances drifted from the training distribution: a full run is recommended")
+    return summary
