@@ -494,6 +494,39 @@ def test_header_pass_with_job_defaults_differs_only_by_modality_policy(corpus_ru
     assert n_policy > 0
 
 
+def test_ray_stage_over_the_corpus_agrees_with_the_batch_function_and_uses_the_pool(
+    corpus_run, ray_local, tmp_path
+):
+    """The job's Ray Data stage over the corpus directory: same outcome per file, several actors busy."""
+    if not corpus_run["has_corpus"]:
+        pytest.skip("real DICOM corpus not found at ../shared/corpus; real-file tests skipped")
+    from pacslabel.ingest import ingest_new_files
+
+    root = RunRoot(tmp_path / "run")
+    top = str(CORPUS_DIR / "files")
+    cfg = IngestConfig(
+        input=top,
+        run_root=root.uri,
+        batch_size=16,
+        num_workers=2,
+        export=ExportConfig(size=SIZE, modalities=[]),
+        decode=DecodeConfig(timeout_s=30.0),
+    )
+    summary = ingest_new_files(top, root, cfg, salt=SALT)
+    corpus = {p for p in corpus_run["paths"] if p.startswith(top)}
+    manifest = _read(root, MANIFEST)["path"].to_pylist()
+    assert len(manifest) == len(set(manifest)) and set(manifest) == corpus
+    rej = _read(root, REJECTS)
+    stage_reasons = dict(zip(rej["path"].to_pylist(), rej["reason"].to_pylist(), strict=True))
+    batch_reasons = {p: r for p, r in _reasons(corpus_run).items() if p in corpus}
+    assert stage_reasons == batch_reasons
+    assert set(_read(root, IMAGES)["path"].to_pylist()) == _image_paths(corpus_run) & corpus
+    assert summary["files"] == len(corpus) and summary["images"] + summary["rejects"] == len(corpus)
+    assert summary["batches"] == -(-len(corpus) // 16)
+    # both actors took batches (the reader's single coalesced block used to go to one actor)
+    assert summary["actors_used"] == 2, summary
+
+
 @pytest.mark.parametrize(
     ("message", "reason"),
     [

@@ -68,6 +68,9 @@ def _fold(total: dict[str, Any], stats: dict[str, Any]) -> None:
     for key, value in stats.items():
         if key == "batch_id":
             continue
+        if key == "pid":  # the actor that ran the batch
+            total.setdefault("pids", set()).add(value)
+            continue
         if isinstance(value, dict):
             bucket = total.setdefault(key, collections.Counter())
             bucket.update(value)
@@ -110,12 +113,17 @@ def ingest_new_files(
         staging, n_files = _write_todo(root, run_id, todo, cfg.batch_size, workers)
         del todo
         ds = ray.data.read_parquet(staging, ray_remote_args={"num_cpus": 0}, override_num_blocks=n_files)
+        # the reader coalesces small files into one block (target_min_block_size, 1 MiB ~ 10k paths):
+        # one block is one actor task, so split back into batches for the pool to share
+        ds = ds.repartition(target_num_rows_per_block=cfg.batch_size)
         ds = ds.map_batches(
             IngestWorker,
             fn_constructor_args=(cfg, salt, run_id, root.uri),
             batch_size=cfg.batch_size,
             batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers, max_tasks_in_flight_per_actor=1),
+            # 2 tasks in flight per actor: with 1 the pool's utilisation never reaches the upscaling
+            # threshold (175 %) and it stays at min_size
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers, max_tasks_in_flight_per_actor=2),
             num_cpus=cfg.cpus_per_worker,
         )
         t0 = time.time()
@@ -140,6 +148,7 @@ def ingest_new_files(
         reasons=dict(sorted(totals.get("reasons", {}).items())),
         window_sources=dict(sorted(totals.get("window_sources", {}).items())),
         decoder_restarts=int(totals.get("decoder_restarts", 0)),
+        actors_used=len(totals.get("pids", ())),
         megabytes=round(totals.get("bytes", 0) / 1e6, 3),
         files_per_second=round(files / seconds, 2) if seconds else None,
         header_seconds=round(totals.get("header_s", 0.0), 3),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import json
 import logging
+import os
 import time
 import uuid
 from typing import Any
@@ -161,6 +162,7 @@ class BatchProcessor:
             reasons=dict(reasons),
             window_sources=dict(windows),
             decoder_restarts=getattr(self.decoder, "restarts", 0) - restarts_before,
+            pid=os.getpid(),
         )
         self.committed += 1
         return {"batch_id": batch_id, **stats}
