@@ -156,3 +156,14 @@ def test_truncated_pixels(tmp_path):
     assert inspect(p).reject is None  # the header is intact
     res = process_file(p, ExportConfig())
     assert res["reason"] == "truncated"
+
+
+def test_identifiers_copied_into_kept_tags_are_dropped(tmp_path):
+    """A tag the keyword rules keep (here a free-text label) that carries the file's own identifiers."""
+    ds = make_dataset("13")
+    ds.FilterType = f"{SECRETS['AccessionNumber']}-A"  # kept by keyword, but holds the accession number
+    ds.GridFocalDistance = 1000  # an ordinary value stays
+    ds.save_as(str(tmp_path / "a.dcm"), enforce_file_format=True)
+    other = json.loads(inspect(tmp_path / "a.dcm").tags["other_tags"])
+    assert "FilterType" not in other and other["GridFocalDistance"] == 1000
+    assert SECRETS["AccessionNumber"] not in json.dumps(other)

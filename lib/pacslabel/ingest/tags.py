@@ -237,6 +237,19 @@ def _json_value(value: Any) -> Any:
     return out
 
 
+def _identifier_values(ds: Any) -> tuple[str, ...]:
+    """This file's PatientID, AccessionNumber and PatientName parts (upper case, 4+ characters)."""
+    found = []
+    for keyword in ("PatientID", "AccessionNumber", "PatientName"):
+        try:
+            text = str(ds.get(keyword, "") or "")
+        except Exception:
+            continue
+        parts = [text, *text.replace("^", " ").split()] if keyword == "PatientName" else [text]
+        found.extend(p.strip().upper() for p in parts if len(p.strip()) >= 4)
+    return tuple(dict.fromkeys(found))
+
+
 def other_tags(ds: Any) -> str:
     """JSON object of every public top-level element that has no typed column and is not dropped."""
     from pydicom.datadict import dictionary_VR, keyword_for_tag
@@ -246,6 +259,7 @@ def other_tags(ds: Any) -> str:
         tags = list(ds.keys())
     except Exception:
         return "{}"
+    secrets = _identifier_values(ds)
     for tag in tags:
         try:
             if tag.is_private or tag.group in (0x0002, 0x7FE0, 0xFFFE) or tag.group >> 8 in (0x50, 0x60):
@@ -265,6 +279,8 @@ def other_tags(ds: Any) -> str:
             value = _json_value(ds[tag].value)
             if value is None or value == "" or value == []:
                 continue
+            if secrets and any(secret in str(value).upper() for secret in secrets):
+                continue  # a tag the keyword rules keep, carrying this file's identifiers anyway
             out[keyword] = value
         except Exception:
             continue
