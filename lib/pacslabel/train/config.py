@@ -24,14 +24,19 @@ class OptimConfig:
     patience: int = 0  # epochs without validation improvement before stopping; 0 = off
     shuffle_buffer: int = 512  # rows in the local shuffle buffer of each worker; 0 = stream order
     prefetch_batches: int = 1
+    # tag vectors: a worker whose shard is below this size keeps it in memory after the first pass and
+    # shuffles it itself (re-streaming small vectors costs far more than the model); 0 = always stream
+    in_memory_mb: int = 1024
 
     def validate(self) -> None:
         if self.lr <= 0 or self.batch_size < 1 or self.epochs < 1:
             raise ConfigError("optim: lr must be > 0, batch_size and epochs >= 1")
         if not 0.0 <= self.val_fraction < 1.0:
             raise ConfigError("optim.val_fraction: must be in [0, 1)")
-        if self.patience < 0 or self.shuffle_buffer < 0 or self.prefetch_batches < 0:
-            raise ConfigError("optim.patience / shuffle_buffer / prefetch_batches: must be >= 0")
+        if self.patience < 0 or self.shuffle_buffer < 0 or self.prefetch_batches < 0 or self.in_memory_mb < 0:
+            raise ConfigError(
+                "optim.patience / shuffle_buffer / prefetch_batches / in_memory_mb: must be >= 0"
+            )
 
 
 @dataclass

@@ -20,10 +20,10 @@ import numpy as np
 from pacslabel.config import to_dict
 from pacslabel.models.collapse import CollapseGuard
 from pacslabel.models.store import DEC_KINDS, load_model, save_model
-from pacslabel.runroot import MODELS, RunRoot
+from pacslabel.runroot import FEATURES_TAGS, MODELS, RunRoot
 from pacslabel.train import engine
 from pacslabel.train.config import TrainConfig
-from pacslabel.train.data import constraint_pool, feature_width, image_datasets, tag_datasets
+from pacslabel.train.data import constraint_pool, feature_width, image_datasets, table_rows, tag_datasets
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,10 @@ def train_loop_per_worker(config: dict) -> None:
     column = "pixels" if is_image else "features"
     bs, oc = cfg.optim.batch_size, cfg.optim
 
-    def batches(name: str = "train", shuffle: bool = True):
+    cached: dict[str, Any] = {}
+    shuffler = torch.Generator().manual_seed(cfg.seed + rank)
+
+    def stream(name: str, shuffle: bool):
         it = ray.train.get_dataset_shard(name).iter_torch_batches(
             batch_size=bs,
             prefetch_batches=oc.prefetch_batches,
@@ -134,6 +137,24 @@ def train_loop_per_worker(config: dict) -> None:
         )
         for b in it:
             yield b[column]
+
+    def batches(name: str = "train", shuffle: bool = True):
+        if not config.get("in_memory"):
+            yield from stream(name, shuffle)
+            return
+        if name not in cached:  # the first pass streams and keeps the shard
+            parts = []
+            for x in stream(name, shuffle):
+                parts.append(x)
+                yield x
+            cached[name] = torch.cat(parts) if parts else None
+            return
+        x = cached[name]
+        if x is None:
+            return
+        order = torch.randperm(len(x), generator=shuffler).to(x.device) if shuffle else None
+        for i in range(0, len(x), bs):
+            yield x[order[i : i + bs]] if order is not None else x[i : i + bs]
 
     frozen = f = None
     guard = CollapseGuard(dcfg.collapse_max_fraction)
@@ -315,6 +336,10 @@ def run_training(cfg: TrainConfig) -> dict:
     if cfg.model == "tag_ae":
         datasets = tag_datasets(rr, oc.val_fraction, cfg.max_rows)
         loop_config["n_features"] = feature_width(rr)
+        shard_mb = (
+            table_rows(rr, FEATURES_TAGS) * loop_config["n_features"] * 4 / cfg.scaling.num_workers / 2**20
+        )
+        loop_config["in_memory"] = 0 < shard_mb <= oc.in_memory_mb
     else:
         datasets = image_datasets(rr, oc.val_fraction if cfg.model == "cae" else 0.0, cfg.max_rows)
     pool_info = {}
