@@ -17,9 +17,8 @@ import logging
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from pacslabel.label.arrow import column_to_matrix, matrix_to_list_array
+from pacslabel.label.arrow import KeepKeys, column_to_matrix, matrix_to_list_array
 from pacslabel.label.assign import UID, emb_column
 from pacslabel.runroot import EMBEDDINGS, LABELS, TAGS, RunRoot
 from pacslabel.runtime import join_kwargs
@@ -66,15 +65,6 @@ class _Plain:
         )
 
 
-class _KeepKeys:
-    def __init__(self, column: str, keys: list[str]):
-        self.column = column
-        self.keys = pa.array(keys, pa.string())
-
-    def __call__(self, t: pa.Table) -> pa.Table:
-        return t.filter(pc.is_in(t.column(self.column), value_set=self.keys))
-
-
 def read_source(rr: RunRoot, source: str):
     import ray
 
@@ -109,7 +99,7 @@ def fusion_inputs(
 
     ds = read_anchor(rr, sources)
     if uids is not None:
-        ds = ds.map_batches(_KeepKeys(UID, list(uids)), batch_format="pyarrow")
+        ds = ds.map_batches(KeepKeys(UID, list(uids)), batch_format="pyarrow")
     anchor = anchor_of(sources)
     anti = exclude_labelled and rr.has_table(LABELS)
     others = [s for s in sources if s not in (anchor, "reports")]
@@ -177,16 +167,14 @@ def sample_inputs(
         if s == anchor:
             parts[s], present[s] = column_to_matrix(table.column(emb_column(s)))
         elif s != "reports":
-            other = _collect(read_source(rr, s).map_batches(_KeepKeys(UID, keep), batch_format="pyarrow"))
+            other = _collect(read_source(rr, s).map_batches(KeepKeys(UID, keep), batch_format="pyarrow"))
             parts[s], present[s] = _align(uids, other, UID, s)
     if "reports" in sources:
-        tk = _collect(read_tag_keys(rr).map_batches(_KeepKeys(UID, keep), batch_format="pyarrow"))
+        tk = _collect(read_tag_keys(rr).map_batches(KeepKeys(UID, keep), batch_format="pyarrow"))
         acc_of = dict(zip(tk.column(UID).to_pylist(), tk.column(ACC).to_pylist(), strict=True)) if tk else {}
         accs = np.asarray([acc_of.get(u) for u in uids], dtype=object)
         wanted = sorted({a for a in accs if a is not None})
-        reps = _collect(
-            read_source(rr, "reports").map_batches(_KeepKeys(ACC, wanted), batch_format="pyarrow")
-        )
+        reps = _collect(read_source(rr, "reports").map_batches(KeepKeys(ACC, wanted), batch_format="pyarrow"))
         parts["reports"], present["reports"] = _align(accs, reps, ACC, "reports")
     for s in sources:
         if parts[s] is None:

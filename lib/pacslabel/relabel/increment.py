@@ -9,22 +9,11 @@ from __future__ import annotations
 import uuid
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.fs as pafs
 
+from pacslabel.label.arrow import KeepKeys
 from pacslabel.runroot import RunRoot
 from pacslabel.runtime import join_kwargs
-
-
-class KeepKeys:
-    """Batch fn: the rows whose ``column`` is one of ``keys``."""
-
-    def __init__(self, column: str, keys: list[str]):
-        self.column = column
-        self.keys = pa.array(keys, pa.string())
-
-    def __call__(self, t: pa.Table) -> pa.Table:
-        return t.filter(pc.is_in(t.column(self.column), value_set=self.keys))
 
 
 class StringKey:
