@@ -18,8 +18,12 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(PY) -m jobs.synth out=$(DEMO_DIR)/archive studies=$(DEMO_STUDIES) seed=7
+# The archive is generated once (truth.parquet is its last file); a second `make demo` re-runs the
+# pipeline on the same run root, which relabels only what is new.
+$(DEMO_DIR)/archive/truth.parquet: | $(STAMP)
+	$(PY) -m jobs.synth out=$(DEMO_DIR)/archive studies=$(DEMO_STUDIES) seed=7 overwrite=true
+
+demo: $(STAMP) $(DEMO_DIR)/archive/truth.parquet
 	$(PY) -m jobs.pipeline input=$(DEMO_DIR)/archive/dicom run_root=$(DEMO_DIR)/run \
 		reports=$(DEMO_DIR)/archive/reports.csv truth=$(DEMO_DIR)/archive/truth.parquet
 	@echo "outputs: $(DEMO_DIR)/run  (report: $(DEMO_DIR)/run/report.html)"
