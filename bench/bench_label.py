@@ -323,15 +323,10 @@ def bench_relabel_run_root(args) -> dict:
     x = blobs(n, args.dim, args.seed + 3)
     k = args.ks[0]
     model = make_model(x[: min(n, k * 256)], k, args.seed, args.niter)
-    # Reads and joins need CPUs besides the actors: with every CPU held by 1-CPU actors, assign_new's
-    # anti-join stalled on a 2-CPU Ray (see --join-actors).
+    # Reads and joins need CPUs besides the actors: the actors take AssignConfig's default half CPU.
     actors = args.join_actors or max(1, args.ray_cpus - 1)
     cfg = AssignConfig(
-        min_actors=1,
-        max_actors=actors,
-        batch_size=args.batch_size,
-        num_cpus=1,
-        join_partitions=args.join_partitions,
+        min_actors=1, max_actors=actors, batch_size=args.batch_size, join_partitions=args.join_partitions
     )
     with tempfile.TemporaryDirectory(prefix="bench-label-") as tmp:
         root = os.path.join(tmp, "run")
@@ -388,8 +383,7 @@ def main(argv=None) -> dict:
     p.add_argument(
         "--run-root",
         action="store_true",
-        help="also time assign_new end to end on a Parquet run root (off by default: its anti-join "
-        "stalled in some runs on a busy 2-CPU machine)",
+        help="also time assign_new end to end on a Parquet run root",
     )
     p.add_argument("--join-partitions", type=int, default=8, help="hash partitions of assign_new's join")
     p.add_argument("--join-actors", type=int, default=0, help="actors on the run-root path (0: ray-cpus - 1)")
