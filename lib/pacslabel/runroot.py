@@ -62,6 +62,12 @@ class RunRoot:
         selector = pafs.FileSelector(self.path(name), recursive=True)
         return any(info.path.endswith(".parquet") for info in self.fs.get_file_info(selector))
 
+    def count_rows(self, name: str) -> int:
+        """Rows of a table, from its Parquet footers."""
+        import pyarrow.dataset as pads
+
+        return pads.dataset(self.path(name), filesystem=self.fs, format="parquet").count_rows()
+
     def makedirs(self, *parts: str) -> str:
         p = self.path(*parts)
         self.fs.create_dir(p, recursive=True)

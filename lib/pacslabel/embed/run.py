@@ -113,12 +113,6 @@ def _swap_in(rr: RunRoot, tmp: str, final: str) -> None:
             log.warning("could not delete the previous embeddings at %s", rr.path(old))
 
 
-def count_rows(rr: RunRoot, table: str) -> int:
-    import pyarrow.dataset as pads
-
-    return pads.dataset(rr.path(table), filesystem=rr.fs, format="parquet").count_rows()
-
-
 def run_embedding(cfg: EmbedConfig) -> dict:
     """Embed every row of the source table; returns counts, model version and the device used."""
     import ray
@@ -148,8 +142,8 @@ def run_embedding(cfg: EmbedConfig) -> dict:
     final = f"{EMBEDDINGS}/{cfg.source}"
     tmp = f"{EMBEDDINGS}/.{cfg.source}-tmp-{uuid.uuid4().hex[:8]}"
     out.write_parquet(rr.uri_of(tmp), min_rows_per_file=min(cfg.rows_per_file, 10_000))
-    written = count_rows(rr, tmp)
-    rows_in = count_rows(rr, table)
+    written = rr.count_rows(tmp)
+    rows_in = rr.count_rows(table)
     if written != rows_in:
         raise RuntimeError(f"embedding wrote {written} rows for {rows_in} input rows; kept at {rr.path(tmp)}")
     _swap_in(rr, tmp, final)

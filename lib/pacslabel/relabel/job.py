@@ -21,15 +21,14 @@ from pacslabel.config import ConfigError
 from pacslabel.evaluate import EvaluateConfig
 from pacslabel.ingest import IngestConfig
 from pacslabel.label import AssignConfig, DriftConfig
+from pacslabel.label.assign import UID
+from pacslabel.label.inputs import ACC
 from pacslabel.relabel.increment import append_rows, new_keys, read_rows
 from pacslabel.runroot import EMBEDDINGS, FEATURES_TAGS, IMAGES, MODELS, REPORTS, TAGS, RunRoot
 from pacslabel.runtime import RayConfig
+from pacslabel.tags.job import PREPROCESSOR_MODEL, REGIONS_TABLE, EncodeBatch, RegionBatch
 
 log = logging.getLogger(__name__)
-
-UID = "sop_instance_uid"
-ACC = "accession_key"
-REGIONS = "regions"
 
 
 @dataclass
@@ -98,14 +97,6 @@ class _Steps:
             use_gpu = ray.cluster_resources().get("GPU", 0) >= 1
         self.use_gpu = bool(use_gpu)
 
-    def _pool(self):
-        import ray
-
-        return {
-            "compute": ray.data.ActorPoolStrategy(min_size=1, max_size=self.cfg.actors),
-            "num_cpus": self.cfg.cpus_per_actor,
-        }
-
     def _increment(self, table: str, key: str, done: str, columns: list[str] | None = None):
         """The rows of ``table`` that ``done`` lacks, materialised (the increment is small), or None."""
         keys = new_keys(self.rr, table, key, done, self.cfg.join_partitions)
@@ -113,16 +104,15 @@ class _Steps:
 
     def tags(self) -> dict[str, int]:
         """regions/ and features/tags/ rows of the new tags, with the saved preprocessor."""
-        from pacslabel.tags.job import PREPROCESSOR_MODEL, EncodeBatch, RegionBatch
         from pacslabel.tags.profile import SelectionConfig
 
         saved = _saved_config(self.rr, PREPROCESSOR_MODEL)
         rules = (saved.get("regions") or {}).get("rules", "")
         max_values = (saved.get("selection") or {}).get("max_array_values", SelectionConfig.max_array_values)
         out = {"regions": 0, "features": 0}
-        ds = self._increment(TAGS, UID, REGIONS)
+        ds = self._increment(TAGS, UID, REGIONS_TABLE)
         if ds is not None:
-            out["regions"] = append_rows(self.rr, self._map(ds, RegionBatch, rules_path=rules), REGIONS)
+            out["regions"] = append_rows(self.rr, self._map(ds, RegionBatch, rules_path=rules), REGIONS_TABLE)
         ds = self._increment(TAGS, UID, FEATURES_TAGS)
         if ds is not None:
             encoded = self._map(
@@ -131,13 +121,18 @@ class _Steps:
             out["features"] = append_rows(self.rr, encoded, FEATURES_TAGS)
         return out
 
-    def _map(self, ds, fn, batch_format: str = "pandas", **kwargs):
+    def _map(self, ds, fn, batch_format: str = "pandas", num_gpus: int = 0, **kwargs):
+        """``ds`` through an actor pool of ``fn(**kwargs)`` (loaded once per actor)."""
+        import ray
+
         return ds.map_batches(
             fn,
             fn_constructor_kwargs=kwargs,
             batch_format=batch_format,
             batch_size=self.cfg.batch_size,
-            **self._pool(),
+            num_gpus=num_gpus,
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=self.cfg.actors),
+            num_cpus=self.cfg.cpus_per_actor,
         )
 
     def embed(self, source: str) -> int:
@@ -152,13 +147,14 @@ class _Steps:
         ds = self._increment(table, UID, target, [UID, column])
         if ds is None:
             return 0
-        out = ds.map_batches(
+        out = self._map(
+            ds,
             Embedder,
-            fn_constructor_kwargs={"run_root": self.rr.uri, "name": model, "use_gpu": self.use_gpu},
             batch_format="numpy",
-            batch_size=self.cfg.batch_size,
             num_gpus=1 if self.use_gpu else 0,
-            **self._pool(),
+            run_root=self.rr.uri,
+            name=model,
+            use_gpu=self.use_gpu,
         )
         return append_rows(self.rr, out, target)
 

@@ -142,10 +142,3 @@ def constraint_pool(
 
     images = np.stack([pixels[u] for u in uids]) if uids else np.zeros((0, 1, 1), np.uint8)
     return images, to_idx(must), to_idx(cannot), uids
-
-
-def table_rows(run_root: RunRoot, table: str) -> int:
-    """Rows of a table, from the Parquet footers."""
-    import pyarrow.dataset as pads
-
-    return pads.dataset(run_root.path(table), filesystem=run_root.fs, format="parquet").count_rows()

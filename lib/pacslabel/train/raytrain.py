@@ -23,7 +23,7 @@ from pacslabel.models.store import DEC_KINDS, load_model, save_model
 from pacslabel.runroot import FEATURES_TAGS, MODELS, RunRoot
 from pacslabel.train import engine
 from pacslabel.train.config import TrainConfig
-from pacslabel.train.data import constraint_pool, feature_width, image_datasets, table_rows, tag_datasets
+from pacslabel.train.data import constraint_pool, feature_width, image_datasets, tag_datasets
 
 log = logging.getLogger(__name__)
 
@@ -337,7 +337,7 @@ def run_training(cfg: TrainConfig) -> dict:
         datasets = tag_datasets(rr, oc.val_fraction, cfg.max_rows)
         loop_config["n_features"] = feature_width(rr)
         shard_mb = (
-            table_rows(rr, FEATURES_TAGS) * loop_config["n_features"] * 4 / cfg.scaling.num_workers / 2**20
+            rr.count_rows(FEATURES_TAGS) * loop_config["n_features"] * 4 / cfg.scaling.num_workers / 2**20
         )
         loop_config["in_memory"] = 0 < shard_mb <= oc.in_memory_mb
     else:
