@@ -177,12 +177,6 @@ def _column_counts(uri: str, column: str) -> Counter:
     return counts
 
 
-def _row_count(uri: str) -> int:
-    import pyarrow.dataset as pads
-
-    return pads.dataset(uri, format="parquet").count_rows()
-
-
 def clean_reports(cfg: ReportsConfig, run_root) -> dict:
     """Ray Data pass reports/ -> _work/reports/tokens/; returns exclusion counts by reason."""
     import ray
@@ -329,7 +323,7 @@ def run_reports(cfg: ReportsConfig) -> dict:
         batch_size=cfg.infer.batch_size,
     )
     ds.write_parquet(rr.uri_of(EMBEDDINGS_REPORTS))
-    written = _row_count(rr.uri_of(EMBEDDINGS_REPORTS))
+    written = rr.count_rows(EMBEDDINGS_REPORTS)
     seconds = time.perf_counter() - t0
     summary["embed"] = {
         "rows": written,
