@@ -40,6 +40,23 @@ def init_ray(cfg: RayConfig) -> None:
     ctx = DataContext.get_current()
     configure_tensor_format(ctx)
     ctx.enable_progress_bars = cfg.progress_bars
+    settle_fsspec_http()
+
+
+def settle_fsspec_http() -> None:
+    """Mark fsspec's HTTP filesystem absent when it cannot be imported (no aiohttp).
+
+    Ray Data resolves the paths of a file list in several threads, each importing
+    ``fsspec.implementations.http``; a thread that meets another's half-failed import gets ``ImportError``,
+    which Ray does not catch (it expects ``ModuleNotFoundError``), and the read fails. A ``None`` entry
+    in ``sys.modules`` makes every later import raise ``ModuleNotFoundError`` at once.
+    """
+    import sys
+
+    try:
+        import fsspec.implementations.http  # noqa: F401
+    except ImportError:
+        sys.modules["fsspec.implementations.http"] = None
 
 
 def configure_tensor_format(ctx) -> None:

@@ -3,6 +3,7 @@ only the new files are ingested, embedded and assigned; models, centroids and ol
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 
 from pacslabel.config import load_config
 from pacslabel.pipeline import PipelineConfig, run_pipeline
+from pacslabel.pipeline.run import relabel_config
+from pacslabel.relabel import run_relabel
 from pacslabel.synth import SynthConfig, generate
 
 SMALL = [
@@ -112,7 +115,25 @@ def test_pipeline_then_relabel_new_studies_only(ray_local, tmp_path, pipeline_cf
         keys = pq.read_table(run / table, columns=["sop_instance_uid"]).column(0).to_pylist()
         assert len(keys) == len(set(keys)) == n1 + n_new, table
 
+    # a larger increment goes through Ray Data (key anti-joins, actor pools) instead of the driver
+    third = _archive(tmp_path / "c", studies=1, seed=5)
+    shutil.copytree(third / "dicom", tmp_path / "pacs" / "later")
+    everything = pd.concat([pd.read_csv(p, dtype=str) for p in (reports, third / "reports.csv")])
+    everything.to_csv(reports, index=False)
+    n_third = sum(1 for p in (third / "dicom").rglob("*") if p.is_file())
+    on_ray = dataclasses.replace(
+        relabel_config(pipeline_cfg(reports)), inline_max_rows=0, driver_max_keys=0, evaluate=False
+    )
+    s3 = run_relabel(on_ray)
+    assert s3["tags"] == {"regions": n_third, "features": n_third}
+    assert s3["embed_tags"] == s3["embed_images"] == s3["assign"]["n_assigned"] == n_third
+    assert s3["reports"]["tokens"] == len(pd.read_csv(third / "reports.csv", dtype=str))
+    total = n1 + n_new + n_third
+    for table in ("labels", "embeddings/images", "embeddings/tags", "features/tags", "regions"):
+        keys = pq.read_table(run / table, columns=["sop_instance_uid"]).column(0).to_pylist()
+        assert len(keys) == len(set(keys)) == total, table
+
     # a re-run with nothing new adds nothing
-    s3 = run_pipeline(pipeline_cfg(reports))
-    assert s3["ingest"]["new"] == 0 and s3["assign"]["n_assigned"] == 0
-    assert pq.read_table(run / "labels").num_rows == n1 + n_new
+    s4 = run_pipeline(pipeline_cfg(reports))
+    assert s4["ingest"]["new"] == 0 and s4["assign"]["n_assigned"] == 0
+    assert pq.read_table(run / "labels").num_rows == total

@@ -143,6 +143,49 @@ def count_anchor(rr: RunRoot, sources: list[str]) -> int:
     return int(read_anchor(rr, sources).count())
 
 
+def ray_rows(rr: RunRoot, table: str, key: str, keys: list[str], columns: list[str]) -> pa.Table | None:
+    """The rows of ``table`` whose ``key`` is in ``keys`` (a Ray Data scan of the whole table)."""
+    import ray
+
+    ds = ray.data.read_parquet(rr.uri_of(table), columns=columns)
+    return _collect(ds.map_batches(KeepKeys(key, keys), batch_format="pyarrow"))
+
+
+def align_sources(
+    rr: RunRoot,
+    sources: list[str],
+    uids: np.ndarray,
+    rows_of=ray_rows,
+    anchor_rows: pa.Table | None = None,
+) -> tuple[dict, dict]:
+    """(parts, present) per source for the instances ``uids``, in that order, on the driver.
+
+    ``rows_of(rr, table, key, keys, columns)`` fetches rows by key (:func:`ray_rows`, or a cheaper reader
+    that knows where the keys are); ``anchor_rows`` (``emb_<anchor>`` form) spares the anchor's read.
+    """
+    parts, present = {}, {}
+    anchor = anchor_of(sources)
+    keep = list(uids)
+
+    def embeddings(source: str, keys: list[str]) -> pa.Table | None:
+        key = source_key(source)
+        rows = rows_of(rr, table_name(source), key, keys, [key, "embedding"])
+        return _Plain(source)(rows) if rows is not None and rows.num_rows else None
+
+    for s in sources:
+        if s == anchor and anchor_rows is not None:
+            parts[s], present[s] = _align(uids, anchor_rows, UID, s)
+        elif s != "reports":
+            parts[s], present[s] = _align(uids, embeddings(s, keep), UID, s)
+    if "reports" in sources:
+        tk = rows_of(rr, TAGS, UID, keep, [UID, ACC])
+        acc_of = dict(zip(tk.column(UID).to_pylist(), tk.column(ACC).to_pylist(), strict=True)) if tk else {}
+        accs = np.asarray([acc_of.get(u) for u in uids], dtype=object)
+        wanted = sorted({a for a in accs if a is not None})
+        parts["reports"], present["reports"] = _align(accs, embeddings("reports", wanted), ACC, "reports")
+    return parts, present
+
+
 def sample_inputs(
     rr: RunRoot, sources: list[str], n_sample: int, seed: int = 0, n_total: int | None = None
 ) -> tuple[np.ndarray, dict, dict]:
@@ -160,22 +203,7 @@ def sample_inputs(
     if table.num_rows > n_sample:
         table = table.take(np.sort(rng.choice(table.num_rows, n_sample, replace=False)))
     uids = np.asarray(table.column(UID).to_pylist(), dtype=object)
-    parts, present = {}, {}
-    anchor = anchor_of(sources)
-    keep = list(uids)
-    for s in sources:
-        if s == anchor:
-            parts[s], present[s] = column_to_matrix(table.column(emb_column(s)))
-        elif s != "reports":
-            other = _collect(read_source(rr, s).map_batches(KeepKeys(UID, keep), batch_format="pyarrow"))
-            parts[s], present[s] = _align(uids, other, UID, s)
-    if "reports" in sources:
-        tk = _collect(read_tag_keys(rr).map_batches(KeepKeys(UID, keep), batch_format="pyarrow"))
-        acc_of = dict(zip(tk.column(UID).to_pylist(), tk.column(ACC).to_pylist(), strict=True)) if tk else {}
-        accs = np.asarray([acc_of.get(u) for u in uids], dtype=object)
-        wanted = sorted({a for a in accs if a is not None})
-        reps = _collect(read_source(rr, "reports").map_batches(KeepKeys(ACC, wanted), batch_format="pyarrow"))
-        parts["reports"], present["reports"] = _align(accs, reps, ACC, "reports")
+    parts, present = align_sources(rr, sources, uids, anchor_rows=table)
     for s in sources:
         if parts[s] is None:
             raise ValueError(f"source {s!r}: no sampled instance has an embedding")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import pyarrow as pa
 
 from pacslabel.config import ConfigError
 from pacslabel.label.drift import DriftConfig, distance_drift, quantiles
@@ -237,16 +238,22 @@ def _archive_previous(rr: RunRoot, previous: LabelModel) -> str:
     return dest
 
 
-def _label_stats(ds, k_ids: np.ndarray) -> tuple[int, dict[int, int], np.ndarray]:
+def _label_stats(batches, k_ids: np.ndarray) -> tuple[int, dict[int, int], np.ndarray]:
+    """(rows, rows per label id, distances) of ``labels/`` rows given as numpy batches."""
     counts: dict[int, int] = {int(i): 0 for i in k_ids}
     dists, n = [], 0
-    for b in ds.select_columns(["label", "distance"]).iter_batches(batch_format="numpy", batch_size=65536):
+    for b in batches:
         lab, cnt = np.unique(b["label"], return_counts=True)
         for a, c in zip(lab, cnt, strict=True):
             counts[int(a)] = counts.get(int(a), 0) + int(c)
         dists.append(np.asarray(b["distance"], np.float32))
         n += len(b["label"])
     return n, counts, (np.concatenate(dists) if dists else np.zeros(0, np.float32))
+
+
+def _dataset_stats(ds, k_ids: np.ndarray) -> tuple[int, dict[int, int], np.ndarray]:
+    batches = ds.select_columns(["label", "distance"]).iter_batches(batch_format="numpy", batch_size=65536)
+    return _label_stats(batches, k_ids)
 
 
 def _replace_table(rr: RunRoot, staging: str, name: str) -> None:
@@ -309,7 +316,7 @@ def run_label(cfg: LabelConfig) -> dict:
     staging = f"_staging/labels-{run_id}"
     out.write_parquet(rr.uri_of(staging))
     _replace_table(rr, staging, LABELS)
-    n, counts, dists = _label_stats(out, model.label_ids)
+    n, counts, dists = _dataset_stats(out, model.label_ids)
     if n != n_total:
         log.warning(
             "labels rows %d != anchor rows %d (duplicate report keys or duplicate instances?)", n, n_total
@@ -392,9 +399,31 @@ def assign_new(
         num_cpus=assign.num_cpus,
         store_all_distances=store_all,
     ).materialize()
-    n, counts, dists = _label_stats(out, model.label_ids)
+    n, counts, dists = _dataset_stats(out, model.label_ids)
     if n:
         out.write_parquet(rr.uri_of(LABELS), mode="append")
+    return _assignment_summary(model, run_id, n, counts, dists, drift)
+
+
+def assign_table(
+    rr: RunRoot, table: pa.Table, *, run_id: str | None = None, drift: DriftConfig | None = None
+) -> tuple[pa.Table, dict]:
+    """:func:`assign_new` on the driver for a small fusion-input table of instances without a label:
+    (their ``labels/`` rows, for the caller to append; the summary with the drift report)."""
+    from pacslabel.label.assign import Assigner
+
+    model = LabelModel.load(rr)
+    run_id = run_id or new_run_id()
+    store_all = bool(model.meta.get("config", {}).get("store_all_distances", False))
+    out = Assigner(model, run_id, store_all)(table)
+    batch = {"label": out.column("label").to_numpy(), "distance": out.column("distance").to_numpy()}
+    n, counts, dists = _label_stats([batch], model.label_ids)
+    return out, _assignment_summary(model, run_id, n, counts, dists, drift)
+
+
+def _assignment_summary(
+    model: LabelModel, run_id: str, n: int, counts: dict, dists: np.ndarray, drift
+) -> dict:
     report = (
         distance_drift(model.train_distances, dists, drift)
         if model.train_distances is not None and len(model.train_distances)

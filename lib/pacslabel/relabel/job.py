@@ -10,21 +10,33 @@ from the training distribution that a full run (``jobs.pipeline retrain=true``) 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 import yaml
 
 from pacslabel.config import ConfigError
 from pacslabel.evaluate import EvaluateConfig
 from pacslabel.ingest import IngestConfig
 from pacslabel.label import AssignConfig, DriftConfig
-from pacslabel.label.assign import UID
+from pacslabel.label.arrow import matrix_to_list_array
+from pacslabel.label.assign import UID, emb_column
 from pacslabel.label.inputs import ACC
-from pacslabel.relabel.increment import append_rows, new_keys, read_rows
-from pacslabel.runroot import EMBEDDINGS, FEATURES_TAGS, IMAGES, MODELS, REPORTS, TAGS, RunRoot
+from pacslabel.relabel.increment import (
+    Increment,
+    append_rows,
+    apply_batches,
+    find_increment,
+    increment_dataset,
+    read_increment,
+    rows_with_keys,
+)
+from pacslabel.runroot import EMBEDDINGS, FEATURES_TAGS, IMAGES, LABELS, MODELS, REPORTS, TAGS, RunRoot
 from pacslabel.runtime import RayConfig
 from pacslabel.tags.job import PREPROCESSOR_MODEL, REGIONS_TABLE, EncodeBatch, RegionBatch
 
@@ -43,7 +55,9 @@ class RelabelConfig:
     cpus_per_actor: float = 0.5
     use_gpu: bool | None = None  # None: one GPU per inference actor when the cluster has GPUs
     batch_size: int = 256
-    join_partitions: int = 8  # hash partitions of the key anti-joins
+    inline_max_rows: int = 20_000  # increments up to this size are encoded on the driver, larger on Ray Data
+    driver_max_keys: int = 5_000_000  # key scans up to this many keys run on the driver, larger on Ray Data
+    join_partitions: int = 8  # hash partitions of the key anti-joins (above driver_max_keys)
     assign: AssignConfig = field(default_factory=AssignConfig)
     drift: DriftConfig = field(default_factory=DriftConfig)
     evaluate: bool = True  # refresh metrics.json and report.html afterwards
@@ -59,6 +73,8 @@ class RelabelConfig:
             raise ConfigError("actors: must be >= 1")
         if self.cpus_per_actor <= 0:
             raise ConfigError("cpus_per_actor: must be > 0")
+        if self.inline_max_rows < 0 or self.driver_max_keys < 0:
+            raise ConfigError("inline_max_rows, driver_max_keys: must be >= 0")
 
 
 def model_for(rr: RunRoot, source: str) -> str:
@@ -97,10 +113,47 @@ class _Steps:
             use_gpu = ray.cluster_resources().get("GPU", 0) >= 1
         self.use_gpu = bool(use_gpu)
 
-    def _increment(self, table: str, key: str, done: str, columns: list[str] | None = None):
-        """The rows of ``table`` that ``done`` lacks, materialised (the increment is small), or None."""
-        keys = new_keys(self.rr, table, key, done, self.cfg.join_partitions)
-        return read_rows(self.rr, table, key, keys, columns).materialize() if keys else None
+    def _increment(self, table: str, key: str, done: str) -> Increment | None:
+        """The keys of ``table`` that ``done`` lacks, and their files; None when there are none."""
+        inc = find_increment(
+            self.rr,
+            table,
+            key,
+            done,
+            driver_max_keys=self.cfg.driver_max_keys,
+            partitions=self.cfg.join_partitions,
+        )
+        return inc if len(inc) else None
+
+    def _apply(
+        self, inc: Increment, fn, columns=None, batch_format="pandas", gpu=False, fn_kwargs=None, **ctor
+    ):
+        """The increment's rows through ``fn`` (a batch function, or a class built once with ``ctor``): on the
+        driver up to ``inline_max_rows`` rows, else on Ray Data (an actor pool for classes)."""
+        if len(inc) <= self.cfg.inline_max_rows:
+            call = fn(**ctor, **({"use_gpu": False} if gpu else {})) if isinstance(fn, type) else fn
+            if fn_kwargs:
+                call = functools.partial(call, **fn_kwargs)
+            table = read_increment(self.rr, inc, columns)
+            return apply_batches(call, table, batch_format, self.cfg.batch_size)
+        import ray
+
+        ds = increment_dataset(self.rr, inc, columns)
+        if not isinstance(fn, type):
+            return ds.map_batches(
+                fn, fn_kwargs=fn_kwargs, batch_format=batch_format, batch_size=self.cfg.batch_size
+            )
+        if gpu:
+            ctor["use_gpu"] = self.use_gpu
+        return ds.map_batches(
+            fn,
+            fn_constructor_kwargs=ctor,
+            batch_format=batch_format,
+            batch_size=self.cfg.batch_size,
+            num_gpus=1 if gpu and self.use_gpu else 0,
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=self.cfg.actors),
+            num_cpus=self.cfg.cpus_per_actor,
+        )
 
     def tags(self) -> dict[str, int]:
         """regions/ and features/tags/ rows of the new tags, with the saved preprocessor."""
@@ -110,30 +163,18 @@ class _Steps:
         rules = (saved.get("regions") or {}).get("rules", "")
         max_values = (saved.get("selection") or {}).get("max_array_values", SelectionConfig.max_array_values)
         out = {"regions": 0, "features": 0}
-        ds = self._increment(TAGS, UID, REGIONS_TABLE)
-        if ds is not None:
-            out["regions"] = append_rows(self.rr, self._map(ds, RegionBatch, rules_path=rules), REGIONS_TABLE)
-        ds = self._increment(TAGS, UID, FEATURES_TAGS)
-        if ds is not None:
-            encoded = self._map(
-                ds, EncodeBatch, run_root=self.rr.uri, rules_path=rules, max_array_values=max_values
+        inc = self._increment(TAGS, UID, REGIONS_TABLE)
+        if inc is not None:
+            out["regions"] = append_rows(
+                self.rr, self._apply(inc, RegionBatch, rules_path=rules), REGIONS_TABLE
+            )
+        inc = self._increment(TAGS, UID, FEATURES_TAGS)
+        if inc is not None:
+            encoded = self._apply(
+                inc, EncodeBatch, run_root=self.rr.uri, rules_path=rules, max_array_values=max_values
             )
             out["features"] = append_rows(self.rr, encoded, FEATURES_TAGS)
         return out
-
-    def _map(self, ds, fn, batch_format: str = "pandas", num_gpus: int = 0, **kwargs):
-        """``ds`` through an actor pool of ``fn(**kwargs)`` (loaded once per actor)."""
-        import ray
-
-        return ds.map_batches(
-            fn,
-            fn_constructor_kwargs=kwargs,
-            batch_format=batch_format,
-            batch_size=self.cfg.batch_size,
-            num_gpus=num_gpus,
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=self.cfg.actors),
-            num_cpus=self.cfg.cpus_per_actor,
-        )
 
     def embed(self, source: str) -> int:
         """embeddings/<source>/ rows of the new images or tag features, with the frozen model."""
@@ -144,17 +185,11 @@ class _Steps:
         if not self.rr.has_table(table):
             return 0
         model = model_for(self.rr, source)
-        ds = self._increment(table, UID, target, [UID, column])
-        if ds is None:
+        inc = self._increment(table, UID, target)
+        if inc is None:
             return 0
-        out = self._map(
-            ds,
-            Embedder,
-            batch_format="numpy",
-            num_gpus=1 if self.use_gpu else 0,
-            run_root=self.rr.uri,
-            name=model,
-            use_gpu=self.use_gpu,
+        out = self._apply(
+            inc, Embedder, [UID, column], batch_format="numpy", gpu=True, run_root=self.rr.uri, name=model
         )
         return append_rows(self.rr, out, target)
 
@@ -169,32 +204,59 @@ class _Steps:
             return {"tokens": 0, "embedded": 0}
         model = model_for(self.rr, "reports")
         saved = _saved_config(self.rr, model)
-        ds = self._increment(REPORTS, ACC, TOKENS, [ACC, "text"])
+        inc = self._increment(REPORTS, ACC, TOKENS)
         tokens = 0
-        if ds is not None:
-            cleaned = ds.map_batches(
-                clean_batch, fn_kwargs={"cfg": saved.get("clean") or {}}, batch_format="pyarrow"
+        if inc is not None:
+            cleaned = self._apply(
+                inc,
+                clean_batch,
+                [ACC, "text"],
+                batch_format="pyarrow",
+                fn_kwargs={"cfg": saved.get("clean") or {}},
             )
             tokens = append_rows(self.rr, cleaned, TOKENS)
-        ds = self._increment(TOKENS, ACC, target, [ACC, "tokens", "excluded"])
-        if ds is None:
+        inc = self._increment(TOKENS, ACC, target)
+        if inc is None:
             return {"tokens": tokens, "embedded": 0}
         version = self.rr.read_json(MODELS, model, "meta.json")["model_version"]
-        out = self._map(
-            ds,
+        out = self._apply(
+            inc,
             EmbedReports,
+            [ACC, "tokens", "excluded"],
             batch_format="pyarrow",
             model_uri=self.rr.uri_of(MODELS, model),
             model_version=version,
         )
         return {"tokens": tokens, "embedded": append_rows(self.rr, out, target)}
 
+    def assign(self) -> dict[str, Any]:
+        """labels/ rows of the instances without one (on the driver when few), with the drift report."""
+        from pacslabel.label import assign_new
+        from pacslabel.label.inputs import align_sources, anchor_of, table_name
+        from pacslabel.label.model import LabelModel
+        from pacslabel.label.stage import assign_table
+
+        sources = list(LabelModel.load(self.rr).fusion.sources)
+        anchor = anchor_of(sources)
+        inc = self._increment(table_name(anchor) if anchor else TAGS, UID, LABELS)
+        uids = np.asarray(inc.keys.to_pylist() if inc else [], dtype=object)
+        if len(uids) > self.cfg.inline_max_rows:
+            return assign_new(self.rr, uids=list(uids), assign=self.cfg.assign, drift=self.cfg.drift)
+        columns = {UID: pa.array(list(uids), pa.string())}
+        if len(uids):
+            parts, present = align_sources(self.rr, sources, uids, rows_with_keys)
+            for s in sources:
+                if parts[s] is not None:
+                    columns[emb_column(s)] = matrix_to_list_array(parts[s], present[s])
+        labels, summary = assign_table(self.rr, pa.table(columns), drift=self.cfg.drift)
+        append_rows(self.rr, labels, LABELS)
+        return summary
+
 
 def run_relabel(cfg: RelabelConfig) -> dict[str, Any]:
     """Ingest → encode / embed the increment → assign it; returns counts, drift and the recommendation."""
     from pacslabel.evaluate import run_evaluate
     from pacslabel.ingest import run_ingest
-    from pacslabel.label import assign_new
     from pacslabel.label.model import LabelModel
     from pacslabel.runtime import init_ray
 
@@ -219,7 +281,7 @@ def run_relabel(cfg: RelabelConfig) -> dict[str, Any]:
     timed("embed_tags", lambda: steps.embed("tags"))
     timed("embed_images", lambda: steps.embed("images"))
     timed("reports", steps.reports)
-    timed("assign", lambda: assign_new(rr, assign=cfg.assign, drift=cfg.drift))
+    timed("assign", steps.assign)
     if cfg.evaluate:
         timed("evaluate", lambda: run_evaluate(EvaluateConfig(run_root=cfg.run_root, truth=cfg.truth)))
     summary["retrain_recommended"] = summary["assign"]["retrain_recommended"]
