@@ -162,3 +162,25 @@ def test_job_entry_point_writes_summary(tmp_path, capsys):
     assert summary["score"] == pytest.approx(1.0)
     assert '"job": "evaluate"' in capsys.readouterr().out
     assert 'id="projection"' in root.read_text("report.html")
+
+
+def test_projection_reused_until_the_labelling_model_changes(tmp_path, monkeypatch):
+    import pacslabel.evaluate.run as evaluate_run
+    from pacslabel.label.model import MODEL_DIR
+
+    root = RunRoot(tmp_path / "run")
+    write_toy_run_root(root, per_group=6, side=16, extras=False)
+    root.makedirs(MODEL_DIR)
+    root.write_json({"run_id": "label-a"}, MODEL_DIR, "meta.json")
+    first, _ = _run(root)
+    assert root.exists(*evaluate_run.PROJECTION_CACHE)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("projection recomputed")
+
+    monkeypatch.setattr(evaluate_run, "project_2d", refuse)
+    again, _ = _run(root)  # same model, same settings: the saved map is used
+    assert 'id="projection"' in again
+    root.write_json({"run_id": "label-b"}, MODEL_DIR, "meta.json")  # a retrain: the map is redone
+    with pytest.raises(AssertionError, match="projection recomputed"):
+        _run(root)

@@ -509,6 +509,7 @@ def test_ray_stage_over_the_corpus_agrees_with_the_batch_function_and_uses_the_p
         run_root=root.uri,
         batch_size=16,
         num_workers=2,
+        inline_max_files=0,
         export=ExportConfig(size=SIZE, modalities=[]),
         decode=DecodeConfig(timeout_s=30.0),
     )

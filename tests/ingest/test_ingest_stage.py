@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as pads
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ingest_fixtures import SECRETS, deep_sequence_file, make_dataset, write_dicom
@@ -84,16 +85,20 @@ def build_archive(top: Path) -> Path:
 
 
 def make_cfg(top: Path, run_root: RunRoot, **kw) -> IngestConfig:
+    """The actor pool path unless ``inline_max_files`` says otherwise."""
     decode = DecodeConfig(timeout_s=4.0, fault_hook=FAULT_HOOK)
+    kw.setdefault("inline_max_files", 0)
     return IngestConfig(
         input=str(top), run_root=run_root.uri, batch_size=4, num_workers=2, decode=decode, **kw
     )
 
 
-def test_ingest_accounting_isolation_privacy_and_reports(ray_local, tmp_path, run_root):
+@pytest.mark.parametrize("inline_max_files", [0, 100], ids=["actor_pool", "driver"])
+def test_ingest_accounting_isolation_privacy_and_reports(ray_local, tmp_path, run_root, inline_max_files):
     top = build_archive(tmp_path / "pacs")
-    cfg = make_cfg(top, run_root)
+    cfg = make_cfg(top, run_root, inline_max_files=inline_max_files)
     summary = ingest_new_files(str(top), run_root, cfg)
+    assert summary["workers"] == (0 if inline_max_files else 2) and summary["batches"] == 4
     t = check_accounting(run_root, all_files(top))
     assert summary["files"] == 15 and summary["images"] == 6
     reasons = reasons_by_name(t[REJECTS])
@@ -179,6 +184,7 @@ def test_resume_after_interrupted_run(ray_local, tmp_path, run_root):
             f"run_root={run_root.uri}",
             "batch_size=1",
             "num_workers=2",
+            "inline_max_files=0",
             "fail_after_batches=1",
             "decode.timeout_s=4",
             f"decode.fault_hook={FAULT_HOOK}",

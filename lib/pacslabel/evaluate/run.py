@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from datetime import UTC, datetime
@@ -109,9 +110,35 @@ def build_cards(
     return cards
 
 
-def _projection(extras: dict, cfg: EvaluateConfig) -> dict | None:
+PROJECTION_CACHE = ("_work", "evaluate", "projection.npz")
+
+
+def _projection_key(root: RunRoot, cfg: EvaluateConfig) -> str | None:
+    """The labelling model's run id and the projection settings; None without a saved model."""
+    from pacslabel.label.model import MODEL_DIR, LabelModel
+
+    if not LabelModel.exists(root):
+        return None
+    r = cfg.report
+    run_id = root.read_json(MODEL_DIR, "meta.json").get("run_id")
+    return f"{run_id}|{r.tsne_sample}|{r.tsne_perplexity}|{r.tsne_min_rows}|{r.tsne_max_iter}|{cfg.seed}"
+
+
+def _projection(root: RunRoot, extras: dict, cfg: EvaluateConfig) -> dict | None:
+    """The 2-D map of a sample; kept under ``_work/evaluate/`` and reused while the labelling model and the
+    settings are unchanged (a relabel appends labels to existing clusters, so the map still shows them)."""
     if extras.get("projection_pos") is None or cfg.report.tsne_sample == 0:
         return None
+    key = _projection_key(root, cfg)
+    if key is not None and root.exists(*PROJECTION_CACHE):
+        cached = np.load(io.BytesIO(root.read_bytes(*PROJECTION_CACHE)), allow_pickle=False)
+        if str(cached["key"]) == key:
+            return {
+                "xy": cached["xy"],
+                "label_index": cached["label_index"],
+                "method": str(cached["method"]),
+                "source": str(cached["source"]),
+            }
     pos = extras["projection_pos"][: cfg.report.tsne_sample]
     x = extras["projection_x"][: cfg.report.tsne_sample]
     if pos.size < 2:
@@ -119,12 +146,18 @@ def _projection(extras: dict, cfg: EvaluateConfig) -> dict | None:
     xy, method = project_2d(
         x, cfg.report.tsne_perplexity, cfg.report.tsne_min_rows, cfg.seed, cfg.report.tsne_max_iter
     )
-    return {
+    out = {
         "xy": xy,
         "label_index": extras["label_index"][pos],
         "method": method,
         "source": extras["projection_source"],
     }
+    if key is not None:
+        buf = io.BytesIO()
+        np.savez(buf, key=key, **{k: np.asarray(v) for k, v in out.items()})
+        root.makedirs(*PROJECTION_CACHE[:-1])
+        root.write_bytes(buf.getvalue(), *PROJECTION_CACHE)
+    return out
 
 
 def run_evaluate(cfg: EvaluateConfig) -> dict:
@@ -184,7 +217,7 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
     timings["gallery"] = time.time() - t
 
     t = time.time()
-    projection = _projection(extras, cfg)
+    projection = _projection(root, extras, cfg)
     timings["projection"] = time.time() - t
 
     t = time.time()

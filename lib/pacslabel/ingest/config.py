@@ -68,6 +68,7 @@ class IngestConfig:
     run_root: str = ""
     reports: str = ""
     batch_size: int = 128
+    inline_max_files: int = 256  # this few new files are ingested in the driver process (no actor pool)
     num_workers: int = 0
     cpus_per_worker: float = 1.0
     list_cpus_per_task: float = 0.5
@@ -84,6 +85,8 @@ class IngestConfig:
             raise ConfigError("run_root: must be set")
         if self.batch_size < 1:
             raise ConfigError("batch_size: must be >= 1")
+        if self.inline_max_files < 0:
+            raise ConfigError("inline_max_files: must be >= 0 (0 = always on the actor pool)")
         if self.num_workers < 0:
             raise ConfigError("num_workers: must be >= 0 (0 = one per CPU)")
         if self.cpus_per_worker <= 0:

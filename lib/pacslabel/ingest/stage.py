@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from pacslabel.ingest import incremental
 from pacslabel.ingest.config import IngestConfig
 from pacslabel.ingest.listing import list_files
-from pacslabel.ingest.worker import IngestWorker
+from pacslabel.ingest.worker import BatchProcessor, IngestWorker
 from pacslabel.runroot import RunRoot
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,23 @@ def _fold(total: dict[str, Any], stats: dict[str, Any]) -> None:
             total[key] = total.get(key, 0) + value
 
 
+def _ingest_on_driver(
+    todo: pa.Table, cfg: IngestConfig, salt: bytes, run_id: str, root: RunRoot, totals: dict[str, Any]
+) -> int:
+    """A few files (a scheduled increment): the same batches in this process, with its own decoder child."""
+    processor = BatchProcessor(cfg, salt, run_id, root.uri)
+    try:
+        for start in range(0, todo.num_rows, cfg.batch_size):
+            part = todo.slice(start, cfg.batch_size)
+            stats = processor.process(
+                part["path"].to_pylist(), part["size"].to_pylist(), part["mtime_ns"].to_pylist()
+            )
+            _fold(totals, stats)
+    finally:
+        processor.close()
+    return math.ceil(todo.num_rows / cfg.batch_size)
+
+
 def ingest_new_files(
     input_dir: str, root: RunRoot, cfg: IngestConfig, salt: bytes | None = None, run_id: str | None = None
 ) -> dict[str, Any]:
@@ -108,7 +125,12 @@ def ingest_new_files(
     }
     totals: dict[str, Any] = {}
     n_batches = 0
-    if todo.num_rows:
+    if 0 < todo.num_rows <= cfg.inline_max_files:
+        t0 = time.time()
+        n_batches = _ingest_on_driver(todo, cfg, salt, run_id, root, totals)
+        summary["workers"] = 0
+        summary["ingest_seconds"] = round(time.time() - t0, 3)
+    elif todo.num_rows:
         workers = min(_num_workers(cfg), math.ceil(todo.num_rows / cfg.batch_size))
         staging, n_files = _write_todo(root, run_id, todo, cfg.batch_size, workers)
         del todo

@@ -2,9 +2,11 @@
 
 Nothing is retrained: the tag preprocessor, the tag and image models, the report embedder and the
 k-means centroids stay as the last full run left them. Each step finds its increment as the keys
-of its input table that its output table lacks, so an interrupted relabel is finished by the next
-one and a re-run adds nothing twice. The summary says whether the new instances drifted far enough
-from the training distribution that a full run (``jobs.pipeline retrain=true``) is recommended.
+of its input table that its output table lacks (a scan of key columns only), so an interrupted relabel
+is finished by the next one and a re-run adds nothing twice. Only the files holding new keys are read;
+increments up to ``inline_max_rows`` are encoded and assigned on the driver, larger ones on Ray Data.
+The summary says whether the new instances drifted far enough from the training distribution that a full
+run (``jobs.pipeline mode=full``) is recommended.
 """
 
 from __future__ import annotations
