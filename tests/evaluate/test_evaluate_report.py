@@ -172,7 +172,7 @@ def test_projection_reused_until_the_labelling_model_changes(tmp_path, monkeypat
     write_toy_run_root(root, per_group=6, side=16, extras=False)
     root.makedirs(MODEL_DIR)
     root.write_json({"run_id": "label-a"}, MODEL_DIR, "meta.json")
-    first, _ = _run(root)
+    _run(root)
     assert root.exists(*evaluate_run.PROJECTION_CACHE)
 
     def refuse(*args, **kwargs):
