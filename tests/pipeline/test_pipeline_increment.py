@@ -58,6 +58,7 @@ def test_append_table_and_dataset_once(ray_local, source):
     assert sorted(table["uid"]) == UIDS and table["uid"].is_unique
     assert sorted(table["x"]) == list(range(10))
     assert len(find_increment(rr, "src", "uid", "dst")) == 0
+    assert len(find_increment(rr, "absent", "uid", "dst")) == 0
     assert not rr.exists("_staging")
 
 

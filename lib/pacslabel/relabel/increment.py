@@ -115,6 +115,8 @@ def find_increment(
     rr: RunRoot, table: str, key: str, done: str, *, driver_max_keys: int = 5_000_000, partitions: int = 8
 ) -> Increment:
     """The distinct ``key`` values of ``table`` absent from ``done`` (all of them when ``done`` is empty)."""
+    if not rr.has_table(table):
+        return Increment(table, key, pa.array([], pa.string()), [])
     n_keys = rr.count_rows(table) + (rr.count_rows(done) if rr.has_table(done) else 0)
     if n_keys <= driver_max_keys:
         return _driver_increment(rr, table, key, done)
