@@ -149,9 +149,10 @@ def test_ingest_accounting_isolation_privacy_and_reports(ray_local, tmp_path, ru
         assert not any(secret.encode() in blob for blob in blobs), secret
 
 
-def test_rerun_adds_nothing_then_new_and_changed_files(ray_local, tmp_path, run_root):
+@pytest.mark.parametrize("driver_diff_max_rows", [50_000, 0], ids=["driver_diff", "ray_diff"])
+def test_rerun_adds_nothing_then_new_and_changed_files(ray_local, tmp_path, run_root, driver_diff_max_rows):
     top = build_archive(tmp_path / "pacs")
-    cfg = make_cfg(top, run_root)
+    cfg = make_cfg(top, run_root, driver_diff_max_rows=driver_diff_max_rows)
     first = ingest_new_files(str(top), run_root, cfg)
     before = {n: read(run_root, n).num_rows for n in (MANIFEST, TAGS, IMAGES, REJECTS)}
     again = ingest_new_files(str(top), run_root, cfg)
@@ -207,6 +208,7 @@ def test_resume_after_interrupted_run(ray_local, tmp_path, run_root):
     Path(run_root.path(IMAGES)).mkdir(parents=True, exist_ok=True)
     Path(run_root.path(IMAGES, ".tmp-abc-part-x.parquet")).write_bytes(b"partial")
     cfg.fail_after_batches = 0
+    cfg.driver_diff_max_rows = 0  # the resumed run diffs on Ray
     resumed = ingest_new_files(str(top), run_root, cfg)
     assert resumed["cleaned"]["orphan_shards"] >= 1 and resumed["cleaned"]["temp_files"] >= 1
     assert resumed["unchanged"] == committed and resumed["to_ingest"] == 15 - committed

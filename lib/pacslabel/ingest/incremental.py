@@ -61,10 +61,14 @@ def cleanup_uncommitted(root: RunRoot) -> dict[str, int]:
     return removed
 
 
-def read_committed(root: RunRoot) -> pa.Table:
-    """(path, size, mtime_ns, batch_id) of every committed manifest row."""
+def manifest_files(root: RunRoot) -> list[str]:
+    """The committed manifest shards."""
+    return [p for p in _files(root, MANIFEST) if batch_id_of(p)]
+
+
+def read_committed(root: RunRoot, files: list[str]) -> pa.Table:
+    """(path, size, mtime_ns, batch_id) of every row of the committed manifest ``files``."""
     cols = ["path", "size", "mtime_ns", "batch_id"]
-    files = [p for p in _files(root, MANIFEST) if batch_id_of(p)]
     if not files:
         return MANIFEST_SCHEMA.empty_table().select(cols)
     dataset = pads.dataset(files, schema=MANIFEST_SCHEMA, filesystem=root.fs, format="parquet")

@@ -1,28 +1,65 @@
-"""Parallel listing of the PACS dump: one Ray task per top-level sub-folder, ``os.scandir``, no suffix filter.
+"""Parallel listing of the PACS dump: Ray tasks over groups of top-level entries, ``os.scandir``, no suffix
+filter.
 
+The listing stays in the object store as per-task parts (``Listing.parts``); only its row count reaches
+the driver, so a listing of tens of millions of files can be diffed on the cluster (:mod:`.diff`).
 Symbolic links to directories are not followed (no loops); a symlink to a file is listed with its
-target's size and mtime. Entries that cannot be stat'ed are listed with size -1 so that they end up
-in rejects (``unreadable``) instead of disappearing.
+target's size and mtime. Entries that cannot be stat'ed are listed with size -1 so that they end up in
+rejects (``unreadable``) instead of disappearing.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
+from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 log = logging.getLogger(__name__)
 
 LISTING_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64())])
+TASKS_PER_CPU = 4  # top-level folders are grouped into at most this many listing tasks per cluster CPU
+FILES_PER_TASK = 20_000  # files directly under the input folder are stat'ed in groups of this size
 
 
-def scan_tree(top: str) -> pa.Table:
-    """Every file under ``top`` (recursively) as a (path, size, mtime_ns) table."""
-    paths: list[str] = []
-    sizes: list[int] = []
-    mtimes: list[int] = []
+@dataclass
+class Listing:
+    """Object refs of ``LISTING_SCHEMA`` tables (each sorted by path) and their total row count."""
+
+    parts: list
+    rows: int
+
+    def table(self) -> pa.Table:
+        """The whole listing in this process, sorted by path (small listings only)."""
+        import ray
+
+        tables = ray.get(self.parts)
+        return pa.concat_tables([LISTING_SCHEMA.empty_table(), *tables]).sort_by("path")
+
+
+def _entry_row(entry: os.DirEntry, rows: dict[str, list]) -> str | None:
+    """Append a file's row; return the path of a directory to descend into (None otherwise)."""
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return entry.path
+        if not entry.is_file(follow_symlinks=True):
+            return None
+        st = entry.stat(follow_symlinks=True)
+        size, mtime = st.st_size, st.st_mtime_ns
+    except OSError:
+        size, mtime = -1, -1
+    rows["path"].append(os.path.abspath(entry.path))
+    rows["size"].append(size)
+    rows["mtime_ns"].append(mtime)
+    return None
+
+
+def scan_tree(top: str, rows: dict[str, list]) -> None:
+    """Append every file under ``top`` (recursively) to ``rows``."""
     stack = [top]
     while stack:
         directory = stack.pop()
@@ -32,60 +69,57 @@ def scan_tree(top: str) -> pa.Table:
         except OSError as exc:
             log.warning("cannot list %s: %s", directory, exc)
             continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                    continue
-                if not entry.is_file(follow_symlinks=True):
-                    continue
-                st = entry.stat(follow_symlinks=True)
-                size, mtime = st.st_size, st.st_mtime_ns
-            except OSError:
-                size, mtime = -1, -1
-            paths.append(os.path.abspath(entry.path))
-            sizes.append(size)
-            mtimes.append(mtime)
-    return pa.table({"path": paths, "size": sizes, "mtime_ns": mtimes}, schema=LISTING_SCHEMA)
+        stack += [d for d in (_entry_row(e, rows) for e in entries) if d]
 
 
-def list_files(input_dir: str, settle_seconds: float = 0.0, num_cpus: float = 0.5) -> pa.Table:
-    """Listing of ``input_dir`` sorted by path; files modified in the last ``settle_seconds`` are left out."""
+def _stat_file(path: str, rows: dict[str, list]) -> None:
+    try:
+        if not os.path.isfile(path):
+            return
+        st = os.stat(path)
+        size, mtime = st.st_size, st.st_mtime_ns
+    except OSError:
+        size, mtime = -1, -1
+    rows["path"].append(os.path.abspath(path))
+    rows["size"].append(size)
+    rows["mtime_ns"].append(mtime)
+
+
+def scan_part(dirs: list[str], files: list[str], cutoff_ns: int | None) -> tuple[pa.Table, int]:
+    """One listing task: the files under ``dirs`` plus ``files``, modified no later than ``cutoff_ns``."""
+    rows: dict[str, list] = {"path": [], "size": [], "mtime_ns": []}
+    for d in dirs:
+        scan_tree(d, rows)
+    for f in files:
+        _stat_file(f, rows)
+    table = pa.table(rows, schema=LISTING_SCHEMA)
+    if cutoff_ns is not None:
+        table = table.filter(pc.less_equal(table["mtime_ns"], cutoff_ns))
+    return table.sort_by("path"), table.num_rows
+
+
+def _groups(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def list_files(input_dir: str, settle_seconds: float = 0.0, num_cpus: float = 0.5) -> Listing:
+    """Listing of ``input_dir``; files modified in the last ``settle_seconds`` are left out."""
     import ray
 
     top = os.path.abspath(input_dir)
     if not os.path.isdir(top):
         raise FileNotFoundError(f"input directory {top} does not exist")
-    scan = ray.remote(num_cpus=num_cpus)(scan_tree)
-    refs = []
-    direct: list[str] = []
+    dirs: list[str] = []
+    files: list[str] = []
     with os.scandir(top) as it:
         for entry in it:
-            if entry.is_dir(follow_symlinks=False):
-                refs.append(scan.remote(entry.path))
-            else:
-                direct.append(entry.path)
-    tables = [_stat_files(direct), *ray.get(refs)]
-    table = pa.concat_tables(tables)
-    if settle_seconds > 0:
-        import pyarrow.compute as pc
-
-        cutoff = time.time_ns() - int(settle_seconds * 1e9)
-        table = table.filter(pc.less_equal(table["mtime_ns"], cutoff))
-    return table.sort_by("path")
-
-
-def _stat_files(paths: list[str]) -> pa.Table:
-    rows = {"path": [], "size": [], "mtime_ns": []}
-    for p in paths:
-        try:
-            if not os.path.isfile(p):
-                continue
-            st = os.stat(p)
-            size, mtime = st.st_size, st.st_mtime_ns
-        except OSError:
-            size, mtime = -1, -1
-        rows["path"].append(os.path.abspath(p))
-        rows["size"].append(size)
-        rows["mtime_ns"].append(mtime)
-    return pa.table(rows, schema=LISTING_SCHEMA)
+            (dirs if entry.is_dir(follow_symlinks=False) else files).append(entry.path)
+    cutoff = time.time_ns() - int(settle_seconds * 1e9) if settle_seconds > 0 else None
+    task = ray.remote(num_cpus=num_cpus, num_returns=2)(scan_part)
+    max_tasks = TASKS_PER_CPU * max(1, int(ray.cluster_resources().get("CPU", 1)))
+    jobs = [(group, []) for group in _groups(sorted(dirs), max(1, math.ceil(len(dirs) / max_tasks)))]
+    jobs += [([], group) for group in _groups(sorted(files), FILES_PER_TASK)]
+    refs = [task.remote(d, f, cutoff) for d, f in jobs]
+    parts = [table for table, _ in refs]
+    rows = sum(ray.get([n for _, n in refs]))
+    return Listing(parts, rows)

@@ -1,13 +1,15 @@
 """The ingest stage on Ray: list -> diff -> supersede -> map_batches(IngestWorker) -> summary.
 
-Data flow (streaming; the driver only ever holds the listing diff and one small stats row per batch):
+Data flow (streaming; the driver holds a bounded diff, the changed paths and one stats row per batch):
 
 1. clean up shards of batches an interrupted run never committed;
-2. list the input in parallel (one Ray task per top-level folder);
-3. diff against the committed manifest: new and changed files are the todo list;
+2. list the input in parallel (Ray tasks over groups of top-level folders; the parts stay in the
+   object store);
+3. diff against the committed manifest (in the driver up to ``driver_diff_max_rows`` rows, else as a
+   Ray hash join): new and changed files are staged as Parquet under ``_staging/``;
 4. supersede changed files (their old rows are removed, manifest last);
-5. write the todo list as Parquet under ``_staging/`` and stream it through
-   ``ray.data.read_parquet -> map_batches(IngestWorker, ActorPoolStrategy)``; every batch writes and
+5. stream the staged to-do list through ``ray.data.read_parquet -> map_batches(IngestWorker,
+   ActorPoolStrategy)`` (a few files: the same batches in the driver process); every batch writes and
    commits its own shards, and returns one stats row that the driver folds into the summary.
 """
 
@@ -23,12 +25,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import pyarrow as pa
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from pacslabel.ingest import incremental
 from pacslabel.ingest.config import IngestConfig
-from pacslabel.ingest.listing import list_files
+from pacslabel.ingest.diff import TODO_COLUMNS, Diff, plan_on_ray
+from pacslabel.ingest.listing import Listing, list_files
 from pacslabel.ingest.worker import BatchProcessor, IngestWorker
 from pacslabel.runroot import RunRoot
 
@@ -50,18 +53,18 @@ def _num_workers(cfg: IngestConfig) -> int:
     return max(1, int(cpus // cfg.cpus_per_worker))
 
 
-def _write_todo(root: RunRoot, run_id: str, todo: pa.Table, batch_size: int, workers: int) -> tuple[str, int]:
-    """Todo list as several Parquet files (so blocks spread over the actor pool); returns the directory."""
-    directory = root.makedirs(STAGING, f"ingest-{run_id}")
-    # Ray 2.58's Parquet reader drops a column named "path": the staging columns carry a prefix
-    todo = todo.rename_columns(["file_path", "file_size", "file_mtime_ns"])
-    n_batches = math.ceil(todo.num_rows / batch_size)
-    n_files = max(1, min(n_batches, max(4 * workers, math.ceil(n_batches / 16)), 2000))
-    per_file = math.ceil(n_batches / n_files) * batch_size
-    starts = range(0, todo.num_rows, per_file)
-    for i, start in enumerate(starts):
-        pq.write_table(todo.slice(start, per_file), f"{directory}/todo-{i:05d}.parquet", filesystem=root.fs)
-    return root.uri_of(STAGING, f"ingest-{run_id}"), len(starts)
+def _diff(listing: Listing, root: RunRoot, cfg: IngestConfig, staging: str) -> Diff:
+    """New and changed files staged under ``staging``/todo: diffed in this process when the listing and
+    the committed manifest are small, else as a Ray hash join (the driver's memory stays flat)."""
+    files = incremental.manifest_files(root)
+    committed = pads.dataset(files, filesystem=root.fs, format="parquet").count_rows() if files else 0
+    if listing.rows + committed > cfg.driver_diff_max_rows:
+        return plan_on_ray(listing, root, files, committed, staging, cfg.diff_partitions)
+    todo, superseded, counts = incremental.plan(listing.table(), incremental.read_committed(root, files))
+    root.makedirs(staging, "todo")
+    staged = root.path(staging, "todo", "part-0.parquet")
+    pq.write_table(todo.rename_columns(TODO_COLUMNS), staged, filesystem=root.fs)
+    return Diff(root.uri_of(staging, "todo"), todo.num_rows, superseded, counts)
 
 
 def _fold(total: dict[str, Any], stats: dict[str, Any]) -> None:
@@ -79,17 +82,17 @@ def _fold(total: dict[str, Any], stats: dict[str, Any]) -> None:
 
 
 def _ingest_on_driver(
-    todo: pa.Table, cfg: IngestConfig, salt: bytes, run_id: str, root: RunRoot, totals: dict[str, Any]
+    todo_dir: str, cfg: IngestConfig, salt: bytes, run_id: str, root: RunRoot, totals: dict[str, Any]
 ) -> int:
     """A few files (a scheduled increment): the same batches in this process, with its own decoder child."""
+    todo = pads.dataset(root.fs.normalize_path(todo_dir), filesystem=root.fs, format="parquet").to_table(
+        columns=TODO_COLUMNS
+    )
     processor = BatchProcessor(cfg, salt, run_id, root.uri)
     try:
         for start in range(0, todo.num_rows, cfg.batch_size):
             part = todo.slice(start, cfg.batch_size)
-            stats = processor.process(
-                part["path"].to_pylist(), part["size"].to_pylist(), part["mtime_ns"].to_pylist()
-            )
-            _fold(totals, stats)
+            _fold(totals, processor.process(*(part[c].to_pylist() for c in TODO_COLUMNS)))
     finally:
         processor.close()
     return math.ceil(todo.num_rows / cfg.batch_size)
@@ -111,30 +114,28 @@ def ingest_new_files(
     cleaned = incremental.cleanup_uncommitted(root)
     listing = list_files(input_dir, cfg.settle_seconds, cfg.list_cpus_per_task)
     t_list = time.time() - started
-    committed = incremental.read_committed(root)
-    todo, superseded, counts = incremental.plan(listing, committed)
-    del listing, committed
-    counts["superseded"] = incremental.supersede(root, superseded)
+    staging = f"{STAGING}/ingest-{run_id}"
+    diff = _diff(listing, root, cfg, staging)
+    del listing
+    counts = {**diff.counts, "superseded": incremental.supersede(root, diff.superseded)}
     summary: dict[str, Any] = {
         "run_id": run_id,
         "input": input_dir,
         **counts,
         "cleaned": cleaned,
-        "to_ingest": todo.num_rows,
+        "to_ingest": diff.todo_rows,
         "list_seconds": round(t_list, 3),
+        "diff_seconds": round(time.time() - started - t_list, 3),
     }
     totals: dict[str, Any] = {}
     n_batches = 0
-    if 0 < todo.num_rows <= cfg.inline_max_files:
-        t0 = time.time()
-        n_batches = _ingest_on_driver(todo, cfg, salt, run_id, root, totals)
+    t0 = time.time()
+    if 0 < diff.todo_rows <= cfg.inline_max_files:
+        n_batches = _ingest_on_driver(diff.todo_dir, cfg, salt, run_id, root, totals)
         summary["workers"] = 0
-        summary["ingest_seconds"] = round(time.time() - t0, 3)
-    elif todo.num_rows:
-        workers = min(_num_workers(cfg), math.ceil(todo.num_rows / cfg.batch_size))
-        staging, n_files = _write_todo(root, run_id, todo, cfg.batch_size, workers)
-        del todo
-        ds = ray.data.read_parquet(staging, ray_remote_args={"num_cpus": 0}, override_num_blocks=n_files)
+    elif diff.todo_rows:
+        workers = min(_num_workers(cfg), math.ceil(diff.todo_rows / cfg.batch_size))
+        ds = ray.data.read_parquet(diff.todo_dir, columns=TODO_COLUMNS, ray_remote_args={"num_cpus": 0})
         # the reader coalesces small files into one block (target_min_block_size, 1 MiB ~ 10k paths):
         # one block is one actor task, so split back into batches for the pool to share
         ds = ds.repartition(target_num_rows_per_block=cfg.batch_size)
@@ -148,7 +149,6 @@ def ingest_new_files(
             compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers, max_tasks_in_flight_per_actor=2),
             num_cpus=cfg.cpus_per_worker,
         )
-        t0 = time.time()
         # closing: a failed run releases its actors at once, not when the traceback is collected
         with contextlib.closing(iter(ds.iter_batches(batch_format="pyarrow", batch_size=None))) as batches:
             for batch in batches:
@@ -156,9 +156,10 @@ def ingest_new_files(
                     _fold(totals, json.loads(text))
                     n_batches += 1
         summary["workers"] = workers
+    if diff.todo_rows:
         summary["ingest_seconds"] = round(time.time() - t0, 3)
-        with contextlib.suppress(OSError):
-            root.fs.delete_dir(root.path(STAGING, f"ingest-{run_id}"))
+    with contextlib.suppress(OSError):
+        root.fs.delete_dir(root.path(staging))
     files = int(totals.get("files", 0))
     seconds = summary.get("ingest_seconds") or 0.0
     summary.update(

@@ -1,0 +1,123 @@
+"""The listing / committed-manifest diff on the cluster, for archives too large for the driver.
+
+Same outcome as :func:`pacslabel.ingest.incremental.plan`, computed as a Ray Data hash join: the
+listing parts (object refs from :mod:`.listing`) are full-outer-joined on ``path`` with the committed
+manifest shards (read by tasks), each partition classifies its rows, and the to-do rows (new and
+changed files) are written as Parquet under the run's staging folder. The driver then streams that
+folder once for the counts and the superseded (changed) paths, whose number follows the changes, not
+the archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
+
+from pacslabel.ingest.listing import Listing
+from pacslabel.ingest.tables import MANIFEST_SCHEMA
+from pacslabel.runroot import RunRoot
+
+# Ray 2.58's Parquet reader drops a column named "path": staged to-do files carry prefixed names
+TODO_COLUMNS = ["file_path", "file_size", "file_mtime_ns"]
+MANIFEST_FILES_PER_TASK = 64
+
+
+@dataclass
+class Diff:
+    """Where the to-do rows were staged, how many, the superseded (path, batch_id) rows and the counts."""
+
+    todo_dir: str
+    todo_rows: int
+    superseded: pa.Table
+    counts: dict[str, int]
+
+
+OLD_SCHEMA = pa.schema(
+    [("path", pa.string()), ("old_size", pa.int64()), ("old_mtime_ns", pa.int64()), ("batch_id", pa.string())]
+)
+
+
+def read_manifest_part(uri: str, files: list[str]) -> pa.Table:
+    """``OLD_SCHEMA`` rows of some committed manifest shards of the run root at ``uri``."""
+    root = RunRoot(uri)
+    cols = ["path", "size", "mtime_ns", "batch_id"]
+    dataset = pads.dataset(files, schema=MANIFEST_SCHEMA, filesystem=root.fs, format="parquet")
+    return dataset.to_table(columns=cols).rename_columns(OLD_SCHEMA.names)
+
+
+def classify(joined: pa.Table) -> pa.Table:
+    """Listed rows that are new or changed, one per path, with the batches holding their old rows."""
+    listed = pc.is_valid(joined["size"])
+    is_new = pc.is_null(joined["old_size"])
+    differs = pc.or_kleene(
+        pc.not_equal(joined["size"], joined["old_size"]),
+        pc.not_equal(joined["mtime_ns"], joined["old_mtime_ns"]),
+    )
+    changed = pc.fill_null(pc.and_kleene(pc.invert(is_new), differs), False)
+    keep = pc.and_(listed, pc.or_(is_new, changed))
+    rows = pa.table(
+        {
+            "file_path": joined["path"],
+            "file_size": joined["size"],
+            "file_mtime_ns": joined["mtime_ns"],
+            "old_batch_id": joined["batch_id"],
+            "changed": changed,
+        }
+    ).filter(keep)
+    # a path sits in several old batches only after a bug: one to-do row, every old batch superseded
+    grouped = rows.group_by(TODO_COLUMNS, use_threads=False).aggregate(
+        [("old_batch_id", "list"), ("changed", "any")]
+    )
+    return grouped.rename_columns([*TODO_COLUMNS, "old_batch_ids", "changed"]).sort_by("file_path")
+
+
+def _superseded(rows: pa.Table) -> pa.Table:
+    """(path, batch_id) of every old batch of the changed ``rows``."""
+    batches = rows["old_batch_ids"]
+    paths = pc.take(rows["file_path"], pc.list_parent_indices(batches))
+    return pa.table({"path": paths, "batch_id": pc.list_flatten(batches)})
+
+
+def plan_on_ray(
+    listing: Listing, root: RunRoot, manifest_files: list[str], committed: int, staging: str, partitions: int
+) -> Diff:
+    """Diff ``listing`` against the ``committed`` rows of ``manifest_files`` on Ray; to-do rows go to
+    ``staging``/todo (``staging`` relative to the run root)."""
+    import ray
+
+    from pacslabel.runtime import join_kwargs
+
+    read = ray.remote(num_cpus=0.5)(read_manifest_part)
+    step = MANIFEST_FILES_PER_TASK
+    groups = [manifest_files[i : i + step] for i in range(0, len(manifest_files), step)]
+    old_refs = [read.remote(root.uri, group) for group in groups]
+    listed = ray.data.from_arrow_refs(listing.parts or [ray.put(Listing([], 0).table())])
+    old = ray.data.from_arrow_refs(old_refs or [ray.put(OLD_SCHEMA.empty_table())])
+    joined = listed.join(old, join_type="full_outer", on=("path",), **join_kwargs(1, partitions))
+    joined.map_batches(classify, batch_format="pyarrow", batch_size=None).write_parquet(
+        root.uri_of(staging, "todo")
+    )
+    new = 0
+    superseded = [pa.table({"path": pa.array([], pa.string()), "batch_id": pa.array([], pa.string())})]
+    root.makedirs(staging, "todo")  # the sink writes no file (and no folder) when nothing is to do
+    todo = pads.dataset(root.path(staging, "todo"), filesystem=root.fs, format="parquet")
+    for batch in todo.to_batches(columns=["file_path", "old_batch_ids", "changed"] if todo.files else []):
+        rows = pa.Table.from_batches([batch])
+        changed = rows.filter(rows["changed"])
+        new += rows.num_rows - changed.num_rows
+        if changed.num_rows:
+            superseded.append(_superseded(changed))
+    superseded_rows = pa.concat_tables(superseded)
+    n_changed = len(pc.unique(superseded_rows["path"]))
+    unchanged = listing.rows - new - n_changed
+    counts = {
+        "listed": listing.rows,
+        "new": new,
+        "changed": superseded_rows.num_rows,
+        "unchanged": unchanged,
+        "missing": committed - superseded_rows.num_rows - unchanged,
+    }
+    return Diff(root.uri_of(staging, "todo"), new + n_changed, superseded_rows, counts)
