@@ -167,3 +167,27 @@ def test_identifiers_copied_into_kept_tags_are_dropped(tmp_path):
     other = json.loads(inspect(tmp_path / "a.dcm").tags["other_tags"])
     assert "FilterType" not in other and other["GridFocalDistance"] == 1000
     assert SECRETS["AccessionNumber"] not in json.dumps(other)
+
+
+def test_native_pixels_are_parsed_whole_for_the_worker_compressed_ones_are_not(tmp_path):
+    from pydicom.uid import RLELossless
+
+    from pacslabel.ingest.pixels import process_dataset, process_file
+
+    native = write_dicom(tmp_path / "native.dcm", "71")
+    ds = make_dataset("72")
+    ds.compress(RLELossless, encoding_plugin="pydicom")
+    ds.save_as(str(tmp_path / "rle.dcm"), enforce_file_format=True)
+    parsed = inspect(native).dataset
+    assert parsed is not None and "PixelData" in parsed
+    in_worker = process_dataset(parsed, ExportConfig())
+    in_child = process_file(native, ExportConfig())  # what the decoder process computes
+    assert in_worker["ok"] and (in_worker["pixels"] == in_child["pixels"]).all()
+    rle = inspect(tmp_path / "rle.dcm")
+    assert rle.reject is None and rle.dataset is None  # compressed: decoded in the isolated process
+    off = IngestConfig(input="x", run_root="y")
+    off.decode.native_in_process = False
+    assert inspect_file(native, os.path.getsize(native), SALT, "run-1", off).dataset is None
+    small = IngestConfig(input="x", run_root="y")
+    small.decode.header_read_bytes = 512  # the header read does not hold the whole file
+    assert inspect_file(native, os.path.getsize(native), SALT, "run-1", small).dataset is None

@@ -45,6 +45,7 @@ class DecodeConfig:
     """Where and under which limits pixels are decoded."""
 
     isolation: Literal["process", "none"] = "process"
+    native_in_process: bool = True  # uncompressed pixel data: decoded in the worker from the header read
     timeout_s: float = 60.0
     max_file_bytes: int = 4 * 2**30
     max_frame_bytes: int = 512 * 2**20

@@ -156,11 +156,19 @@ class DecoderProcess:
             self.close()
 
 
+def _hooked(hook, path: str, export_cfg: Any, max_file_bytes: int | None) -> dict[str, Any]:
+    from pacslabel.ingest.pixels import process_file
+
+    if hook is not None:
+        hook(path)
+    return process_file(path, export_cfg, max_file_bytes)
+
+
 def _child_main() -> None:
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
     inp = os.fdopen(0, "rb", buffering=0)
-    from pacslabel.ingest.pixels import process_file
+    from pacslabel.ingest.pixels import guarded
 
     export_cfg, max_file_bytes, hook_spec, memory_gb = _read_msg(inp)
     if memory_gb:
@@ -175,20 +183,7 @@ def _child_main() -> None:
             path = _read_msg(inp)
         except EOFError:
             return
-        try:
-            if hook is not None:
-                hook(path)
-            result = process_file(path, export_cfg, max_file_bytes)
-        except MemoryError as exc:
-            result = {"ok": False, "reason": "too_large", "stage": "decode", "message": f"MemoryError: {exc}"}
-        except Exception as exc:
-            result = {
-                "ok": False,
-                "reason": "internal_error",
-                "stage": "decode",
-                "message": f"{type(exc).__name__}: {exc}"[:500],
-            }
-        _write_msg(out, result)
+        _write_msg(out, guarded(_hooked, hook, path, export_cfg, max_file_bytes))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
 """Header pass for one file: sniff, parse (without pixels), validate, flatten, decide image candidacy.
 
+A file with native (uncompressed) pixel data that the header read holds whole is also parsed fully,
+so that its worker exports it without the decoder process (``decode.native_in_process``).
+
 ``inspect_file`` never raises for a bad file; it returns a :class:`HeaderResult` whose ``reject`` is a
 ``(stage, reason, message)`` triple when the file cannot become an image for a reason visible in the
 header, and whose ``tags`` row is set for every accepted instance (a parsed dataset with SOP Class
@@ -19,6 +22,8 @@ from pacslabel.ingest.tags import flatten, raw_value, sop_uids, to_int, to_str, 
 
 DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
 DEFLATED = "1.2.840.10008.1.2.1.99"
+# uncompressed pixel data (implicit / explicit little endian, explicit big endian): numpy decodes it
+NATIVE_SYNTAXES = frozenset({"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"})
 # SOP class UID prefixes of objects that are not images (even when they carry pixel-like data)
 NON_IMAGE_CLASS_PREFIXES = (
     "1.2.840.10008.5.1.4.1.1.88.",  # structured reports
@@ -65,6 +70,7 @@ class HeaderResult:
     reject: tuple[str, str, str] | None = None
     transfer_syntax_uid: str | None = None
     sop_instance_uid: str | None = None
+    dataset: Any = None  # the full parse (pixels included) of a native-syntax file read whole, else None
 
 
 def _reject(stage: str, reason: str, message: str, tags=None, tsuid=None) -> HeaderResult:
@@ -190,7 +196,13 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> Header
         return _reject(
             "select", "undecodable_transfer_syntax", f"no installed decoder for {tsuid}", tags, tsuid
         )
-    return HeaderResult(tags=tags, transfer_syntax_uid=tsuid, sop_instance_uid=sop_instance)
+    full = None
+    if dec.native_in_process and not dec.fault_hook and tsuid in NATIVE_SYNTAXES and len(head) >= size:
+        try:  # pure Python / numpy from here on: the worker exports it without the decoder process
+            full = pydicom.dcmread(io.BytesIO(head), force=True)
+        except Exception:
+            full = None  # the decoder process reads it again and reports why
+    return HeaderResult(tags=tags, transfer_syntax_uid=tsuid, sop_instance_uid=sop_instance, dataset=full)
 
 
 _DECODER_CACHE: dict[str, bool] = {}

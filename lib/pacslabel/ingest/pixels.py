@@ -1,8 +1,9 @@
-"""Decode one file's pixels and export its first meaningful frame (runs inside the decoder process).
+"""Decode one file's pixels and export its first meaningful frame (in the decoder process, or in the
+worker for native pixel data already parsed by the header pass).
 
 ``process_file(path, cfg) -> dict``: ``{"ok": True, "pixels": uint8 [S, S], ...info}`` or
 ``{"ok": False, "reason": code, "message": text, "stage": "decode" | "export"}``. Exceptions that mean
-"this file" become reasons here; only a dead or hung process is handled by the caller.
+"this file" become reasons here (:func:`guarded`); only a dead or hung process is handled by the caller.
 """
 
 from __future__ import annotations
@@ -159,3 +160,14 @@ def process_file(path: str, cfg: Any, max_file_bytes: int | None = None) -> dict
             reason = "unreadable"
         return {"ok": False, "reason": reason, "message": message[:500], "stage": "decode"}
     return process_dataset(ds, cfg)
+
+
+def guarded(fn, *args) -> dict[str, Any]:
+    """``fn(*args)``, with a memory error as ``too_large`` and any other exception as ``internal_error``."""
+    try:
+        return fn(*args)
+    except MemoryError as exc:
+        return {"ok": False, "reason": "too_large", "stage": "decode", "message": f"MemoryError: {exc}"}
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"[:500]
+        return {"ok": False, "reason": "internal_error", "stage": "decode", "message": message}

@@ -65,12 +65,14 @@ class BatchProcessor:
                 cfg.export, d.timeout_s, d.max_file_bytes, d.fault_hook, d.child_memory_gb
             )
 
-    def _pixels(self, path: str) -> dict[str, Any]:
+    def _pixels(self, path: str, parsed: Any) -> dict[str, Any]:
+        from pacslabel.ingest.pixels import guarded, process_dataset, process_file
+
+        if parsed is not None:
+            return guarded(process_dataset, parsed, self.cfg.export)
         if self.decoder is not None:
             return self.decoder.process(path)
-        from pacslabel.ingest.pixels import process_file
-
-        return process_file(path, self.cfg.export, self.cfg.decode.max_file_bytes)
+        return guarded(process_file, path, self.cfg.export, self.cfg.decode.max_file_bytes)
 
     def process(self, paths: list[str], sizes: list[int], mtimes: list[int]) -> dict[str, Any]:
         batch_id = f"{self.run_id}-{uuid.uuid4().hex[:12]}"
@@ -94,7 +96,7 @@ class BatchProcessor:
                     stage, reason, message = hdr.reject
                 else:
                     t0 = time.perf_counter()
-                    res = self._pixels(path)
+                    res = self._pixels(path, hdr.dataset)
                     t_pixels += time.perf_counter() - t0
                     if res.get("ok"):
                         status = "ok"
