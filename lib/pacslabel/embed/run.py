@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 
 from pacslabel.config import ConfigError
+from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.runroot import EMBEDDINGS, FEATURES_TAGS, IMAGES, RunRoot
 from pacslabel.runtime import RayConfig
 
@@ -84,7 +85,8 @@ class Embedder:
     def __call__(self, batch: dict) -> dict:
         import torch
 
-        x = self.prep(np.ascontiguousarray(batch[self.column]))
+        raw = pixels_to_numpy(batch[self.column]) if self.is_image else batch[self.column]
+        x = self.prep(np.ascontiguousarray(raw))
         with torch.no_grad():
             with self._autocast(self.device, self.bf16):
                 z = self.model.encode(x)

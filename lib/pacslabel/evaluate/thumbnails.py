@@ -9,7 +9,8 @@ import logging
 import numpy as np
 
 from pacslabel.evaluate.frame import UID, InstanceFrame
-from pacslabel.evaluate.tables import as_images, table_exists, take_rows, tensor_to_numpy
+from pacslabel.evaluate.tables import as_images, table_exists, take_rows
+from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.runroot import IMAGES, RunRoot
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def load_thumbnails(root: RunRoot, uids: set[str], px: int) -> dict[str, str]:
         if "pixels" not in table.column_names:
             break
         keys = table.column(UID).to_pylist()
-        imgs = as_images(tensor_to_numpy(table.column("pixels")))
+        imgs = as_images(pixels_to_numpy(table.column("pixels")))
         for key, img in zip(keys, imgs, strict=True):
             if key not in out:
                 out[key] = png_data_uri(img, px)

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pacslabel.imagecol import pixels_array
 from pacslabel.runroot import IMAGES, LABELS, MANIFEST, REJECTS, TAGS, RunRoot
 
 GROUPS = (
@@ -112,7 +113,7 @@ def write_toy_run_root(
         ),
     )
     imgs = np.stack([toy_image(int(g), rng, side) for g in group])
-    _write(root, IMAGES, pa.table({"sop_instance_uid": uids, "pixels": _tensor(imgs)}))
+    _write(root, IMAGES, pa.table({"sop_instance_uid": uids, "pixels": pixels_array(imgs)}))
     centres = rng.normal(0, 1, (len(GROUPS), dim)).astype(np.float32) * 3
     for source in ("images", "fused"):
         x = centres[group] + rng.normal(0, 0.3, (n, dim)).astype(np.float32)

@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pacslabel.imagecol import PIXELS, pixels_array, pixels_type
+
 MANIFEST_SCHEMA = pa.schema(
     [
         ("path", pa.string()),
@@ -55,7 +57,7 @@ def images_schema(size: int) -> pa.Schema:
     return pa.schema(
         [
             ("sop_instance_uid", pa.string()),
-            ("pixels", pa.fixed_shape_tensor(pa.uint8(), [size, size])),
+            (PIXELS, pixels_type(size)),
             *IMAGE_SCALARS,
         ]
     )
@@ -80,10 +82,9 @@ def rows_to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
 def images_table(rows: list[dict], pixels: list[np.ndarray], size: int) -> pa.Table:
     schema = images_schema(size)
     arr = np.stack(pixels) if pixels else np.zeros((0, size, size), np.uint8)
-    tensor = pa.FixedShapeTensorArray.from_numpy_ndarray(np.ascontiguousarray(arr, dtype=np.uint8))
     cols = {
         "sop_instance_uid": pa.array([r["sop_instance_uid"] for r in rows], pa.string()),
-        "pixels": tensor,
+        PIXELS: pixels_array(arr),
     }
     for name, typ in IMAGE_SCALARS:
         cols[name] = pa.array([r.get(name) for r in rows], typ)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pacslabel.config import ConfigError
+from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.runroot import CONSTRAINTS, EMBEDDINGS, FEATURES_TAGS, IMAGES, MODELS, TAGS, RunRoot
 from pacslabel.runtime import RayConfig
 from pacslabel.tags.profile import SelectionConfig
@@ -440,7 +441,9 @@ def _embedding_sample(rr: RunRoot, seed: int, n: int, pca_components: int) -> tu
     import pyarrow as pa
 
     tab = pa.concat_tables(ray.get(table))
-    vectors = _tensor_to_numpy(tab.column(column)).reshape(tab.num_rows, -1).astype(np.float32)
+    col = tab.column(column)
+    values = pixels_to_numpy(col) if column == "pixels" else _tensor_to_numpy(col)
+    vectors = values.reshape(tab.num_rows, -1).astype(np.float32)
     if column == "pixels":
         from sklearn.decomposition import PCA
 

@@ -7,6 +7,7 @@ import zlib
 
 import numpy as np
 
+from pacslabel.imagecol import PIXELS, pixels_as_tensor, pixels_to_numpy
 from pacslabel.runroot import CONSTRAINTS, FEATURES_TAGS, IMAGES, RunRoot
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ def table_datasets(run_root: RunRoot, table: str, column: str, val_fraction: flo
             f"{run_root.uri_of(table)} has no Parquet files (run the stage that writes it)"
         )
     ds = ray.data.read_parquet(run_root.uri_of(table), columns=[UID, column])
+    if column == PIXELS:
+        ds = ds.map_batches(pixels_as_tensor, batch_format="pyarrow")
     if max_rows:
         ds = ds.limit(max_rows)
     out = {}
@@ -51,7 +54,7 @@ def table_datasets(run_root: RunRoot, table: str, column: str, val_fraction: flo
 
 
 def image_datasets(run_root: RunRoot, val_fraction: float = 0.0, max_rows: int = 0):
-    return table_datasets(run_root, IMAGES, "pixels", val_fraction, max_rows)
+    return table_datasets(run_root, IMAGES, PIXELS, val_fraction, max_rows)
 
 
 def tag_datasets(run_root: RunRoot, val_fraction: float = 0.0, max_rows: int = 0):
@@ -113,11 +116,12 @@ def fetch_images(run_root: RunRoot, uids: set[str]) -> dict[str, np.ndarray]:
     def keep(batch):
         return batch.filter(pc.is_in(batch[UID], value_set=wanted))
 
-    ds = ray.data.read_parquet(run_root.uri_of(IMAGES), columns=[UID, "pixels"])
+    ds = ray.data.read_parquet(run_root.uri_of(IMAGES), columns=[UID, PIXELS])
     out: dict[str, np.ndarray] = {}
-    for b in ds.map_batches(keep, batch_format="pyarrow", batch_size=1024).iter_batches(batch_format="numpy"):
-        for u, px in zip(b[UID], b["pixels"], strict=True):
-            out[str(u)] = np.asarray(px)
+    kept = ds.map_batches(keep, batch_format="pyarrow", batch_size=1024)
+    for b in kept.iter_batches(batch_format="pyarrow"):
+        for u, px in zip(b[UID].to_pylist(), pixels_to_numpy(b[PIXELS]), strict=True):
+            out[u] = px.copy()
     return out
 
 
