@@ -198,6 +198,7 @@ def header_pass(paths: list[str]) -> tuple[float, float]:
 
     _quiet_pydicom()
     cfg = IngestConfig(input="x", run_root="y")
+    cfg.decode.native_in_process = False  # the header only: no full parse for the worker's own export
     sizes = [os.path.getsize(p) for p in paths]
     t0 = time.perf_counter()
     for p, s in zip(paths, sizes, strict=True):

@@ -14,6 +14,7 @@ SECRETS = {
     "ReferringPhysicianName": "Drzzyzx^Hidden",
     "OperatorsName": "Opzzyzx^Hidden",
     "StationName": "STATZZYZX",
+    "PerformedStationAETitle": "AETZZYZX",
     "StudyID": "SIDZX55",
 }
 

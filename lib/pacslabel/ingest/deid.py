@@ -49,6 +49,8 @@ DROP_KEYWORDS: frozenset[str] = frozenset(
         "VerifyingObserverName", "VerifyingOrganization", "PersonName", "PersonAddress",
         "PersonTelephoneNumbers", "StationName", "ScheduledStationName", "PerformedStationName",
         "PerformedLocation", "ScheduledProcedureStepLocation", "ReviewerName", "EvaluatorName",
+        "PerformedStationAETitle", "ScheduledStationAETitle", "StructureSetLabel", "StructureSetName",
+        "RTPlanLabel", "RTPlanName",
         "SecondaryReviewerName", "ClinicalTrialSponsorName", "ClinicalTrialSubjectID",
         "ClinicalTrialSubjectReadingID", "ClinicalTrialSiteName", "ClinicalTrialCoordinatingCenterName",
         # devices and media
