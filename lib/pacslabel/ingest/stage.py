@@ -81,13 +81,31 @@ def _fold(total: dict[str, Any], stats: dict[str, Any]) -> None:
             total[key] = total.get(key, 0) + value
 
 
+def _todo_dataset(diff: Diff, root: RunRoot, cfg: IngestConfig):
+    """The staged to-do list as a Ray dataset of one block per batch (one block = one actor task)."""
+    import ray
+
+    if diff.todo_rows <= cfg.driver_diff_max_rows:
+        # a bounded list: blocks made here, so no read or split task waits for a CPU the pool holds
+        todo = _read_todo(diff.todo_dir, root)
+        return ray.data.from_arrow(
+            [todo.slice(i, cfg.batch_size) for i in range(0, todo.num_rows, cfg.batch_size)]
+        )
+    ds = ray.data.read_parquet(diff.todo_dir, columns=TODO_COLUMNS, ray_remote_args={"num_cpus": 0})
+    # the reader coalesces small files into one block (target_min_block_size, 1 MiB ~ 10k paths)
+    return ds.repartition(target_num_rows_per_block=cfg.batch_size)
+
+
+def _read_todo(todo_dir: str, root: RunRoot):
+    dataset = pads.dataset(root.fs.normalize_path(todo_dir), filesystem=root.fs, format="parquet")
+    return dataset.to_table(columns=TODO_COLUMNS)
+
+
 def _ingest_on_driver(
     todo_dir: str, cfg: IngestConfig, salt: bytes, run_id: str, root: RunRoot, totals: dict[str, Any]
 ) -> int:
     """A few files (a scheduled increment): the same batches in this process, with its own decoder child."""
-    todo = pads.dataset(root.fs.normalize_path(todo_dir), filesystem=root.fs, format="parquet").to_table(
-        columns=TODO_COLUMNS
-    )
+    todo = _read_todo(todo_dir, root)
     processor = BatchProcessor(cfg, salt, run_id, root.uri)
     try:
         for start in range(0, todo.num_rows, cfg.batch_size):
@@ -135,10 +153,7 @@ def ingest_new_files(
         summary["workers"] = 0
     elif diff.todo_rows:
         workers = min(_num_workers(cfg), math.ceil(diff.todo_rows / cfg.batch_size))
-        ds = ray.data.read_parquet(diff.todo_dir, columns=TODO_COLUMNS, ray_remote_args={"num_cpus": 0})
-        # the reader coalesces small files into one block (target_min_block_size, 1 MiB ~ 10k paths):
-        # one block is one actor task, so split back into batches for the pool to share
-        ds = ds.repartition(target_num_rows_per_block=cfg.batch_size)
+        ds = _todo_dataset(diff, root, cfg)
         ds = ds.map_batches(
             IngestWorker,
             fn_constructor_args=(cfg, salt, run_id, root.uri),
