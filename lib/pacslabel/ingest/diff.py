@@ -27,12 +27,14 @@ MANIFEST_FILES_PER_TASK = 64
 
 @dataclass
 class Diff:
-    """Where the to-do rows were staged, how many, the superseded (path, batch_id) rows and the counts."""
+    """The to-do rows (``TODO_COLUMNS``: in ``todo`` when diffed in the driver, else staged as Parquet under
+    ``todo_dir``), how many, the superseded (path, batch_id) rows and the counts."""
 
-    todo_dir: str
     todo_rows: int
     superseded: pa.Table
     counts: dict[str, int]
+    todo_dir: str | None = None
+    todo: pa.Table | None = None
 
 
 OLD_SCHEMA = pa.schema(
@@ -120,4 +122,4 @@ def plan_on_ray(
         "unchanged": unchanged,
         "missing": committed - superseded_rows.num_rows - unchanged,
     }
-    return Diff(root.uri_of(staging, "todo"), new + n_changed, superseded_rows, counts)
+    return Diff(new + n_changed, superseded_rows, counts, todo_dir=root.uri_of(staging, "todo"))

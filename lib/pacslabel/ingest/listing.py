@@ -41,6 +41,18 @@ class Listing:
         return pa.concat_tables([LISTING_SCHEMA.empty_table(), *tables]).sort_by("path")
 
 
+def _add_row(rows: dict[str, list], path: str, stat) -> None:
+    """Append ``path`` with the size and mtime of ``stat()`` (-1 when it cannot be stat'ed)."""
+    try:
+        st = stat()
+        size, mtime = st.st_size, st.st_mtime_ns
+    except OSError:
+        size, mtime = -1, -1
+    rows["path"].append(os.path.abspath(path))
+    rows["size"].append(size)
+    rows["mtime_ns"].append(mtime)
+
+
 def _entry_row(entry: os.DirEntry, rows: dict[str, list]) -> str | None:
     """Append a file's row; return the path of a directory to descend into (None otherwise)."""
     try:
@@ -48,13 +60,9 @@ def _entry_row(entry: os.DirEntry, rows: dict[str, list]) -> str | None:
             return entry.path
         if not entry.is_file(follow_symlinks=True):
             return None
-        st = entry.stat(follow_symlinks=True)
-        size, mtime = st.st_size, st.st_mtime_ns
     except OSError:
-        size, mtime = -1, -1
-    rows["path"].append(os.path.abspath(entry.path))
-    rows["size"].append(size)
-    rows["mtime_ns"].append(mtime)
+        pass
+    _add_row(rows, entry.path, lambda: entry.stat(follow_symlinks=True))
     return None
 
 
@@ -72,26 +80,14 @@ def scan_tree(top: str, rows: dict[str, list]) -> None:
         stack += [d for d in (_entry_row(e, rows) for e in entries) if d]
 
 
-def _stat_file(path: str, rows: dict[str, list]) -> None:
-    try:
-        if not os.path.isfile(path):
-            return
-        st = os.stat(path)
-        size, mtime = st.st_size, st.st_mtime_ns
-    except OSError:
-        size, mtime = -1, -1
-    rows["path"].append(os.path.abspath(path))
-    rows["size"].append(size)
-    rows["mtime_ns"].append(mtime)
-
-
 def scan_part(dirs: list[str], files: list[str], cutoff_ns: int | None) -> tuple[pa.Table, int]:
     """One listing task: the files under ``dirs`` plus ``files``, modified no later than ``cutoff_ns``."""
     rows: dict[str, list] = {"path": [], "size": [], "mtime_ns": []}
     for d in dirs:
         scan_tree(d, rows)
     for f in files:
-        _stat_file(f, rows)
+        if os.path.isfile(f):
+            _add_row(rows, f, lambda f=f: os.stat(f))
     table = pa.table(rows, schema=LISTING_SCHEMA)
     if cutoff_ns is not None:
         table = table.filter(pc.less_equal(table["mtime_ns"], cutoff_ns))

@@ -6,11 +6,12 @@ Data flow (streaming; the driver holds a bounded diff, the changed paths and one
 2. list the input in parallel (Ray tasks over groups of top-level folders; the parts stay in the
    object store);
 3. diff against the committed manifest (in the driver up to ``driver_diff_max_rows`` rows, else as a
-   Ray hash join): new and changed files are staged as Parquet under ``_staging/``;
+   Ray hash join that stages new and changed files as Parquet under ``_staging/``);
 4. supersede changed files (their old rows are removed, manifest last);
-5. stream the staged to-do list through ``ray.data.read_parquet -> map_batches(IngestWorker,
-   ActorPoolStrategy)`` (a few files: the same batches in the driver process); every batch writes and
-   commits its own shards, and returns one stats row that the driver folds into the summary.
+5. stream the to-do list (one block per batch: made in the driver for a bounded list, else
+   ``read_parquet -> repartition``) through ``map_batches(IngestWorker, ActorPoolStrategy)`` (a few
+   files: the same batches in the driver process); every batch writes and commits its own shards, and
+   returns one stats row that the driver folds into the summary.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.dataset as pads
-import pyarrow.parquet as pq
 
 from pacslabel.ingest import incremental
 from pacslabel.ingest.config import IngestConfig
@@ -54,17 +55,14 @@ def _num_workers(cfg: IngestConfig) -> int:
 
 
 def _diff(listing: Listing, root: RunRoot, cfg: IngestConfig, staging: str) -> Diff:
-    """New and changed files staged under ``staging``/todo: diffed in this process when the listing and
-    the committed manifest are small, else as a Ray hash join (the driver's memory stays flat)."""
+    """New and changed files: diffed in this process when the listing and the committed manifest are
+    small, else as a Ray hash join staged under ``staging``/todo (the driver's memory stays flat)."""
     files = incremental.manifest_files(root)
     committed = pads.dataset(files, filesystem=root.fs, format="parquet").count_rows() if files else 0
     if listing.rows + committed > cfg.driver_diff_max_rows:
         return plan_on_ray(listing, root, files, committed, staging, cfg.diff_partitions)
     todo, superseded, counts = incremental.plan(listing.table(), incremental.read_committed(root, files))
-    root.makedirs(staging, "todo")
-    staged = root.path(staging, "todo", "part-0.parquet")
-    pq.write_table(todo.rename_columns(TODO_COLUMNS), staged, filesystem=root.fs)
-    return Diff(root.uri_of(staging, "todo"), todo.num_rows, superseded, counts)
+    return Diff(todo.num_rows, superseded, counts, todo=todo.rename_columns(TODO_COLUMNS))
 
 
 def _fold(total: dict[str, Any], stats: dict[str, Any]) -> None:
@@ -87,7 +85,7 @@ def _todo_dataset(diff: Diff, root: RunRoot, cfg: IngestConfig):
 
     if diff.todo_rows <= cfg.driver_diff_max_rows:
         # a bounded list: blocks made here, so no read or split task waits for a CPU the pool holds
-        todo = _read_todo(diff.todo_dir, root)
+        todo = _todo_table(diff, root)
         return ray.data.from_arrow(
             [todo.slice(i, cfg.batch_size) for i in range(0, todo.num_rows, cfg.batch_size)]
         )
@@ -96,16 +94,18 @@ def _todo_dataset(diff: Diff, root: RunRoot, cfg: IngestConfig):
     return ds.repartition(target_num_rows_per_block=cfg.batch_size)
 
 
-def _read_todo(todo_dir: str, root: RunRoot):
-    dataset = pads.dataset(root.fs.normalize_path(todo_dir), filesystem=root.fs, format="parquet")
+def _todo_table(diff: Diff, root: RunRoot) -> pa.Table:
+    """The to-do rows in this process (bounded lists only)."""
+    if diff.todo is not None:
+        return diff.todo
+    dataset = pads.dataset(root.fs.normalize_path(diff.todo_dir), filesystem=root.fs, format="parquet")
     return dataset.to_table(columns=TODO_COLUMNS)
 
 
 def _ingest_on_driver(
-    todo_dir: str, cfg: IngestConfig, salt: bytes, run_id: str, root: RunRoot, totals: dict[str, Any]
+    todo: pa.Table, cfg: IngestConfig, salt: bytes, run_id: str, root: RunRoot, totals: dict[str, Any]
 ) -> int:
     """A few files (a scheduled increment): the same batches in this process, with its own decoder child."""
-    todo = _read_todo(todo_dir, root)
     processor = BatchProcessor(cfg, salt, run_id, root.uri)
     try:
         for start in range(0, todo.num_rows, cfg.batch_size):
@@ -149,7 +149,7 @@ def ingest_new_files(
     n_batches = 0
     t0 = time.time()
     if 0 < diff.todo_rows <= cfg.inline_max_files:
-        n_batches = _ingest_on_driver(diff.todo_dir, cfg, salt, run_id, root, totals)
+        n_batches = _ingest_on_driver(_todo_table(diff, root), cfg, salt, run_id, root, totals)
         summary["workers"] = 0
     elif diff.todo_rows:
         workers = min(_num_workers(cfg), math.ceil(diff.todo_rows / cfg.batch_size))
