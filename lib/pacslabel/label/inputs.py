@@ -51,7 +51,7 @@ def anchor_of(sources: list[str]) -> str | None:
     return next((s for s in sources if s != "reports"), None)
 
 
-class _Plain:
+class PlainEmbedding:
     """Batch fn: keep the key and turn ``embedding`` into ``emb_<source>`` fixed_size_list<float32>."""
 
     def __init__(self, source: str):
@@ -70,7 +70,7 @@ def read_source(rr: RunRoot, source: str):
 
     key = source_key(source)
     ds = ray.data.read_parquet(rr.uri_of(table_name(source)), columns=[key, "embedding"])
-    return ds.map_batches(_Plain(source), batch_format="pyarrow", batch_size=4096)
+    return ds.map_batches(PlainEmbedding(source), batch_format="pyarrow", batch_size=4096)
 
 
 def read_tag_keys(rr: RunRoot):
@@ -170,7 +170,7 @@ def align_sources(
     def embeddings(source: str, keys: list[str]) -> pa.Table | None:
         key = source_key(source)
         rows = rows_of(rr, table_name(source), key, keys, [key, "embedding"])
-        return _Plain(source)(rows) if rows is not None and rows.num_rows else None
+        return PlainEmbedding(source)(rows) if rows is not None and rows.num_rows else None
 
     for s in sources:
         if s == anchor and anchor_rows is not None:

@@ -367,7 +367,7 @@ def assign_new(
     import ray
 
     from pacslabel.label.assign import UID, assign_dataset, emb_column
-    from pacslabel.label.inputs import _Plain, fusion_inputs
+    from pacslabel.label.inputs import PlainEmbedding, fusion_inputs
     from pacslabel.runtime import join_kwargs
 
     rr = run_root if isinstance(run_root, RunRoot) else RunRoot(run_root)
@@ -382,7 +382,8 @@ def assign_new(
     else:
         names = ds.columns()
         if "embedding" in names and len(sources) == 1:
-            ds = ds.select_columns([UID, "embedding"]).map_batches(_Plain(sources[0]), batch_format="pyarrow")
+            plain = PlainEmbedding(sources[0])
+            ds = ds.select_columns([UID, "embedding"]).map_batches(plain, batch_format="pyarrow")
         elif not any(emb_column(s) in names for s in sources):
             raise ValueError(f"dataset needs {UID} and emb_<source> columns for {sources}; it has {names}")
         if rr.has_table(LABELS):

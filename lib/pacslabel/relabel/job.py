@@ -234,7 +234,7 @@ class _Steps:
     def assign(self) -> dict[str, Any]:
         """labels/ rows of the instances without one (on the driver when few), with the drift report."""
         from pacslabel.label import assign_new
-        from pacslabel.label.inputs import _Plain, align_sources, anchor_of, table_name
+        from pacslabel.label.inputs import PlainEmbedding, align_sources, anchor_of, table_name
         from pacslabel.label.model import LabelModel
         from pacslabel.label.stage import assign_table
 
@@ -247,7 +247,9 @@ class _Steps:
         columns = {UID: pa.array(list(uids), pa.string())}
         if len(uids):
             # the anchor's new rows are in the increment's files: no second key scan of that table
-            anchor_rows = _Plain(anchor)(read_increment(self.rr, inc, [UID, "embedding"])) if anchor else None
+            anchor_rows = None
+            if anchor:
+                anchor_rows = PlainEmbedding(anchor)(read_increment(self.rr, inc, [UID, "embedding"]))
             parts, present = align_sources(self.rr, sources, uids, rows_with_keys, anchor_rows)
             for s in sources:
                 if parts[s] is not None:
