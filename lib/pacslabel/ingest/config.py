@@ -20,7 +20,7 @@ class ExportConfig:
     percentile_low: float = 0.5
     percentile_high: float = 99.5
     background_fraction: float = 0.2
-    percentile_max_samples: int = 1_000_000
+    percentile_max_samples: int = 65_536
     min_aspect: float = 0.1
     min_max_value: int = 1
     min_bits: int = 7

@@ -131,25 +131,27 @@ def choose_window(x: np.ndarray, meta: dict[str, Any], cfg: Any) -> tuple[float,
 
 def apply_window(x: np.ndarray, center: float, width: float) -> np.ndarray:
     """RadiologyNET mapping of c - w/2 .. c + w/2 to 0..255 (float32, clipped)."""
-    lo = np.float32(center - width / 2.0)
-    scale = np.float32(255.0 / width)
-    y = (x - lo) * scale
+    y = x - np.float32(center - width / 2.0)
+    y *= np.float32(255.0 / width)
     np.clip(y, 0.0, 255.0, out=y)
     return y
 
 
 def to_uint8(y: np.ndarray) -> np.ndarray:
-    return np.floor(y + np.float32(0.5)).astype(np.uint8)
+    """``floor(y + 0.5)`` as uint8, for y in 0..255 (truncation is the floor of non-negative values)."""
+    return (y + np.float32(0.5)).astype(np.uint8)
 
 
 def value_policy(u8: np.ndarray, cfg: Any, multiframe_xa: bool = False) -> tuple[float, str | None]:
     """(occupancy ratio, failure message or None) on the full-resolution 8-bit image."""
-    mx = int(u8.max()) if u8.size else 0
+    from PIL import Image
+
+    hist = np.asarray(Image.fromarray(np.ascontiguousarray(u8)).histogram()) if u8.size else np.zeros(1)
+    mx = int(np.flatnonzero(hist).max()) if u8.size else 0
     if mx < cfg.min_max_value:
         return 0.0, f"black image (max {mx})"
     bits = math.floor(math.log2(mx)) + 1
-    hist = np.bincount(u8.reshape(-1), minlength=256)[: 2**bits]
-    ratio = min(1.0, float(np.count_nonzero(hist)) / float(2**bits - 1)) if bits > 0 else 0.0
+    ratio = min(1.0, float(np.count_nonzero(hist[: 2**bits])) / float(2**bits - 1)) if bits > 0 else 0.0
     if bits < cfg.min_bits:
         return ratio, f"near-black image (max {mx}, {bits} bits < {cfg.min_bits})"
     threshold = cfg.min_occupancy_multiframe_xa if multiframe_xa else cfg.min_occupancy
@@ -197,14 +199,15 @@ def export_image(frame: np.ndarray, meta: dict[str, Any], cfg: Any) -> tuple[np.
         slope = 1.0 if slope is None or not math.isfinite(slope) or slope == 0 else float(slope)
         intercept = 0.0 if intercept is None or not math.isfinite(intercept) else float(intercept)
         if slope != 1.0 or intercept != 0.0:
-            x = x * np.float32(slope) + np.float32(intercept)
+            x = x * np.float32(slope)
+            x += np.float32(intercept)
     center, width, source = choose_window(x, meta, cfg)
     info.update(window_source=source, window_center=float(center), window_width=float(width))
     y = apply_window(x, center, width)
     inverse = (meta.get("presentation_lut_shape") or "").upper() == "INVERSE"
     inverted = (photometric == "MONOCHROME1") != inverse
     if inverted:
-        y = np.float32(255.0) - y
+        np.subtract(np.float32(255.0), y, out=y)
     info["inverted"] = bool(inverted)
     u8 = to_uint8(y)
     multiframe_xa = (meta.get("modality") or "").upper() == "XA" and int(meta.get("n_frames") or 1) > 1

@@ -1,7 +1,9 @@
-"""Header pass for one file: sniff, parse (without pixels), validate, flatten, decide image candidacy.
+"""Header pass for one file: sniff, parse, validate, flatten, decide image candidacy.
 
-A file with native (uncompressed) pixel data that the header read holds whole is also parsed fully,
-so that its worker exports it without the decoder process (``decode.native_in_process``).
+A file that the header read holds whole is parsed once, pixel data included (a parse that fails or
+warns there is retried without the pixels, so the header decides the reject reason); a larger file is
+parsed up to its pixel data. A file parsed whole with native (uncompressed) pixel data is exported by
+its worker without the decoder process (``decode.native_in_process``).
 
 ``inspect_file`` never raises for a bad file; it returns a :class:`HeaderResult` whose ``reject`` is a
 ``(stage, reason, message)`` triple when the file cannot become an image for a reason visible in the
@@ -18,7 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pacslabel.ingest import sniff as sniffing
-from pacslabel.ingest.tags import flatten, raw_value, sop_uids, to_int, to_str, transfer_syntax_of
+from pacslabel.ingest.pixels import PIXEL_KEYWORDS
+from pacslabel.ingest.tags import flatten, sop_uids, to_int, to_str, transfer_syntax_of
+from pacslabel.ingest.values import HeaderValues
 
 DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
 DEFLATED = "1.2.840.10008.1.2.1.99"
@@ -88,13 +92,13 @@ def read_head(path: str, limit: int) -> bytes:
         return f.read(limit)
 
 
-def pixel_bytes_claimed(ds: Any) -> tuple[int, int]:
+def pixel_bytes_claimed(hv: HeaderValues) -> tuple[int, int]:
     """(bytes per frame, total bytes) the header claims for decoded pixels."""
-    rows = to_int(raw_value(ds, "Rows")) or 0
-    cols = to_int(raw_value(ds, "Columns")) or 0
-    samples = to_int(raw_value(ds, "SamplesPerPixel")) or 1
-    bits = to_int(raw_value(ds, "BitsAllocated")) or 16
-    frames = max(1, to_int(raw_value(ds, "NumberOfFrames")) or 1)
+    rows = to_int(hv.value("Rows")) or 0
+    cols = to_int(hv.value("Columns")) or 0
+    samples = to_int(hv.value("SamplesPerPixel")) or 1
+    bits = to_int(hv.value("BitsAllocated")) or 16
+    frames = max(1, to_int(hv.value("NumberOfFrames")) or 1)
     per_frame = rows * cols * samples * max(1, _BYTES_PER_SAMPLE.get(bits, (bits + 7) // 8))
     return per_frame, per_frame * frames
 
@@ -107,8 +111,6 @@ def inspect_file(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> He
 
 
 def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> HeaderResult:
-    import pydicom
-
     dec = cfg.decode
     if size < 0:
         return _reject("list", "unreadable", "could not stat the file while listing")
@@ -125,26 +127,23 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> Header
         return _reject(
             "header", "not_dicom", "no DICM marker, no file meta group and no plausible raw dataset start"
         )
-    buf = io.BytesIO(head)
-    try:
-        ds = pydicom.dcmread(buf, force=True, stop_before_pixels=True)
-        n_elements = len(ds)
-    except RecursionError:
-        return _reject("header", "unreadable", "sequence nesting too deep (RecursionError)")
-    except Exception as exc:
-        return _reject("header", "unreadable", f"{type(exc).__name__}: {exc}")
-    tsuid = transfer_syntax_of(ds)
-    pos = buf.tell()
-    nxt = head[pos : pos + 4]
-    has_pixels = pos < len(head) and (nxt in _PIXEL_TAGS_LE or nxt in _PIXEL_TAGS_BE)
-    if tsuid == DEFLATED and n_elements:
-        # the stream position is inside the inflated data: look for pixels with a full parse instead
+    full = _parse_whole(head) if len(head) >= size else None
+    if full is not None:
+        ds, n_elements = full, len(full)
+        has_pixels = any(kw in ds for kw in PIXEL_KEYWORDS)
+    else:
         try:
-            full = pydicom.dcmread(io.BytesIO(head), force=True)
-            has_pixels = any(kw in full for kw in ("PixelData", "FloatPixelData", "DoubleFloatPixelData"))
-        except Exception:
-            has_pixels = False
-    sop_class, sop_instance = sop_uids(ds)
+            ds, n_elements, has_pixels = _parse_header(head)
+        except RecursionError:
+            return _reject("header", "unreadable", "sequence nesting too deep (RecursionError)")
+        except Exception as exc:
+            return _reject("header", "unreadable", f"{type(exc).__name__}: {exc}")
+    tsuid = transfer_syntax_of(ds)
+    try:
+        hv = HeaderValues(ds)
+    except Exception as exc:
+        return _reject("header", "unreadable", f"{type(exc).__name__}: {exc}", tsuid=tsuid)
+    sop_class, sop_instance = sop_uids(hv)
     if sop_class == DICOMDIR_CLASS:
         return _reject("header", "non_image_object", "DICOMDIR (media directory)", tsuid=tsuid)
     if n_elements == 0:
@@ -161,7 +160,7 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> Header
         reason = "missing_uid" if kind != sniffing.RAW_DATASET or n_elements > 3 else "not_dicom"
         return _reject("header", reason, f"{missing} missing", tsuid=tsuid)
     try:
-        tags = flatten(ds, path, salt, run_id)
+        tags = flatten(hv, path, salt, run_id)
     except RecursionError:
         return _reject("header", "unreadable", "sequence nesting too deep (RecursionError)", tsuid=tsuid)
     except Exception as exc:  # flatten is defensive per element; anything left is a bug
@@ -180,14 +179,14 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> Header
         return _reject(
             "select", "modality_policy", f"modality {modality or '(absent)'} not in {allowed}", tags, tsuid
         )
-    rows = to_int(raw_value(ds, "Rows"))
-    cols = to_int(raw_value(ds, "Columns"))
-    bits = to_int(raw_value(ds, "BitsAllocated"))
+    rows = to_int(hv.value("Rows"))
+    cols = to_int(hv.value("Columns"))
+    bits = to_int(hv.value("BitsAllocated"))
     if not rows or not cols or rows < 1 or cols < 1 or not bits:
         return _reject(
             "select", "invalid_pixel_module", f"Rows={rows} Columns={cols} BitsAllocated={bits}", tags, tsuid
         )
-    per_frame, total = pixel_bytes_claimed(ds)
+    per_frame, total = pixel_bytes_claimed(hv)
     if per_frame > dec.max_frame_bytes or total > dec.max_total_pixel_bytes:
         return _reject(
             "select", "too_large", f"header claims {per_frame} bytes per frame, {total} in total", tags, tsuid
@@ -196,13 +195,43 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> Header
         return _reject(
             "select", "undecodable_transfer_syntax", f"no installed decoder for {tsuid}", tags, tsuid
         )
-    full = None
-    if dec.native_in_process and not dec.fault_hook and tsuid in NATIVE_SYNTAXES and len(head) >= size:
-        try:  # pure Python / numpy from here on: the worker exports it without the decoder process
+    native = dec.native_in_process and not dec.fault_hook and tsuid in NATIVE_SYNTAXES
+    # pure Python / numpy from here on: the worker exports it without the decoder process
+    dataset = full if native else None
+    return HeaderResult(tags=tags, transfer_syntax_uid=tsuid, sop_instance_uid=sop_instance, dataset=dataset)
+
+
+def _parse_whole(data: bytes) -> Any:
+    """The full parse of a file held whole, or None when it fails or warns (a parse that met the end of
+    the data early can return fewer elements than the header parse: that one then says why)."""
+    import pydicom
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return pydicom.dcmread(io.BytesIO(data), force=True)
+    except Exception:  # RecursionError and warnings included
+        return None
+
+
+def _parse_header(head: bytes) -> tuple[Any, int, bool]:
+    """(dataset without pixels, element count, whether Pixel Data follows) of a file's first bytes."""
+    import pydicom
+
+    buf = io.BytesIO(head)
+    ds = pydicom.dcmread(buf, force=True, stop_before_pixels=True)
+    n_elements = len(ds)
+    pos = buf.tell()
+    nxt = head[pos : pos + 4]
+    has_pixels = pos < len(head) and (nxt in _PIXEL_TAGS_LE or nxt in _PIXEL_TAGS_BE)
+    if transfer_syntax_of(ds) == DEFLATED and n_elements:
+        # the stream position is inside the inflated data: look for pixels with a full parse instead
+        try:
             full = pydicom.dcmread(io.BytesIO(head), force=True)
+            has_pixels = any(kw in full for kw in PIXEL_KEYWORDS)
         except Exception:
-            full = None  # the decoder process reads it again and reports why
-    return HeaderResult(tags=tags, transfer_syntax_uid=tsuid, sop_instance_uid=sop_instance, dataset=full)
+            has_pixels = False
+    return ds, n_elements, has_pixels
 
 
 _DECODER_CACHE: dict[str, bool] = {}

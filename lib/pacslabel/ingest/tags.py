@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from pacslabel.ingest.deid import is_dropped
+from pacslabel.ingest.values import HeaderValues
 from pacslabel.privacy import hash_key
 
 STRING_COLUMNS = [
@@ -138,12 +139,21 @@ def fg_value(ds: Any, keyword: str, frame: int = 0) -> Any:
     return None
 
 
+def _missing(value: Any) -> bool:
+    return value is None or value == "" or (hasattr(value, "__len__") and len(value) == 0)
+
+
 def lookup(ds: Any, keyword: str, frame: int = 0) -> Any:
     """Top-level value, else the functional-group value (enhanced objects)."""
     value = raw_value(ds, keyword)
-    if value is None or value == "" or (hasattr(value, "__len__") and len(value) == 0):
-        value = fg_value(ds, keyword, frame)
-    return value
+    return fg_value(ds, keyword, frame) if _missing(value) else value
+
+
+def header_lookup(hv: HeaderValues, keyword: str) -> Any:
+    """:func:`lookup` of frame 0 over :class:`HeaderValues` (functional groups only where present)."""
+    value = hv.value(keyword)
+    enhanced = "SharedFunctionalGroupsSequence" in hv or "PerFrameFunctionalGroupsSequence" in hv
+    return fg_value(hv.ds, keyword) if enhanced and _missing(value) else value
 
 
 def as_list(value: Any) -> list[Any]:
@@ -230,60 +240,43 @@ def _json_value(value: Any) -> Any:
     items = as_list(value)
     out = []
     for v in items[:64]:
-        if isinstance(v, int | float):
+        if v is None or isinstance(v, int | float):
             out.append(v if not isinstance(v, float) or math.isfinite(v) else None)
         else:
             out.append(str(v)[:256])
     return out
 
 
-def _identifier_values(ds: Any) -> tuple[str, ...]:
+def _identifier_values(hv: HeaderValues) -> tuple[str, ...]:
     """This file's PatientID, AccessionNumber and PatientName parts (upper case, 4+ characters)."""
     found = []
     for keyword in ("PatientID", "AccessionNumber", "PatientName"):
-        try:
-            text = str(ds.get(keyword, "") or "")
-        except Exception:
-            continue
+        value = hv.value(keyword)
+        text = "\\".join(map(str, value)) if isinstance(value, list) else str(value or "")
         parts = [text, *text.replace("^", " ").split()] if keyword == "PatientName" else [text]
         found.extend(p.strip().upper() for p in parts if len(p.strip()) >= 4)
     return tuple(dict.fromkeys(found))
 
 
-def other_tags(ds: Any) -> str:
+def other_tags(hv: HeaderValues) -> str:
     """JSON object of every public top-level element that has no typed column and is not dropped."""
-    from pydicom.datadict import dictionary_VR, keyword_for_tag
-
     out: dict[str, Any] = {}
-    try:
-        tags = list(ds.keys())
-    except Exception:
-        return "{}"
-    secrets = _identifier_values(ds)
-    for tag in tags:
+    secrets = _identifier_values(hv)
+    for keyword in hv.keywords():
+        group = hv.tag(keyword) >> 16
+        if group & 1 or group in (0x0002, 0x7FE0, 0xFFFE) or group >> 8 in (0x50, 0x60):
+            continue
+        if keyword in TYPED_KEYWORDS or is_dropped(keyword, hv.vr(keyword)):
+            continue
         try:
-            if tag.is_private or tag.group in (0x0002, 0x7FE0, 0xFFFE) or tag.group >> 8 in (0x50, 0x60):
-                continue
-            keyword = keyword_for_tag(tag) or f"{tag.group:04X}{tag.element:04X}"
-            if keyword in TYPED_KEYWORDS:
-                continue
-            raw = ds.get_item(tag)
-            vr = str(getattr(raw, "VR", None) or "")
-            if not vr or vr == "UN":
-                try:
-                    vr = dictionary_VR(tag)
-                except KeyError:
-                    vr = "UN"
-            if is_dropped(keyword, vr):
-                continue
-            value = _json_value(ds[tag].value)
-            if value is None or value == "" or value == []:
-                continue
-            if secrets and any(secret in str(value).upper() for secret in secrets):
-                continue  # a tag the keyword rules keep, carrying this file's identifiers anyway
-            out[keyword] = value
+            value = _json_value(hv.value(keyword))
         except Exception:
             continue
+        if value is None or value == "" or value == []:
+            continue
+        if secrets and any(secret in str(value).upper() for secret in secrets):
+            continue  # a tag the keyword rules keep, carrying this file's identifiers anyway
+        out[keyword] = value
     return json.dumps(out, sort_keys=True, ensure_ascii=False, default=str)
 
 
@@ -302,41 +295,40 @@ def transfer_syntax_of(ds: Any) -> str | None:
     return "1.2.840.10008.1.2.1" if little else "1.2.840.10008.1.2.2"
 
 
-def sop_uids(ds: Any) -> tuple[str | None, str | None]:
+def sop_uids(hv: HeaderValues) -> tuple[str | None, str | None]:
     """(SOPClassUID, SOPInstanceUID), falling back to the file meta's MediaStorage UIDs."""
-    meta = getattr(ds, "file_meta", None)
-    cls = to_str(raw_value(ds, "SOPClassUID"))
-    inst = to_str(raw_value(ds, "SOPInstanceUID"))
+    meta = getattr(hv.ds, "file_meta", None)
+    cls = to_str(hv.value("SOPClassUID"))
+    inst = to_str(hv.value("SOPInstanceUID"))
     if meta is not None:
         cls = cls or to_str(raw_value(meta, "MediaStorageSOPClassUID"))
         inst = inst or to_str(raw_value(meta, "MediaStorageSOPInstanceUID"))
     return cls, inst
 
 
-def flatten(ds: Any, path: str, salt: bytes, run_id: str) -> dict[str, Any]:
+def flatten(hv: HeaderValues, path: str, salt: bytes, run_id: str) -> dict[str, Any]:
     """One tags row (a dict with exactly the columns of :data:`TAGS_SCHEMA`)."""
     row: dict[str, Any] = {name: None for name in TAGS_SCHEMA.names}
     for col, kw in _STRING_KEYWORDS.items():
-        row[col] = to_str(raw_value(ds, kw))
-    cls, inst = sop_uids(ds)
-    row["sop_class_uid"], row["sop_instance_uid"] = cls, inst
+        row[col] = to_str(hv.value(kw))
+    row["sop_class_uid"], row["sop_instance_uid"] = sop_uids(hv)
     row["path"] = path
-    row["patient_key"] = hash_key(to_str(raw_value(ds, "PatientID")), salt)
-    row["accession_key"] = hash_key(to_str(raw_value(ds, "AccessionNumber")), salt)
+    row["patient_key"] = hash_key(to_str(hv.value("PatientID")), salt)
+    row["accession_key"] = hash_key(to_str(hv.value("AccessionNumber")), salt)
     for col, kw in _FLOAT_KEYWORDS.items():
-        row[col] = to_float(lookup(ds, kw))
+        row[col] = to_float(header_lookup(hv, kw))
     for col, kw in _INT_KEYWORDS.items():
-        row[col] = to_int(raw_value(ds, kw))
-    for i, v in enumerate(floats(lookup(ds, "ImageOrientationPatient"), 6)):
+        row[col] = to_int(hv.value(kw))
+    for i, v in enumerate(floats(header_lookup(hv, "ImageOrientationPatient"), 6)):
         row[f"image_orientation_patient_{i}"] = v
-    for i, v in enumerate(floats(lookup(ds, "PixelSpacing"), 2)):
+    for i, v in enumerate(floats(header_lookup(hv, "PixelSpacing"), 2)):
         row[f"pixel_spacing_{i}"] = v
-    row["window_center"] = to_float(lookup(ds, "WindowCenter"))
-    row["window_width"] = to_float(lookup(ds, "WindowWidth"))
-    row["patient_age"] = parse_age(raw_value(ds, "PatientAge"))
+    row["window_center"] = to_float(header_lookup(hv, "WindowCenter"))
+    row["window_width"] = to_float(header_lookup(hv, "WindowWidth"))
+    row["patient_age"] = parse_age(hv.value("PatientAge"))
     if row["modality"]:
         row["modality"] = row["modality"].upper()
-    row["transfer_syntax_uid"] = transfer_syntax_of(ds)
-    row["other_tags"] = other_tags(ds)
+    row["transfer_syntax_uid"] = transfer_syntax_of(hv.ds)
+    row["other_tags"] = other_tags(hv)
     row["run_id"] = run_id
     return row
