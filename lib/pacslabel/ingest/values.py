@@ -96,18 +96,19 @@ class HeaderValues:
 
     def __init__(self, ds: Any):
         self.ds = ds
-        self._elements: dict[str, tuple[int, str]] = {}
+        self._elements: dict[str, tuple[int, str, Any]] = {}  # keyword -> (tag, VR, element as read)
         self._values: dict[str, Any] = {}
         try:
-            tags = list(ds.keys())
+            items = list(ds.items())  # elements as read: not converted by pydicom
         except Exception:
-            tags = []
-        for tag in map(int, tags):
+            items = []
+        for tag, elem in items:
+            tag = int(tag)
             keyword, vr = tag_info(tag)
             if not tag >> 16 & 1:  # public: the VR as written, where there is one (not UN)
-                written = getattr(ds.get_item(tag), "VR", None)
+                written = getattr(elem, "VR", None)
                 vr = str(written) if written and written != "UN" else vr
-            self._elements[keyword] = (tag, vr)
+            self._elements[keyword] = (tag, vr, elem)
         charset = self.value("SpecificCharacterSet") if "SpecificCharacterSet" in self._elements else None
         self.plain_charset = charset is None or (isinstance(charset, str) and charset in _PLAIN_CHARSETS)
 
@@ -131,9 +132,8 @@ class HeaderValues:
         found = self._elements.get(keyword)
         if found is None:
             return None
-        tag, vr = found
+        tag, vr, raw = found
         value = _PYDICOM
-        raw = self.ds.get_item(tag)
         if isinstance(raw, RawDataElement):
             plain = True if tag == _SPECIFIC_CHARACTER_SET else self.plain_charset
             value = convert_raw(raw, vr, plain)
