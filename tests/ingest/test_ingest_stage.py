@@ -18,6 +18,7 @@ from ingest_fixtures import SECRETS, deep_sequence_file, make_dataset, write_dic
 
 from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.ingest import DecodeConfig, IngestConfig, ingest_new_files
+from pacslabel.ingest.listing import list_files, scan_part
 from pacslabel.privacy import hash_key
 from pacslabel.runroot import IMAGES, MANIFEST, REJECTS, REPORTS, TAGS, RunRoot
 
@@ -94,6 +95,19 @@ def make_cfg(top: Path, run_root: RunRoot, **kw) -> IngestConfig:
     )
 
 
+def test_listing_in_the_driver_equals_the_ray_listing_and_is_bounded(ray_local, tmp_path):
+    top = build_archive(tmp_path / "pacs")
+    os.symlink(top / "pat1", top / "pat2" / "loop")  # a directory link: not followed
+    on_ray = list_files(str(top), driver_max_files=0)
+    in_driver = list_files(str(top), driver_max_files=50)
+    assert len(on_ray.parts) > 1 and len(in_driver.parts) == 1
+    assert on_ray.table().equals(in_driver.table()) and in_driver.rows == len(all_files(top))
+    assert set(in_driver.table()["path"].to_pylist()) == all_files(top)  # os.walk: the link is a folder
+    over = list_files(str(top), driver_max_files=5)  # the driver's walk passes the bound: tasks list it
+    assert len(over.parts) > 1 and over.table().equals(on_ray.table())
+    assert scan_part([str(top)], [], None, max_rows=5) == (None, 0)
+
+
 @pytest.mark.parametrize("inline_max_files", [0, 100], ids=["actor_pool", "driver"])
 def test_ingest_accounting_isolation_privacy_and_reports(ray_local, tmp_path, run_root, inline_max_files):
     top = build_archive(tmp_path / "pacs")
@@ -150,10 +164,11 @@ def test_ingest_accounting_isolation_privacy_and_reports(ray_local, tmp_path, ru
         assert not any(secret.encode() in blob for blob in blobs), secret
 
 
-@pytest.mark.parametrize("driver_diff_max_rows", [50_000, 0], ids=["driver_diff", "ray_diff"])
-def test_rerun_adds_nothing_then_new_and_changed_files(ray_local, tmp_path, run_root, driver_diff_max_rows):
+@pytest.mark.parametrize("driver_max", [50_000, 0], ids=["in_driver", "on_ray"])
+def test_rerun_adds_nothing_then_new_and_changed_files(ray_local, tmp_path, run_root, driver_max):
+    """Listing and diff in the driver, or as Ray tasks and a Ray join."""
     top = build_archive(tmp_path / "pacs")
-    cfg = make_cfg(top, run_root, driver_diff_max_rows=driver_diff_max_rows)
+    cfg = make_cfg(top, run_root, driver_diff_max_rows=driver_max, driver_list_max_files=driver_max)
     first = ingest_new_files(str(top), run_root, cfg)
     before = {n: read(run_root, n).num_rows for n in (MANIFEST, TAGS, IMAGES, REJECTS)}
     again = ingest_new_files(str(top), run_root, cfg)

@@ -1,8 +1,11 @@
-"""Parallel listing of the PACS dump: Ray tasks over groups of top-level entries, ``os.scandir``, no suffix
-filter.
+"""Listing of the PACS dump with ``os.scandir``, no suffix filter: in the driver up to a bounded number of
+files, else by Ray tasks over groups of top-level entries.
 
-The listing stays in the object store as per-task parts (``Listing.parts``); only its row count reaches
-the driver, so a listing of tens of millions of files can be diffed on the cluster (:mod:`.diff`).
+The listing stays in the object store as parts (``Listing.parts``); only its row count reaches the
+driver, so a listing of tens of millions of files can be diffed on the cluster (:mod:`.diff`). An input
+of at most ``driver_max_files`` files is listed by the driver itself (a walk that passes the bound is
+dropped and redone by tasks): starting worker processes costs seconds, stat'ing 50,000 files well
+under one.
 Symbolic links to directories are not followed (no loops); a symlink to a file is listed with its
 target's size and mtime. Entries that cannot be stat'ed are listed with size -1 so that they end up in
 rejects (``unreadable``) instead of disappearing.
@@ -66,10 +69,12 @@ def _entry_row(entry: os.DirEntry, rows: dict[str, list]) -> str | None:
     return None
 
 
-def scan_tree(top: str, rows: dict[str, list]) -> None:
-    """Append every file under ``top`` (recursively) to ``rows``."""
+def scan_tree(top: str, rows: dict[str, list], max_rows: int | None = None) -> bool:
+    """Append every file under ``top`` (recursively) to ``rows``; False when ``rows`` passed ``max_rows``."""
     stack = [top]
     while stack:
+        if max_rows is not None and len(rows["path"]) > max_rows:
+            return False
         directory = stack.pop()
         try:
             with os.scandir(directory) as it:
@@ -78,16 +83,25 @@ def scan_tree(top: str, rows: dict[str, list]) -> None:
             log.warning("cannot list %s: %s", directory, exc)
             continue
         stack += [d for d in (_entry_row(e, rows) for e in entries) if d]
+    return max_rows is None or len(rows["path"]) <= max_rows
 
 
-def scan_part(dirs: list[str], files: list[str], cutoff_ns: int | None) -> tuple[pa.Table, int]:
-    """One listing task: the files under ``dirs`` plus ``files``, modified no later than ``cutoff_ns``."""
+def scan_part(
+    dirs: list[str], files: list[str], cutoff_ns: int | None, max_rows: int | None = None
+) -> tuple[pa.Table | None, int]:
+    """The files under ``dirs`` plus ``files``, modified no later than ``cutoff_ns`` (one listing task);
+    ``(None, 0)`` as soon as there are more than ``max_rows``."""
+    if max_rows is not None and len(files) > max_rows:
+        return None, 0
     rows: dict[str, list] = {"path": [], "size": [], "mtime_ns": []}
     for d in dirs:
-        scan_tree(d, rows)
+        if not scan_tree(d, rows, max_rows):
+            return None, 0
     for f in files:
         if os.path.isfile(f):
             _add_row(rows, f, lambda f=f: os.stat(f))
+    if max_rows is not None and len(rows["path"]) > max_rows:
+        return None, 0
     table = pa.table(rows, schema=LISTING_SCHEMA)
     if cutoff_ns is not None:
         table = table.filter(pc.less_equal(table["mtime_ns"], cutoff_ns))
@@ -98,7 +112,9 @@ def _groups(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def list_files(input_dir: str, settle_seconds: float = 0.0, num_cpus: float = 0.5) -> Listing:
+def list_files(
+    input_dir: str, settle_seconds: float = 0.0, num_cpus: float = 0.5, driver_max_files: int = 0
+) -> Listing:
     """Listing of ``input_dir``; files modified in the last ``settle_seconds`` are left out."""
     import ray
 
@@ -111,6 +127,10 @@ def list_files(input_dir: str, settle_seconds: float = 0.0, num_cpus: float = 0.
         for entry in it:
             (dirs if entry.is_dir(follow_symlinks=False) else files).append(entry.path)
     cutoff = time.time_ns() - int(settle_seconds * 1e9) if settle_seconds > 0 else None
+    if driver_max_files > 0:
+        table, rows = scan_part(dirs, files, cutoff, driver_max_files)
+        if table is not None:
+            return Listing([ray.put(table)], rows)
     task = ray.remote(num_cpus=num_cpus, num_returns=2)(scan_part)
     max_tasks = TASKS_PER_CPU * max(1, int(ray.cluster_resources().get("CPU", 1)))
     jobs = [(group, []) for group in _groups(sorted(dirs), max(1, math.ceil(len(dirs) / max_tasks)))]

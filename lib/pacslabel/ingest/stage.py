@@ -3,8 +3,8 @@
 Data flow (streaming; the driver holds a bounded diff, the changed paths and one stats row per batch):
 
 1. clean up shards of batches an interrupted run never committed;
-2. list the input in parallel (Ray tasks over groups of top-level folders; the parts stay in the
-   object store);
+2. list the input (in the driver up to ``driver_list_max_files`` files, else Ray tasks over groups of
+   top-level folders; the parts stay in the object store);
 3. diff against the committed manifest (in the driver up to ``driver_diff_max_rows`` rows, else as a
    Ray hash join that stages new and changed files as Parquet under ``_staging/``);
 4. supersede changed files (their old rows are removed, manifest last);
@@ -130,7 +130,7 @@ def ingest_new_files(
     salt = salt if salt is not None else root.salt()  # read once on the driver, handed to workers
     started = time.time()
     cleaned = incremental.cleanup_uncommitted(root)
-    listing = list_files(input_dir, cfg.settle_seconds, cfg.list_cpus_per_task)
+    listing = list_files(input_dir, cfg.settle_seconds, cfg.list_cpus_per_task, cfg.driver_list_max_files)
     t_list = time.time() - started
     staging = f"{STAGING}/ingest-{run_id}"
     diff = _diff(listing, root, cfg, staging)
