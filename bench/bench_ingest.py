@@ -12,6 +12,8 @@ same seed). Printed, all measured in this run:
 * the full ingest job (``run_ingest``: listing, diff, Ray Data ``map_batches`` over an actor pool with
   one isolated decoder process per actor, Parquet shards committed per batch) on a local Ray with
   ``cpus`` CPUs; files/s/core and the ratio to the baseline;
+* before each of these runs every file of its archive is read once, so that both start from the same
+  page cache (a cache smaller than the archive still evicts: both then read from disk alike);
 * peak RSS during each ingest run (sampled every 0.2 s from /proc): the driver, the Ray worker
   processes (``ray::*``, idle pool workers included) with their decoder children, the largest single
   worker with its decoder, and the whole process tree (incl. raylet/GCS), for N and factor x N, with
@@ -247,6 +249,16 @@ def synth(out: str, studies: int, seed: int, cpus: int, image_scale: float) -> l
     return sorted(os.path.join(d, f) for d, _, fs in os.walk(top) for f in fs)
 
 
+def warm(paths: list[str]) -> float:
+    """Read every file once (page cache); returns the seconds it took."""
+    t0 = time.perf_counter()
+    for p in paths:
+        with open(p, "rb") as f:
+            while f.read(1 << 24):
+                pass
+    return time.perf_counter() - t0
+
+
 def mb(n: float) -> str:
     return f"{n / 2**20:.0f} MB"
 
@@ -292,6 +304,7 @@ def main() -> None:
         results = {}
         for k in sizes:
             top = os.path.join(archives[k], "dicom")  # the PACS tree, without reports.csv / truth
+            print(f"  (page cache warmed over {k} in {warm(files[k]):.1f} s)")
             summary, seconds, rss = ingest(top, os.path.join(tmp, f"run_{k}"), args.cpus, args.batch_size)
             results[k] = (summary, seconds, rss)
             rate = summary["files"] / seconds / args.cpus
@@ -311,6 +324,7 @@ def main() -> None:
                 f"start-up, listing, IPC and Parquet writes; reasons {json.dumps(summary['reasons'])}"
             )
 
+        print(f"  (page cache warmed over {big} in {warm(files[big]):.1f} s)")
         t_base, ok = baseline(files[big], args.cpus)
         base_rate = n / t_base / args.cpus
         summary, seconds, _ = results[big]

@@ -80,18 +80,17 @@ def _fold(total: dict[str, Any], stats: dict[str, Any]) -> None:
 
 
 def _todo_dataset(diff: Diff, root: RunRoot, cfg: IngestConfig):
-    """The staged to-do list as a Ray dataset of one block per batch (one block = one actor task)."""
+    """The to-do list as a Ray dataset of one block per batch (one block = one actor task), and whether
+    its blocks were made here (no read or split task then needs a CPU that the actor pool holds)."""
     import ray
 
     if diff.todo_rows <= cfg.driver_diff_max_rows:
-        # a bounded list: blocks made here, so no read or split task waits for a CPU the pool holds
         todo = _todo_table(diff, root)
-        return ray.data.from_arrow(
-            [todo.slice(i, cfg.batch_size) for i in range(0, todo.num_rows, cfg.batch_size)]
-        )
+        slices = [todo.slice(i, cfg.batch_size) for i in range(0, todo.num_rows, cfg.batch_size)]
+        return ray.data.from_arrow(slices), True
     ds = ray.data.read_parquet(diff.todo_dir, columns=TODO_COLUMNS, ray_remote_args={"num_cpus": 0})
     # the reader coalesces small files into one block (target_min_block_size, 1 MiB ~ 10k paths)
-    return ds.repartition(target_num_rows_per_block=cfg.batch_size)
+    return ds.repartition(target_num_rows_per_block=cfg.batch_size), False
 
 
 def _todo_table(diff: Diff, root: RunRoot) -> pa.Table:
@@ -153,15 +152,19 @@ def ingest_new_files(
         summary["workers"] = 0
     elif diff.todo_rows:
         workers = min(_num_workers(cfg), math.ceil(diff.todo_rows / cfg.batch_size))
-        ds = _todo_dataset(diff, root, cfg)
+        ds, blocks_made_here = _todo_dataset(diff, root, cfg)
+        # blocks made here: the whole pool starts at once. Otherwise one actor first, so that the read
+        # and split tasks find a CPU (an actor holds its CPUs for the whole run), and 2 tasks in flight
+        # per actor, without which the utilisation never reaches the upscaling threshold (175 %)
+        pool = ray.data.ActorPoolStrategy(
+            min_size=workers if blocks_made_here else 1, max_size=workers, max_tasks_in_flight_per_actor=2
+        )
         ds = ds.map_batches(
             IngestWorker,
             fn_constructor_args=(cfg, salt, run_id, root.uri),
             batch_size=cfg.batch_size,
             batch_format="pyarrow",
-            # 2 tasks in flight per actor: with 1 the pool's utilisation never reaches the upscaling
-            # threshold (175 %) and it stays at min_size
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers, max_tasks_in_flight_per_actor=2),
+            compute=pool,
             num_cpus=cfg.cpus_per_worker,
         )
         # closing: a failed run releases its actors at once, not when the traceback is collected
