@@ -29,19 +29,22 @@ _BINARY_FORMATS = {"US": "H", "SS": "h", "UL": "I", "SL": "i", "FL": "f", "FD": 
 _PLAIN_CHARSETS = frozenset({"", "ISO_IR 6", "ISO_IR 100", "ISO_IR 192", "ISO 2022 IR 6", "ISO 2022 IR 100"})
 _SPECIFIC_CHARACTER_SET = 0x00080005
 _PYDICOM = object()  # "convert with pydicom"
-_DICTIONARY: dict[int, tuple[str, str]] = {}
+_DICTIONARY: dict[int, tuple[str, str]] = {}  # tags of the public dictionary only: bounded
 
 
 def tag_info(tag: int) -> tuple[str, str]:
     """(keyword, dictionary VR) of a tag; private and unknown tags get ``GGGGEEEE`` and ``UN``."""
     info = _DICTIONARY.get(tag)
-    if info is None:
-        keyword, vr = "", "UN"
-        if not tag >> 16 & 1:  # private tags: their dictionaries depend on the creator, so pydicom decides
-            keyword = keyword_for_tag(tag)
-            with contextlib.suppress(KeyError):
-                vr = dictionary_VR(tag)
-        info = _DICTIONARY[tag] = (keyword or f"{tag >> 16:04X}{tag & 0xFFFF:04X}", vr)
+    if info is not None:
+        return info
+    keyword, vr = "", "UN"
+    if not tag >> 16 & 1:  # private tags: their dictionaries depend on the creator, so pydicom decides
+        keyword = keyword_for_tag(tag)
+        with contextlib.suppress(KeyError):
+            vr = dictionary_VR(tag)
+    if not keyword:
+        return f"{tag >> 16:04X}{tag & 0xFFFF:04X}", vr
+    info = _DICTIONARY[tag] = (keyword, vr)
     return info
 
 
