@@ -10,7 +10,8 @@
 3. window, first that applies (``window_source``):
    ``window_tags`` / ``frame_voi`` (first pair with finite centre and width >= 1, top level then
    functional groups) -> ``percentile`` (p_low..p_high of the pixels left after removing a most common
-   extreme value covering more than ``background_fraction`` of the image) -> ``minmax`` (same pixels).
+   extreme value covering more than ``background_fraction`` of the image; an evenly strided sample of
+   at most ``percentile_max_samples`` pixels) -> ``minmax`` (same pixels).
    Mapping (RadiologyNET's, not DICOM's LINEAR): ``y = (x - (c - w/2)) / w * 255`` clipped to 0..255.
    Constant images are rejected (``value_policy``).
 4. MONOCHROME1 XOR PresentationLUTShape INVERSE -> ``y = 255 - y`` (after windowing).
