@@ -8,8 +8,10 @@ and the summary; pixel memory per worker is bounded by the batch and measured by
 Each ingest runs in a fresh process (a local Ray with ``cpus`` CPUs, default config) sampled by
 bench_ingest's RSS sampler. Printed: peak RSS of the driver, of the largest Ray worker (with its
 decoder) and of all Ray workers for both dumps, and the large / small ratios (flat = near 1).
-The default config diffs up to ``driver_diff_max_rows`` rows in the driver and larger archives on Ray;
-``--diff-on-ray`` sends both through the Ray diff.
+The default config lists up to ``driver_list_max_files`` files and diffs up to ``driver_diff_max_rows``
+rows in the driver, larger archives with Ray tasks and a Ray join (whose workers are larger processes
+than the ingest actors); ``--on-ray`` sends both dumps through the Ray listing and diff, so that the
+same kinds of worker are compared.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def make_dump(top: str, n: int) -> None:
             f.write(b"not a DICOM file" * 2)
 
 
-def child(top: str, run_root: str, cpus: int, diff_on_ray: bool) -> None:
+def child(top: str, run_root: str, cpus: int, on_ray: bool) -> None:
     sys.path.insert(0, str(BENCH))
     from bench_ingest import RssSampler
 
@@ -43,8 +45,8 @@ def child(top: str, run_root: str, cpus: int, diff_on_ray: bool) -> None:
     from pacslabel.runtime import RayConfig
 
     cfg = IngestConfig(input=top, run_root=run_root, ray=RayConfig(num_cpus=cpus, progress_bars=False))
-    if diff_on_ray:
-        cfg.driver_diff_max_rows = 0
+    if on_ray:
+        cfg.driver_diff_max_rows = cfg.driver_list_max_files = 0
     cfg.validate()
     with RssSampler() as rss:
         t0 = time.perf_counter()
@@ -60,11 +62,11 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=10_000)
     ap.add_argument("--factor", type=int, default=10)
     ap.add_argument("--cpus", type=int, default=2)
-    ap.add_argument("--diff-on-ray", action="store_true", help="diff on Ray for both dumps")
+    ap.add_argument("--on-ray", action="store_true", help="list and diff on Ray for both dumps")
     ap.add_argument("--child", nargs=2, metavar=("DUMP", "RUN_ROOT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(*args.child, args.cpus, args.diff_on_ray)
+        child(*args.child, args.cpus, args.on_ray)
         return
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-ingest-mem-") as tmp:
@@ -80,7 +82,7 @@ def main() -> None:
                 top,
                 os.path.join(tmp, f"run-{n}"),
             ]
-            cmd += ["--diff-on-ray"] if args.diff_on_ray else []
+            cmd += ["--on-ray"] if args.on_ray else []
             out = subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True).stdout
             results[n] = json.loads(out.strip().splitlines()[-1])
             r = results[n]
