@@ -112,7 +112,7 @@ class HeaderValues:
                 written = getattr(elem, "VR", None)
                 vr = str(written) if written and written != "UN" else vr
             self._elements[keyword] = (tag, vr, elem)
-        charset = self.value("SpecificCharacterSet") if "SpecificCharacterSet" in self._elements else None
+        charset = self.value("SpecificCharacterSet")
         self.plain_charset = charset is None or (isinstance(charset, str) and charset in _PLAIN_CHARSETS)
 
     def __contains__(self, keyword: str) -> bool:
