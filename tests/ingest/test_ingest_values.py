@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import warnings
@@ -133,3 +134,51 @@ def test_every_element_of_every_test_file_matches_pydicom():
             assert value == expected or _plain(value) == expected, (path, keyword, value, expected)
             checked += 1
     assert checked > 5_000
+
+
+def _decoded(decode, *args):
+    """(array, photometric) of a decode, or the reject reason it raises."""
+    from pacslabel.ingest.pixels import _classify_decode_error
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return decode(*args)
+    except Exception as exc:
+        return _classify_decode_error(exc)[0]
+
+
+def test_native_pixels_from_header_values_equal_pydicoms_dataset_decode():
+    """Every native file decodes to the same array (values, dtype, shape) or the same reject reason
+    whether the decoder options come from HeaderValues or from pydicom's own reading of the dataset."""
+    from pydicom.pixels import apply_color_lut, get_decoder
+
+    from pacslabel.ingest.pixels import decode_frame, native_source
+
+    compared = 0
+    for path in _files():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ds = pydicom.dcmread(path, force=True)
+            tsuid = str(ds.file_meta.TransferSyntaxUID)
+            decoder = get_decoder(tsuid)
+        except Exception:
+            continue
+        if not decoder.is_native or "PixelData" not in ds:
+            continue
+        hv = HeaderValues(ds)
+        ours = _decoded(decode_frame, ds, hv, 0, tsuid)
+        theirs = _decoded(functools.partial(decoder.as_array, ds, index=0, raw=True))
+        if isinstance(theirs, str):
+            assert ours == theirs, path
+            continue
+        assert native_source(hv) is not None, path
+        expected, photometric = theirs[0], theirs[1]["photometric_interpretation"]
+        if photometric == "PALETTE COLOR":  # decode_frame expands the palette
+            expected, photometric = apply_color_lut(expected, ds), "RGB"
+        arr, meta = ours
+        assert arr.dtype == expected.dtype and arr.shape == expected.shape, path
+        assert (arr == expected).all() and meta["photometric_interpretation"] == photometric, path
+        compared += 1
+    assert compared > 100

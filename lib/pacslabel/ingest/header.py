@@ -75,6 +75,7 @@ class HeaderResult:
     transfer_syntax_uid: str | None = None
     sop_instance_uid: str | None = None
     dataset: Any = None  # the full parse (pixels included) of a native-syntax file read whole, else None
+    values: HeaderValues | None = None  # the header values of ``dataset``
 
 
 def _reject(stage: str, reason: str, message: str, tags=None, tsuid=None) -> HeaderResult:
@@ -197,8 +198,13 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> Header
         )
     native = dec.native_in_process and not dec.fault_hook and tsuid in NATIVE_SYNTAXES
     # pure Python / numpy from here on: the worker exports it without the decoder process
-    dataset = full if native else None
-    return HeaderResult(tags=tags, transfer_syntax_uid=tsuid, sop_instance_uid=sop_instance, dataset=dataset)
+    return HeaderResult(
+        tags=tags,
+        transfer_syntax_uid=tsuid,
+        sop_instance_uid=sop_instance,
+        dataset=full if native else None,
+        values=hv if native and full is not None else None,
+    )
 
 
 def _parse_whole(data: bytes) -> Any:

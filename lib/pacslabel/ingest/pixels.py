@@ -16,30 +16,50 @@ from typing import Any
 import numpy as np
 
 from pacslabel.ingest.export import PolicyReject, export_image
-from pacslabel.ingest.tags import lookup, raw_value, to_float, to_int, to_str, transfer_syntax_of
+from pacslabel.ingest.tags import (
+    fg_value,
+    header_lookup,
+    is_enhanced,
+    raw_value,
+    to_float,
+    to_int,
+    to_str,
+    transfer_syntax_of,
+)
+from pacslabel.ingest.values import HeaderValues
 
 log = logging.getLogger(__name__)
 
 PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+# pydicom decoder option -> Image Pixel module keyword (``pydicom.pixels.utils.as_pixel_options``)
+_PIXEL_OPTIONS = {
+    "samples_per_pixel": "SamplesPerPixel",
+    "photometric_interpretation": "PhotometricInterpretation",
+    "planar_configuration": "PlanarConfiguration",
+    "number_of_frames": "NumberOfFrames",
+    "rows": "Rows",
+    "columns": "Columns",
+    "bits_allocated": "BitsAllocated",
+    "bits_stored": "BitsStored",
+    "pixel_representation": "PixelRepresentation",
+}
 
 
-def frame_meta(ds: Any, index: int, n_frames: int) -> dict[str, Any]:
+def frame_meta(hv: HeaderValues, index: int, n_frames: int) -> dict[str, Any]:
     """The window / rescale / photometric facts export_image needs for frame ``index``."""
-    meta: dict[str, Any] = {
-        "photometric_interpretation": to_str(raw_value(ds, "PhotometricInterpretation")),
-        "presentation_lut_shape": to_str(raw_value(ds, "PresentationLUTShape")),
-        "rescale_slope": to_float(lookup(ds, "RescaleSlope", index)),
-        "rescale_intercept": to_float(lookup(ds, "RescaleIntercept", index)),
-        "window_center": raw_value(ds, "WindowCenter"),
-        "window_width": raw_value(ds, "WindowWidth"),
-        "modality": to_str(raw_value(ds, "Modality")),
+    enhanced = is_enhanced(hv)
+    return {
+        "photometric_interpretation": to_str(hv.value("PhotometricInterpretation")),
+        "presentation_lut_shape": to_str(hv.value("PresentationLUTShape")),
+        "rescale_slope": to_float(header_lookup(hv, "RescaleSlope", index)),
+        "rescale_intercept": to_float(header_lookup(hv, "RescaleIntercept", index)),
+        "window_center": hv.value("WindowCenter"),
+        "window_width": hv.value("WindowWidth"),
+        "modality": to_str(hv.value("Modality")),
         "n_frames": n_frames,
+        "frame_window_center": fg_value(hv.ds, "WindowCenter", index) if enhanced else None,
+        "frame_window_width": fg_value(hv.ds, "WindowWidth", index) if enhanced else None,
     }
-    from pacslabel.ingest.tags import fg_value
-
-    meta["frame_window_center"] = fg_value(ds, "WindowCenter", index)
-    meta["frame_window_width"] = fg_value(ds, "WindowWidth", index)
-    return meta
 
 
 def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
@@ -75,12 +95,37 @@ def _ensure_transfer_syntax(ds: Any) -> str | None:
     return tsuid
 
 
-def decode_frame(ds: Any, index: int, tsuid: str) -> tuple[np.ndarray, dict[str, Any]]:
-    """Decode frame ``index`` without colour conversion; PALETTE COLOR is expanded to RGB."""
+def native_source(hv: HeaderValues) -> tuple[bytes, dict[str, Any]] | None:
+    """(pixel bytes, decoder options) of native pixel data from the header values, as pydicom's
+    ``as_pixel_options`` would read them; None when a value is not plain (the dataset path decides)."""
+    keywords = [kw for kw in PIXEL_KEYWORDS if kw in hv]
+    if len(keywords) != 1:
+        return None
+    data = hv.value(keywords[0])
+    if not isinstance(data, bytes):
+        return None
+    opts: dict[str, Any] = {"pixel_keyword": keywords[0], "pixel_vr": hv.vr(keywords[0])}
+    for option, keyword in _PIXEL_OPTIONS.items():
+        if keyword in hv:
+            value = hv.value(keyword)
+            if not isinstance(value, str if option == "photometric_interpretation" else int):
+                return None
+            opts[option] = value
+    opts["number_of_frames"] = opts.get("number_of_frames") or 1
+    return data, opts
+
+
+def decode_frame(ds: Any, hv: HeaderValues, index: int, tsuid: str) -> tuple[np.ndarray, dict[str, Any]]:
+    """Decode frame ``index`` without colour conversion; PALETTE COLOR is expanded to RGB. Native pixel
+    data is decoded from its bytes with options from ``hv`` (pydicom would convert them again)."""
     from pydicom.pixels import get_decoder
 
     decoder = get_decoder(tsuid)
-    arr, dmeta = decoder.as_array(ds, index=index, raw=True)
+    source = native_source(hv) if decoder.is_native else None
+    if source is not None:
+        arr, dmeta = decoder.as_array(source[0], index=index, raw=True, **source[1])
+    else:
+        arr, dmeta = decoder.as_array(ds, index=index, raw=True)
     photometric = str(dmeta.get("photometric_interpretation") or "")
     if photometric.upper() == "PALETTE COLOR":
         from pydicom.pixels import apply_color_lut
@@ -90,9 +135,11 @@ def decode_frame(ds: Any, index: int, tsuid: str) -> tuple[np.ndarray, dict[str,
     return arr, {"photometric_interpretation": photometric}
 
 
-def process_dataset(ds: Any, cfg: Any) -> dict[str, Any]:
-    """Export the first frame (of up to ``cfg.max_frames_tried``) that passes the policies."""
+def process_dataset(ds: Any, cfg: Any, hv: HeaderValues | None = None) -> dict[str, Any]:
+    """Export the first frame (of up to ``cfg.max_frames_tried``) that passes the policies; ``hv``:
+    the header pass's values of ``ds``, when it has them."""
     tsuid = _ensure_transfer_syntax(ds)
+    hv = hv if hv is not None else HeaderValues(ds)
     if not any(kw in ds for kw in PIXEL_KEYWORDS):
         return {
             "ok": False,
@@ -100,17 +147,17 @@ def process_dataset(ds: Any, cfg: Any) -> dict[str, Any]:
             "stage": "decode",
             "message": "Pixel Data announced by the header is missing from the full read",
         }
-    n_frames = max(1, to_int(raw_value(ds, "NumberOfFrames")) or 1)
+    n_frames = max(1, to_int(hv.value("NumberOfFrames")) or 1)
     last: PolicyReject | None = None
     for index in range(min(n_frames, cfg.max_frames_tried)):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                arr, dmeta = decode_frame(ds, index, tsuid or "")
+                arr, dmeta = decode_frame(ds, hv, index, tsuid or "")
         except Exception as exc:  # decoder errors are per-file outcomes
             reason, message = _classify_decode_error(exc)
             return {"ok": False, "reason": reason, "message": message[:500], "stage": "decode"}
-        meta = frame_meta(ds, index, n_frames)
+        meta = frame_meta(hv, index, n_frames)
         if dmeta.get("photometric_interpretation"):
             meta["photometric_interpretation"] = dmeta["photometric_interpretation"]
         if arr.ndim == 3 and arr.shape[-1] not in (1, 3, 4):

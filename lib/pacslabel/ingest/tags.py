@@ -143,17 +143,15 @@ def _missing(value: Any) -> bool:
     return value is None or value == "" or (hasattr(value, "__len__") and len(value) == 0)
 
 
-def lookup(ds: Any, keyword: str, frame: int = 0) -> Any:
-    """Top-level value, else the functional-group value (enhanced objects)."""
-    value = raw_value(ds, keyword)
-    return fg_value(ds, keyword, frame) if _missing(value) else value
-
-
-def header_lookup(hv: HeaderValues, keyword: str) -> Any:
-    """:func:`lookup` of frame 0 over :class:`HeaderValues` (functional groups only where present)."""
+def header_lookup(hv: HeaderValues, keyword: str, frame: int = 0) -> Any:
+    """Top-level value, else the functional-group value of ``frame`` (enhanced objects only)."""
     value = hv.value(keyword)
-    enhanced = "SharedFunctionalGroupsSequence" in hv or "PerFrameFunctionalGroupsSequence" in hv
-    return fg_value(hv.ds, keyword) if enhanced and _missing(value) else value
+    return fg_value(hv.ds, keyword, frame) if _missing(value) and is_enhanced(hv) else value
+
+
+def is_enhanced(hv: HeaderValues) -> bool:
+    """True when the dataset has functional groups (enhanced multi-frame objects)."""
+    return "SharedFunctionalGroupsSequence" in hv or "PerFrameFunctionalGroupsSequence" in hv
 
 
 def as_list(value: Any) -> list[Any]:

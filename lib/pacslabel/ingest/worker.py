@@ -65,11 +65,11 @@ class BatchProcessor:
                 cfg.export, d.timeout_s, d.max_file_bytes, d.fault_hook, d.child_memory_gb
             )
 
-    def _pixels(self, path: str, parsed: Any) -> dict[str, Any]:
+    def _pixels(self, path: str, hdr: Any) -> dict[str, Any]:
         from pacslabel.ingest.pixels import guarded, process_dataset, process_file
 
-        if parsed is not None:
-            return guarded(process_dataset, parsed, self.cfg.export)
+        if hdr.dataset is not None:
+            return guarded(process_dataset, hdr.dataset, self.cfg.export, hdr.values)
         if self.decoder is not None:
             return self.decoder.process(path)
         return guarded(process_file, path, self.cfg.export, self.cfg.decode.max_file_bytes)
@@ -96,7 +96,7 @@ class BatchProcessor:
                     stage, reason, message = hdr.reject
                 else:
                     t0 = time.perf_counter()
-                    res = self._pixels(path, hdr.dataset)
+                    res = self._pixels(path, hdr)
                     t_pixels += time.perf_counter() - t0
                     if res.get("ok"):
                         status = "ok"
