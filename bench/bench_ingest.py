@@ -8,7 +8,9 @@ same seed). Printed, all measured in this run:
 * header-only pass on one core: the ingester's ``inspect_file`` (sniff, parse without pixels, typed
   de-identified tags row, selection) vs a bare ``dcmread(stop_before_pixels=True)`` loop;
 * baseline: ``multiprocessing.Pool(cpus)`` running dcmread + modality LUT + window (header window, else
-  min/max) + resize to 256x256 + a tags dict, results sent back to the parent and discarded;
+  min/max) + resize to 256x256 + a tags dict over chunks of ``batch_size`` files, each chunk written as
+  one Parquet shard of tags and images (the export), and once more with the results sent back to the
+  parent and dropped (no output at all);
 * the full ingest job (``run_ingest``: listing, diff, Ray Data ``map_batches`` over an actor pool with
   one isolated decoder process per actor, Parquet shards committed per batch) on a local Ray with
   ``cpus`` CPUs; files/s/core and the ratio to the baseline;
@@ -176,14 +178,36 @@ def _plain_one(path: str):
         return None
 
 
-def baseline(paths: list[str], cpus: int) -> tuple[float, int]:
-    """(seconds, images) of the Pool loop; results come back to the parent and are dropped."""
-    ok = 0
+def _plain_chunk(job: tuple[list[str], str | None]) -> int:
+    """``_plain_one`` over a chunk of paths; with an output path, its tags and images as one Parquet
+    shard (zstd, as the job writes them). Returns the number of images."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    paths, out = job
+    done = [res for res in map(_plain_one, paths) if res is not None]
+    if out and done:
+        columns = {kw: [tags[kw] for tags, _ in done] for kw in TAG_KEYWORDS}
+        images = np.stack([image for _, image in done])
+        columns["pixels"] = pa.FixedSizeBinaryArray.from_buffers(
+            pa.binary(SIZE * SIZE), len(done), [None, pa.py_buffer(images)]
+        )
+        pq.write_table(pa.table(columns), out, compression="zstd")
+    return len(done)
+
+
+def baseline(paths: list[str], cpus: int, chunk: int, out_dir: str | None) -> tuple[float, int]:
+    """(seconds, images) of the Pool loop over chunks of ``chunk`` paths: each chunk's results are
+    written as one Parquet shard under ``out_dir``, or (``out_dir`` None) sent back and dropped."""
+    jobs = [
+        (paths[i : i + chunk], out_dir and os.path.join(out_dir, f"part-{i // chunk:06d}.parquet"))
+        for i in range(0, len(paths), chunk)
+    ]
     t0 = time.perf_counter()
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(cpus) as pool:
-        for res in pool.imap_unordered(_plain_one, paths, chunksize=8):
-            ok += res is not None
+        ok = sum(pool.imap_unordered(_plain_chunk, jobs))
     return time.perf_counter() - t0, ok
 
 
@@ -269,11 +293,14 @@ def main() -> None:
     ap.add_argument("--factor", type=int, default=4, help="the large archive has factor x N studies")
     ap.add_argument("--cpus", type=int, default=2, help="Ray CPUs = Pool processes")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=None, help="files per batch (default: the config's)")
     ap.add_argument("--image-scale", type=float, default=1.0, help="synth image_scale (smaller = faster)")
     args = ap.parse_args()
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
     sys.path.insert(0, str(REPO))
+    from pacslabel.ingest import IngestConfig
+
+    batch_size = args.batch_size or IngestConfig(input="x", run_root="y").batch_size
 
     with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
         t0 = time.perf_counter()
@@ -305,7 +332,7 @@ def main() -> None:
         for k in sizes:
             top = os.path.join(archives[k], "dicom")  # the PACS tree, without reports.csv / truth
             print(f"  (page cache warmed over {k} in {warm(files[k]):.1f} s)")
-            summary, seconds, rss = ingest(top, os.path.join(tmp, f"run_{k}"), args.cpus, args.batch_size)
+            summary, seconds, rss = ingest(top, os.path.join(tmp, f"run_{k}"), args.cpus, batch_size)
             results[k] = (summary, seconds, rss)
             rate = summary["files"] / seconds / args.cpus
             print(
@@ -324,20 +351,22 @@ def main() -> None:
                 f"start-up, listing, IPC and Parquet writes; reasons {json.dumps(summary['reasons'])}"
             )
 
-        print(f"  (page cache warmed over {big} in {warm(files[big]):.1f} s)")
-        t_base, ok = baseline(files[big], args.cpus)
-        base_rate = n / t_base / args.cpus
         summary, seconds, _ = results[big]
         job_rate = summary["files"] / seconds / args.cpus
-        print(
-            f"baseline multiprocessing.Pool({args.cpus}) pydicom loop on {big}: {n} files ({ok} images) in "
-            f"{t_base:.1f} s -> {base_rate:.1f} files/s/core"
-        )
         work = summary["header_seconds"] + summary["pixel_seconds"]
-        print(
-            f"ratio ingest job / baseline (files/s/core, {big}): {job_rate / base_rate:.2f}; "
-            f"in-actor work only / baseline: {summary['files'] / work / base_rate:.2f}"
-        )
+        variants = (("writing Parquet shards", os.path.join(tmp, "plain")), ("results dropped", None))
+        for label, out_dir in variants:
+            if out_dir:
+                os.makedirs(out_dir)
+            print(f"  (page cache warmed over {big} in {warm(files[big]):.1f} s)")
+            t_base, ok = baseline(files[big], args.cpus, batch_size, out_dir)
+            base_rate = n / t_base / args.cpus
+            print(
+                f"baseline multiprocessing.Pool({args.cpus}) pydicom loop, {label}, on {big}: {n} files "
+                f"({ok} images) in {t_base:.1f} s -> {base_rate:.1f} files/s/core; ratio ingest job / "
+                f"baseline {job_rate / base_rate:.2f} (in-actor work only: "
+                f"{summary['files'] / work / base_rate:.2f})"
+            )
         print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         small, large = results["N"][2].peak, results[big][2].peak
         ratios = {key: large[key] / max(small[key], 1) for key in small}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pacslabel.ingest import sniff as sniffing
-from pacslabel.ingest.pixels import PIXEL_KEYWORDS
+from pacslabel.ingest.pixels import PIXEL_KEYWORDS, read_head
 from pacslabel.ingest.tags import flatten, sop_uids, to_int, to_str, transfer_syntax_of
 from pacslabel.ingest.values import HeaderValues
 
@@ -85,12 +85,6 @@ def _reject(stage: str, reason: str, message: str, tags=None, tsuid=None) -> Hea
         transfer_syntax_uid=tsuid,
         sop_instance_uid=(tags or {}).get("sop_instance_uid"),
     )
-
-
-def read_head(path: str, limit: int) -> bytes:
-    """At most ``limit`` bytes from the start of ``path`` (a BytesIO parse can never over-allocate)."""
-    with open(path, "rb") as f:
-        return f.read(limit)
 
 
 def pixel_bytes_claimed(hv: HeaderValues) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import warnings
 from typing import Any
 
@@ -174,13 +175,23 @@ def process_dataset(ds: Any, cfg: Any, hv: HeaderValues | None = None) -> dict[s
     return {"ok": False, "reason": last.reason, "message": str(last)[:500], "stage": "export"}
 
 
+def read_head(path: str, limit: int | None = None) -> bytes:
+    """At most ``limit`` bytes (None: all) from the start of ``path``; a BytesIO parse of them can never
+    over-allocate. The read asks for no more than the file's size: a buffer of ``limit`` bytes would
+    be fresh memory (page faults) for every file."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size <= 0:  # unknown size (a pipe, a special file): read up to the limit
+            return f.read(-1 if limit is None else limit)
+        return f.read(size if limit is None else min(limit, size))
+
+
 def process_file(path: str, cfg: Any, max_file_bytes: int | None = None) -> dict[str, Any]:
     """Read ``path`` fully (into memory, so lying lengths cannot over-allocate), decode and export."""
     import pydicom
 
     try:
-        with open(path, "rb") as f:
-            data = f.read(max_file_bytes + 1 if max_file_bytes else -1)
+        data = read_head(path, max_file_bytes + 1 if max_file_bytes else None)
     except OSError as exc:
         return {"ok": False, "reason": "unreadable", "message": str(exc)[:500], "stage": "decode"}
     if max_file_bytes and len(data) > max_file_bytes:
