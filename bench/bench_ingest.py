@@ -56,10 +56,11 @@ TAG_KEYWORDS = (
 # ---------------------------------------------------------------- memory sampling (/proc)
 
 
-def _proc_table() -> dict[int, tuple[int, int, str]]:
-    """pid -> (ppid, rss bytes, cmdline head) for every readable process."""
+def _proc_table() -> dict[int, tuple[int, int, str, int]]:
+    """pid -> (ppid, rss bytes, cmdline head, private bytes) for every readable process; private =
+    RSS less its shared pages (mapped files and the Ray object store's shared memory)."""
     page = os.sysconf("SC_PAGE_SIZE")
-    out: dict[int, tuple[int, int, str]] = {}
+    out: dict[int, tuple[int, int, str, int]] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -67,19 +68,19 @@ def _proc_table() -> dict[int, tuple[int, int, str]]:
             with open(f"/proc/{name}/stat", "rb") as f:
                 stat = f.read().decode(errors="replace")
             with open(f"/proc/{name}/statm", "rb") as f:
-                rss_pages = int(f.read().split()[1])
+                rss_pages, shared_pages = (int(v) for v in f.read().split()[1:3])
             with open(f"/proc/{name}/cmdline", "rb") as f:
                 cmd = f.read(200).replace(b"\x00", b" ").decode(errors="replace")
         except (OSError, IndexError, ValueError):
             continue
         ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        out[int(name)] = (ppid, rss_pages * page, cmd)
+        out[int(name)] = (ppid, rss_pages * page, cmd, (rss_pages - shared_pages) * page)
     return out
 
 
-def _descendants(table: dict[int, tuple[int, int, str]], root: int) -> set[int]:
+def _descendants(table: dict[int, tuple[int, int, str, int]], root: int) -> set[int]:
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in table.items():
+    for pid, (ppid, *_) in table.items():
         children.setdefault(ppid, []).append(pid)
     seen, stack = set(), [root]
     while stack:
@@ -91,11 +92,13 @@ def _descendants(table: dict[int, tuple[int, int, str]], root: int) -> set[int]:
 
 
 class RssSampler:
-    """Peak RSS of the driver, of the Ray worker processes (+ their children) and of the whole tree."""
+    """Peak RSS of the driver, of the Ray worker processes (+ their children) and of the whole tree, and
+    the peak private memory of the driver and of the largest worker (+ its children)."""
 
     def __init__(self, interval: float = 0.2):
         self.interval = interval
-        self.peak = {"driver": 0, "workers": 0, "one_worker": 0, "tree": 0}
+        keys = ("driver", "workers", "one_worker", "tree", "driver_private", "one_worker_private")
+        self.peak = dict.fromkeys(keys, 0)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -104,17 +107,21 @@ class RssSampler:
         table = _proc_table()
         tree = _descendants(table, me)
         workers: set[int] = set()
-        one_worker = 0
+        one_worker = one_worker_private = 0
         for pid in tree:
             if table[pid][2].startswith("ray::"):
                 group = {pid} | _descendants(table, pid)
                 workers |= group
                 one_worker = max(one_worker, sum(table[p][1] for p in group))
+                one_worker_private = max(one_worker_private, sum(table[p][3] for p in group))
+        driver = table.get(me, (0, 0, "", 0))
         now = {
-            "driver": table.get(me, (0, 0, ""))[1],
+            "driver": driver[1],
             "workers": sum(table[p][1] for p in workers if p in table),
             "one_worker": one_worker,
-            "tree": table.get(me, (0, 0, ""))[1] + sum(table[p][1] for p in tree),
+            "tree": driver[1] + sum(table[p][1] for p in tree),
+            "driver_private": driver[3],
+            "one_worker_private": one_worker_private,
         }
         for key, value in now.items():
             self.peak[key] = max(self.peak[key], value)
@@ -373,8 +380,8 @@ def main() -> None:
         print(
             f"peak RSS {big} / N: driver {ratios['driver']:.2f}, Ray workers + decoders "
             f"{ratios['workers']:.2f}, largest single worker {ratios['one_worker']:.2f}, process tree "
-            f"{ratios['tree']:.2f} "
-            f"(archive is {nbytes[big] / nbytes['N']:.1f}x larger)"
+            f"{ratios['tree']:.2f}; peak private memory driver {ratios['driver_private']:.2f}, largest "
+            f"worker {ratios['one_worker_private']:.2f} (archive is {nbytes[big] / nbytes['N']:.1f}x larger)"
         )
 
 
