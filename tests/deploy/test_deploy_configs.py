@@ -454,3 +454,15 @@ def test_pythonpath_lib_in_the_runtime_env_makes_lib_importable_on_workers(ray_l
     assert mark == "shipped"
     assert Path(file).resolve() == (Path(cwd) / "lib" / "pacslabel_deploy_probe" / "__init__.py").resolve()
     assert Path(cwd).resolve() != shipped.resolve()  # the unpacked copy, not the source directory
+
+
+def test_every_ray_process_runs_arrow_on_the_system_allocator(cluster, manifests):
+    """As ``pacslabel.runtime`` sets for a local Ray: cluster nodes start Ray with the variable set."""
+    for key in ("head_start_ray_commands", "worker_start_ray_commands"):
+        start = next(cmd for cmd in cluster[key] if "ray start" in cmd)
+        assert "export ARROW_DEFAULT_MEMORY_POOL=system;" in start.split("ray start")[0], key
+    for spec in _cluster_specs(manifests):
+        for group in _groups(spec):
+            for container in group["template"]["spec"]["containers"]:
+                env = {e["name"]: e.get("value") for e in container.get("env", [])}
+                assert env.get("ARROW_DEFAULT_MEMORY_POOL") == "system", container["name"]
