@@ -192,12 +192,13 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any) -> Header
         )
     native = dec.native_in_process and not dec.fault_hook and tsuid in NATIVE_SYNTAXES
     # pure Python / numpy from here on: the worker exports it without the decoder process
+    dataset = full if native else None
     return HeaderResult(
         tags=tags,
         transfer_syntax_uid=tsuid,
         sop_instance_uid=sop_instance,
-        dataset=full if native else None,
-        values=hv if native and full is not None else None,
+        dataset=dataset,
+        values=hv if dataset is not None else None,
     )
 
 
