@@ -192,14 +192,13 @@ def _plain_chunk(job: tuple[list[str], str | None]) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from pacslabel.imagecol import pixels_array
+
     paths, out = job
     done = [res for res in map(_plain_one, paths) if res is not None]
     if out and done:
         columns = {kw: [tags[kw] for tags, _ in done] for kw in TAG_KEYWORDS}
-        images = np.stack([image for _, image in done])
-        columns["pixels"] = pa.FixedSizeBinaryArray.from_buffers(
-            pa.binary(SIZE * SIZE), len(done), [None, pa.py_buffer(images)]
-        )
+        columns["pixels"] = pixels_array(np.stack([image for _, image in done]))
         pq.write_table(pa.table(columns), out, compression="zstd")
     return len(done)
 
