@@ -495,6 +495,38 @@ def test_header_pass_with_job_defaults_differs_only_by_modality_policy(corpus_ru
     assert n_policy > 0
 
 
+def test_reading_ahead_changes_no_outcome_and_no_pixel(corpus_run, tmp_path):
+    """``corpus_run`` reads ahead (the default); every other file without read-ahead ends the same."""
+    paths = corpus_run["paths"][::2]
+    chosen = set(paths)
+    root = RunRoot(tmp_path / "run")
+    cfg = IngestConfig(
+        input="unused",
+        run_root=root.uri,
+        export=ExportConfig(size=SIZE, modalities=[]),
+        decode=DecodeConfig(timeout_s=30.0, read_ahead_files=0),
+    )
+    cfg.validate()
+    proc = BatchProcessor(cfg, SALT, RUN_ID, root.uri)
+    try:
+        for start in range(0, len(paths), BATCH):
+            chunk = paths[start : start + BATCH]
+            proc.process(chunk, [os.path.getsize(p) for p in chunk], [0] * len(chunk))
+    finally:
+        proc.close()
+    rej = _read(root, REJECTS)
+    assert dict(zip(rej["path"].to_pylist(), rej["reason"].to_pylist(), strict=True)) == {
+        p: r for p, r in _reasons(corpus_run).items() if p in chosen
+    }
+
+    def pixels_by_path(images: pa.Table) -> dict[str, bytes]:
+        arr = pixels_to_numpy(images["pixels"])
+        return {p: arr[i].tobytes() for i, p in enumerate(images["path"].to_pylist()) if p in chosen}
+
+    off = pixels_by_path(_read(root, IMAGES))
+    assert off and off == pixels_by_path(corpus_run["tables"][IMAGES])
+
+
 def test_ray_stage_over_the_corpus_agrees_with_the_batch_function_and_uses_the_pool(
     corpus_run, ray_local, tmp_path
 ):

@@ -51,12 +51,16 @@ class DecodeConfig:
     max_frame_bytes: int = 512 * 2**20
     max_total_pixel_bytes: int = 16 * 2**30
     header_read_bytes: int = 64 * 2**20
+    read_ahead_files: int = 8
+    read_ahead_bytes: int = 256 * 2**20
     child_memory_gb: float = 0.0
     fault_hook: str = ""
 
     def validate(self) -> None:
         if self.timeout_s <= 0:
             raise ConfigError("decode.timeout_s: must be > 0")
+        if self.read_ahead_files < 0 or self.read_ahead_bytes < 0:
+            raise ConfigError("decode.read_ahead_files and decode.read_ahead_bytes: must be >= 0 (0 = off)")
         if self.fault_hook and ":" not in self.fault_hook:
             raise ConfigError("decode.fault_hook: expected 'module:function'")
 

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from pacslabel.ingest.header import inspect_file
+from pacslabel.ingest.readahead import ReadAhead
 from pacslabel.ingest.rejects import check_reason
 from pacslabel.ingest.tables import (
     MANIFEST_SCHEMA,
@@ -57,10 +58,11 @@ class BatchProcessor:
         self.root = RunRoot(run_root)
         self.decoder = None
         self.committed = 0
-        if cfg.decode.isolation == "process":
+        d = cfg.decode
+        self.read_ahead = ReadAhead(d.read_ahead_files, d.read_ahead_bytes, d.header_read_bytes)
+        if d.isolation == "process":
             from pacslabel.ingest.decode import DecoderProcess
 
-            d = cfg.decode
             self.decoder = DecoderProcess(
                 cfg.export, d.timeout_s, d.max_file_bytes, d.fault_hook, d.child_memory_gb
             )
@@ -82,12 +84,14 @@ class BatchProcessor:
         reasons: collections.Counter = collections.Counter()
         windows: collections.Counter = collections.Counter()
         t_header = t_pixels = 0.0
-        for path, size, mtime in zip(paths, sizes, mtimes, strict=True):
+        wanted = [0 < size <= self.cfg.decode.max_file_bytes for size in sizes]
+        heads = self.read_ahead.heads(paths, sizes, wanted)
+        for path, size, mtime, head in zip(paths, sizes, mtimes, heads, strict=True):
             status = "rejected"
             tsuid = None
             try:
                 t0 = time.perf_counter()
-                hdr = inspect_file(path, size, self.salt, self.run_id, self.cfg)
+                hdr = inspect_file(path, size, self.salt, self.run_id, self.cfg, head)
                 t_header += time.perf_counter() - t0
                 tsuid = hdr.transfer_syntax_uid
                 if hdr.tags is not None:
@@ -170,6 +174,7 @@ class BatchProcessor:
         return {"batch_id": batch_id, **stats}
 
     def close(self) -> None:
+        self.read_ahead.close()
         if self.decoder is not None:
             self.decoder.close()
 
