@@ -365,9 +365,10 @@ def main() -> None:
                 f"ingest job {k}: {summary['files']} files ({summary['images']} images, {summary['rejects']} "
                 f"rejects, {summary['batches']} batches, {summary.get('actors_used')} of "
                 f"{summary.get('workers')} actors used) in {seconds:.1f} s "
-                f"-> {rate:.1f} files/s/core; peak RSS driver {mb(rss.peak['driver'])}, Ray workers + "
-                f"decoders {mb(rss.peak['workers'])} (largest single worker + its decoder "
-                f"{mb(rss.peak['one_worker'])}), process tree {mb(rss.peak['tree'])}"
+                f"-> {rate:.1f} files/s/core, {nbytes[k] / 1e6 / seconds:.0f} MB/s; peak RSS driver "
+                f"{mb(rss.peak['driver'])}, Ray workers + decoders {mb(rss.peak['workers'])} (largest "
+                f"single worker + its decoder {mb(rss.peak['one_worker'])}), process tree "
+                f"{mb(rss.peak['tree'])}"
             )
             work = summary["header_seconds"] + summary["pixel_seconds"]
             print(
@@ -389,7 +390,8 @@ def main() -> None:
             base_rate = n / t_base / args.cpus
             print(
                 f"baseline multiprocessing.Pool({args.cpus}) pydicom loop, {label}, on {big}: {n} files "
-                f"({ok} images) in {t_base:.1f} s -> {base_rate:.1f} files/s/core; ratio ingest job / "
+                f"({ok} images) in {t_base:.1f} s -> {base_rate:.1f} files/s/core, "
+                f"{nbytes[big] / 1e6 / t_base:.0f} MB/s; ratio ingest job / "
                 f"baseline {job_rate / base_rate:.2f} (in-actor work only: "
                 f"{summary['files'] / work / base_rate:.2f})"
             )
