@@ -121,6 +121,7 @@ def test_constrained_dec_on_pretrained_cae(tiny_root):
             "dec.k=2",
             "dec.kmeans_n_init=2",
             "dec.constraint_batch_size=8",
+            "dec.pairs_per_batch=2",
             "dec.tol=0.0",
         )
     )
@@ -189,6 +190,7 @@ def test_compare_writes_every_method(tiny_root, tmp_path):
             "batch_size=16",
             "dec.kmeans_n_init=2",
             "dec.constraint_batch_size=8",
+            "dec.pairs_per_batch=2",
             "pca_components=5",
             "sweep_counts=[4,8]",
             "constraint_features=[cae,pca]",

@@ -143,6 +143,15 @@ def test_sampler_guarantees_pairs_in_every_batch():
         ConstraintBatchSampler(n, must, cannot, batch_size=3)
 
 
+def test_constraint_pool_smaller_than_its_batch_draws_it_whole_with_fewer_seeded_pairs():
+    images = np.arange(10 * 4, dtype=np.uint8).reshape(10, 2, 2)
+    must, cannot = np.array([[0, 1], [2, 3], [4, 5]]), np.array([[0, 9], [1, 8], [6, 7]])
+    pool = engine.ConstraintPool(images, must, cannot, batch_size=64, pairs_per_batch=16, seed=0)
+    assert pool.sampler.batch_size == 10 and pool.sampler.pairs_per_batch == 2
+    batch, ml, cl = next(pool.batches())
+    assert batch.shape == (10, 2, 2) and len(ml) == 3 and len(cl) == 3  # every pair of the pool
+
+
 def test_pairs_in_batch_maps_to_positions():
     got = pairs_in_batch(np.array([7, 3, 9]), np.array([[3, 9], [3, 4], [9, 7]]), 10)
     assert got.tolist() == [[1, 2], [2, 0]]
@@ -189,7 +198,7 @@ def test_constrained_dec_reduces_pairwise_loss():
     idx = np.arange(len(x))
     must = np.array([(a, b) for a in idx for b in idx if a < b and kind[a] == kind[b]])[:40]
     cannot = np.array([(a, b) for a in idx for b in idx if a < b and kind[a] != kind[b]])[:40]
-    cfg = DECConfig(k=3, update_interval=100, kmeans_n_init=3, constraint_batch_size=8)
+    cfg = DECConfig(k=3, update_interval=100, kmeans_n_init=3, constraint_batch_size=8, pairs_per_batch=2)
     out = train_dec(model, x, prep, cfg, epochs=6, batch_size=16, lr=1e-3, must=must, cannot=cannot)
     hist = out["history"]
     assert len(hist) == 6 and all(h["must_pairs"] > 0 and h["cannot_pairs"] > 0 for h in hist)

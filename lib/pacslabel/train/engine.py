@@ -223,12 +223,13 @@ class ConstraintPool:
         self.images = images
         self.must = np.asarray(must, np.int64).reshape(-1, 2)
         self.cannot = np.asarray(cannot, np.int64).reshape(-1, 2)
+        size = min(batch_size, len(images))  # a small pool: fewer images and seeded pairs per batch
         self.sampler = ConstraintBatchSampler(
             len(images),
             self.must,
             self.cannot,
-            min(batch_size, len(images)),
-            pairs_per_batch,
+            size,
+            max(1, min(pairs_per_batch, size // 4)),
             num_batches=2**62,
             seed=seed,
         )
