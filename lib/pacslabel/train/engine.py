@@ -50,11 +50,11 @@ def image_prep(size: int, device, channels_last: bool = False) -> Callable:
 
 
 def vector_prep(device) -> Callable:
-    """float ``(B, d)`` → float32 on ``device``."""
+    """float ``(B, d)`` → float32 on ``device`` (a copy: batches may be read-only Arrow buffers)."""
     import torch
 
     def prep(x):
-        return torch.as_tensor(x).to(device, non_blocking=True).float()
+        return torch.tensor(x, dtype=torch.float32).to(device, non_blocking=True)
 
     return prep
 
