@@ -204,3 +204,21 @@ def test_constrained_dec_reduces_pairwise_loss():
     assert len(hist) == 6 and all(h["must_pairs"] > 0 and h["cannot_pairs"] > 0 for h in hist)
     assert hist[-1]["loss"] < hist[0]["loss"]
     assert out["guard"][0]["sizes"] and sum(out["guard"][0]["sizes"]) == len(x)
+
+
+def test_batches_in_read_only_arrow_buffers_become_tensors_without_sharing_them():
+    import warnings
+
+    import pyarrow as pa
+
+    images = pa.array(np.arange(2 * 4 * 4, dtype=np.uint8)).to_numpy(zero_copy_only=True).reshape(2, 4, 4)
+    vectors = pa.array([0.5, 1.5, 2.5, 3.5]).to_numpy(zero_copy_only=True).reshape(2, 2)
+    assert not images.flags.writeable and not vectors.flags.writeable
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = engine.image_prep(4, "cpu")(images)
+        v = engine.vector_prep("cpu")(vectors)
+    assert x.shape == (2, 1, 4, 4) and torch.allclose(x[:, 0], torch.from_numpy(images.copy()).float() / 255)
+    assert v.dtype == torch.float32 and v.tolist() == [[0.5, 1.5], [2.5, 3.5]]
+    writable = np.ones((2, 3), dtype=np.float32)
+    assert engine.as_tensor(writable).data_ptr() == writable.ctypes.data  # no copy when it can share

@@ -29,13 +29,22 @@ def unwrap(model):
     return getattr(model, "module", model)
 
 
+def as_tensor(x):
+    """A tensor over ``x``; a read-only array (an Arrow buffer) is copied, torch cannot share it."""
+    import torch
+
+    if isinstance(x, np.ndarray) and not x.flags.writeable:
+        x = x.copy()
+    return torch.as_tensor(x)
+
+
 def image_prep(size: int, device, channels_last: bool = False) -> Callable:
     """uint8 ``(B, H, W)`` → float ``(B, 1, size, size)`` in [0, 1] on ``device``."""
     import torch
     import torch.nn.functional as F
 
     def prep(x):
-        x = torch.as_tensor(x).to(device, non_blocking=True)
+        x = as_tensor(x).to(device, non_blocking=True)
         x = x.unsqueeze(1).float().div_(255.0)
         if x.shape[-1] != size or x.shape[-2] != size:
             mode = "area" if x.shape[-1] > size else "bilinear"
@@ -50,11 +59,10 @@ def image_prep(size: int, device, channels_last: bool = False) -> Callable:
 
 
 def vector_prep(device) -> Callable:
-    """float ``(B, d)`` → float32 on ``device`` (a copy: batches may be read-only Arrow buffers)."""
-    import torch
+    """float ``(B, d)`` → float32 on ``device``."""
 
     def prep(x):
-        return torch.tensor(x, dtype=torch.float32).to(device, non_blocking=True)
+        return as_tensor(x).to(device, non_blocking=True).float()
 
     return prep
 
