@@ -2,7 +2,7 @@
 
 import pyarrow as pa
 
-from pacslabel.ingest.diff import classify
+from pacslabel.ingest.diff import classify, diff_partition_count
 
 
 def test_classify_keeps_new_and_changed_files_once_with_all_their_old_batches():
@@ -33,3 +33,11 @@ def test_classify_keeps_new_and_changed_files_once_with_all_their_old_batches():
     assert by_path["/a/touched"]["changed"] and by_path["/a/touched"]["old_batch_ids"] == ["b1"]
     assert by_path["/a/grown"]["file_size"] == 41 and by_path["/a/grown"]["old_batch_ids"] == ["b2"]
     assert sorted(by_path["/a/twice"]["old_batch_ids"]) == ["b1", "b3"]
+
+
+def test_diff_partitions_grow_with_the_rows_beyond_the_minimum():
+    assert diff_partition_count(0, 16, 1_000_000) == 16
+    assert diff_partition_count(16_000_000, 16, 1_000_000) == 16
+    assert diff_partition_count(16_000_001, 16, 1_000_000) == 17
+    assert diff_partition_count(50_000_000, 16, 1_000_000) == 50
+    assert diff_partition_count(7, 1, 2) == 4

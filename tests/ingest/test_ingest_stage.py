@@ -169,7 +169,10 @@ def test_rerun_adds_nothing_then_new_and_changed_files(ray_local, tmp_path, run_
     """Listing and diff in the driver, or as Ray tasks and a Ray join."""
     top = build_archive(tmp_path / "pacs")
     cfg = make_cfg(top, run_root, driver_diff_max_rows=driver_max, driver_list_max_files=driver_max)
+    cfg.diff_partitions, cfg.diff_partition_rows = 1, 8  # on Ray: several partitions, one per 8 rows
     first = ingest_new_files(str(top), run_root, cfg)
+    on_ray = first["diff_partitions"] == -(-first["listed"] // 8) > 1  # ⌈rows / 8⌉ on an empty manifest
+    assert on_ray if driver_max == 0 else first["diff_partitions"] == 0
     before = {n: read(run_root, n).num_rows for n in (MANIFEST, TAGS, IMAGES, REJECTS)}
     again = ingest_new_files(str(top), run_root, cfg)
     assert again["to_ingest"] == 0 and again["batches"] == 0 and again["unchanged"] == first["files"]

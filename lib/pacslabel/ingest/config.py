@@ -76,7 +76,8 @@ class IngestConfig:
     inline_max_files: int = 256  # this few new files are ingested in the driver process (no actor pool)
     driver_list_max_files: int = 50_000  # inputs of at most this many files are listed in the driver
     driver_diff_max_rows: int = 50_000  # listing + manifest rows diffed in the driver; beyond: a Ray join
-    diff_partitions: int = 16  # hash partitions of the Ray diff
+    diff_partitions: int = 16  # hash partitions of the Ray diff, at least
+    diff_partition_rows: int = 1_000_000  # ... and one per this many listing + manifest rows beyond
     num_workers: int = 0
     cpus_per_worker: float = 1.0
     list_cpus_per_task: float = 0.5
@@ -97,6 +98,8 @@ class IngestConfig:
             raise ConfigError("inline_max_files: must be >= 0 (0 = always on the actor pool)")
         if self.driver_diff_max_rows < 0 or self.diff_partitions < 1:
             raise ConfigError("driver_diff_max_rows: must be >= 0 and diff_partitions >= 1")
+        if self.diff_partition_rows < 1:
+            raise ConfigError("diff_partition_rows: must be >= 1")
         if self.driver_list_max_files < 0:
             raise ConfigError("driver_list_max_files: must be >= 0 (0 = always list with Ray tasks)")
         if self.num_workers < 0:

@@ -28,13 +28,15 @@ MANIFEST_FILES_PER_TASK = 64
 @dataclass
 class Diff:
     """The to-do rows (``TODO_COLUMNS``: in ``todo`` when diffed in the driver, else staged as Parquet under
-    ``todo_dir``), how many, the superseded (path, batch_id) rows and the counts."""
+    ``todo_dir``), how many, the superseded (path, batch_id) rows, the counts and the Ray join's hash
+    partitions (0 when diffed in the driver)."""
 
     todo_rows: int
     superseded: pa.Table
     counts: dict[str, int]
     todo_dir: str | None = None
     todo: pa.Table | None = None
+    partitions: int = 0
 
 
 OLD_SCHEMA = pa.schema(
@@ -83,6 +85,12 @@ def _superseded(rows: pa.Table) -> pa.Table:
     return pa.table({"path": paths, "batch_id": pc.list_flatten(batches)})
 
 
+def diff_partition_count(rows: int, minimum: int, rows_per_partition: int) -> int:
+    """Hash partitions of the Ray diff over ``rows`` rows: ``minimum``, or one per ``rows_per_partition``
+    rows when that is more, so that a partition's size does not grow with the archive."""
+    return max(minimum, -(-rows // rows_per_partition))
+
+
 def plan_on_ray(
     listing: Listing, root: RunRoot, manifest_files: list[str], committed: int, staging: str, partitions: int
 ) -> Diff:
@@ -122,4 +130,6 @@ def plan_on_ray(
         "unchanged": unchanged,
         "missing": committed - superseded_rows.num_rows - unchanged,
     }
-    return Diff(new + n_changed, superseded_rows, counts, todo_dir=root.uri_of(staging, "todo"))
+    return Diff(
+        new + n_changed, superseded_rows, counts, todo_dir=root.uri_of(staging, "todo"), partitions=partitions
+    )

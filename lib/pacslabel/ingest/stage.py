@@ -31,7 +31,7 @@ import pyarrow.dataset as pads
 
 from pacslabel.ingest import incremental
 from pacslabel.ingest.config import IngestConfig
-from pacslabel.ingest.diff import TODO_COLUMNS, Diff, plan_on_ray
+from pacslabel.ingest.diff import TODO_COLUMNS, Diff, diff_partition_count, plan_on_ray
 from pacslabel.ingest.listing import Listing, list_files
 from pacslabel.ingest.worker import BatchProcessor, IngestWorker
 from pacslabel.runroot import RunRoot
@@ -60,7 +60,9 @@ def _diff(listing: Listing, root: RunRoot, cfg: IngestConfig, staging: str) -> D
     files = incremental.manifest_files(root)
     committed = pads.dataset(files, filesystem=root.fs, format="parquet").count_rows() if files else 0
     if listing.rows + committed > cfg.driver_diff_max_rows:
-        return plan_on_ray(listing, root, files, committed, staging, cfg.diff_partitions)
+        rows = listing.rows + committed
+        partitions = diff_partition_count(rows, cfg.diff_partitions, cfg.diff_partition_rows)
+        return plan_on_ray(listing, root, files, committed, staging, partitions)
     todo, superseded, counts = incremental.plan(listing.table(), incremental.read_committed(root, files))
     return Diff(todo.num_rows, superseded, counts, todo=todo.rename_columns(TODO_COLUMNS))
 
@@ -143,6 +145,7 @@ def ingest_new_files(
         "to_ingest": diff.todo_rows,
         "list_seconds": round(t_list, 3),
         "diff_seconds": round(time.time() - started - t_list, 3),
+        "diff_partitions": diff.partitions,
     }
     totals: dict[str, Any] = {}
     n_batches = 0
