@@ -221,4 +221,4 @@ def test_batches_in_read_only_arrow_buffers_become_tensors_without_sharing_them(
     assert x.shape == (2, 1, 4, 4) and torch.allclose(x[:, 0], torch.from_numpy(images.copy()).float() / 255)
     assert v.dtype == torch.float32 and v.tolist() == [[0.5, 1.5], [2.5, 3.5]]
     writable = np.ones((2, 3), dtype=np.float32)
-    assert engine.as_tensor(writable).data_ptr() == writable.ctypes.data  # no copy when it can share
+    assert engine.to_device(writable, "cpu").data_ptr() == writable.ctypes.data  # no copy when it can share

@@ -29,13 +29,14 @@ def unwrap(model):
     return getattr(model, "module", model)
 
 
-def as_tensor(x):
-    """A tensor over ``x``; a read-only array (an Arrow buffer) is copied, torch cannot share it."""
+def to_device(x, device):
+    """``x`` as a tensor on ``device``: a read-only array (an Arrow buffer, which a tensor must not
+    share) is copied there in one step; anything else is shared or moved."""
     import torch
 
     if isinstance(x, np.ndarray) and not x.flags.writeable:
-        x = x.copy()
-    return torch.as_tensor(x)
+        return torch.tensor(x, device=device)
+    return torch.as_tensor(x).to(device, non_blocking=True)
 
 
 def image_prep(size: int, device, channels_last: bool = False) -> Callable:
@@ -44,7 +45,7 @@ def image_prep(size: int, device, channels_last: bool = False) -> Callable:
     import torch.nn.functional as F
 
     def prep(x):
-        x = as_tensor(x).to(device, non_blocking=True)
+        x = to_device(x, device)
         x = x.unsqueeze(1).float().div_(255.0)
         if x.shape[-1] != size or x.shape[-2] != size:
             mode = "area" if x.shape[-1] > size else "bilinear"
@@ -62,7 +63,7 @@ def vector_prep(device) -> Callable:
     """float ``(B, d)`` → float32 on ``device``."""
 
     def prep(x):
-        return as_tensor(x).to(device, non_blocking=True).float()
+        return to_device(x, device).float()
 
     return prep
 
