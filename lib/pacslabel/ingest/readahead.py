@@ -36,12 +36,12 @@ class ReadAhead:
         nxt = 0
         for _ in paths:
             while nxt < len(paths) and len(pending) < self.max_files:
-                cost = min(max(sizes[nxt], 0), self.limit)
+                cost = min(max(sizes[nxt], 0), self.limit) if wanted[nxt] else 0
                 if pending and in_flight + cost > self.max_bytes:
                     break
                 future = self._pool.submit(read_head, paths[nxt], self.limit) if wanted[nxt] else None
-                pending.append((future, cost if future else 0))
-                in_flight += cost if future else 0
+                pending.append((future, cost))
+                in_flight += cost
                 nxt += 1
             future, cost = pending.popleft()
             in_flight -= cost
