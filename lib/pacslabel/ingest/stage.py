@@ -59,8 +59,8 @@ def _diff(listing: Listing, root: RunRoot, cfg: IngestConfig, staging: str) -> D
     small, else as a Ray hash join staged under ``staging``/todo (the driver's memory stays flat)."""
     files = incremental.manifest_files(root)
     committed = pads.dataset(files, filesystem=root.fs, format="parquet").count_rows() if files else 0
-    if listing.rows + committed > cfg.driver_diff_max_rows:
-        rows = listing.rows + committed
+    rows = listing.rows + committed
+    if rows > cfg.driver_diff_max_rows:
         partitions = diff_partition_count(rows, cfg.diff_partitions, cfg.diff_partition_rows)
         return plan_on_ray(listing, root, files, committed, staging, partitions)
     todo, superseded, counts = incremental.plan(listing.table(), incremental.read_committed(root, files))
