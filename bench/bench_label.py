@@ -313,9 +313,9 @@ def bench_relabel_run_root(args) -> dict:
     """End to end: assign_new on a run root vs reading, assigning and writing every row."""
     import ray
 
+    from pacslabel.label import AssignConfig, assign_new
     from pacslabel.label.assign import assign_dataset
     from pacslabel.label.inputs import fusion_inputs
-    from pacslabel.label.stage import AssignConfig, assign_new
     from pacslabel.runroot import LABELS, RunRoot
 
     n = args.relabel_n

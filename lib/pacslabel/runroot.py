@@ -25,6 +25,7 @@ CONSTRAINTS = "constraints"
 MODELS = "models"
 EMBEDDINGS = "embeddings"
 LABELS = "labels"
+REGIONS = "regions"
 PRIVATE = "_private"
 
 

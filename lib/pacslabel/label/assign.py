@@ -1,10 +1,11 @@
 """Assignment of instances to the nearest centroid: array function, batch wrapper, Ray Data actor.
 
-The fusion-input batch has ``sop_instance_uid`` and one ``emb_<source>`` column per source (a
-``fixed_size_list<float32>`` or tensor column; null = source missing for that instance). The output rows
-follow the ``labels/`` contract: sop_instance_uid, label (int32), distance (float32, Euclidean distance to
-the assigned centroid in the fused space), method, run_id; optionally ``centroid_distances`` (float32 [K],
-Euclidean distance to every centroid, in ``label_ids`` order of the model).
+The fusion-input batch has ``sop_instance_uid``, one ``emb_<source>`` column per source (a
+``fixed_size_list<float32>`` or tensor column; null = source missing for that instance) and the
+:data:`CONTEXT` columns. The output rows follow the ``labels/`` contract: sop_instance_uid, label (int32),
+distance (float32, Euclidean distance to the assigned centroid in the fused space), split (train /
+validation / test), method, run_id; optionally ``centroid_distances`` (float32 [K], Euclidean distance to
+every centroid, in ``label_ids`` order of the model).
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import numpy as np
 import pyarrow as pa
 
 from pacslabel.label.arrow import column_to_matrix, matrix_to_tensor_array
+from pacslabel.splits import assign_splits, group_keys
 
 log = logging.getLogger(__name__)
 
 UID = "sop_instance_uid"
+CONTEXT = ("modality", "region", "patient_key", "study_instance_uid")
+"""Columns of the fusion input beside the embeddings: the partition fields and the split keys."""
 
 
 def emb_column(source: str) -> str:
@@ -58,6 +62,21 @@ def batch_parts(batch: pa.Table, sources: list[str], dims: dict[str, int]) -> tu
     return parts, present
 
 
+def batch_context(batch: pa.Table) -> dict[str, list]:
+    """The context columns of a fusion-input batch (absent columns are all None)."""
+    n = batch.num_rows
+    return {c: batch.column(c).to_pylist() if c in batch.column_names else [None] * n for c in CONTEXT}
+
+
+def split_of(context: dict[str, list], split: dict | None) -> np.ndarray:
+    """Split name per row from the patient (else study) key; "unsplit" when the model has no split."""
+    n = len(context["modality"])
+    if not split:
+        return np.full(n, "unsplit", dtype=object)
+    keys = group_keys(context["patient_key"], context["study_instance_uid"])
+    return assign_splits(keys, split["seed"], split["fractions"])
+
+
 def assign_batch(
     batch: pa.Table,
     model,
@@ -66,21 +85,23 @@ def assign_batch(
     index=None,
     method: str | None = None,
 ) -> pa.Table:
-    """Fuse one batch with the model's fitted fusion and assign every row to its nearest centroid."""
+    """Fuse one batch with the model's fitted fusion and assign every row to the nearest centroid of its
+    partition (label -1 where the instance's modality was never seen in training)."""
     from pacslabel.label.fusion import pairwise_distances
 
-    parts, present = batch_parts(batch, model.fusion.sources, model.fusion.dims_)
-    x = (
-        model.fusion.transform(parts, present)
-        if batch.num_rows
-        else np.zeros((0, model.centroids.shape[1]), "f4")
-    )
-    idx, dist = nearest_centroid(x, model.centroids, index)
     n = batch.num_rows
+    parts, present = batch_parts(batch, model.fusion.sources, model.fusion.dims_)
+    context = batch_context(batch)
+    if n:
+        ids, dist, x = model.assign(parts, present, context, index)
+    else:
+        ids, dist = np.zeros(0, np.int32), np.zeros(0, np.float32)
+        x = np.zeros((0, model.centroids.shape[1]), "f4")
     cols = {
         UID: batch.column(UID),
-        "label": pa.array(np.asarray(model.label_ids, np.int32)[idx], pa.int32()),
-        "distance": pa.array(dist, pa.float32()),
+        "label": pa.array(ids, pa.int32()),
+        "distance": pa.array(dist, pa.float32(), from_pandas=True),
+        "split": pa.array(split_of(context, model.meta.get("split")).tolist(), pa.string()),
         "method": pa.array([method or model.method] * n, pa.string()),
         "run_id": pa.array([run_id] * n, pa.string()),
     }
@@ -100,7 +121,7 @@ class Assigner:
         self.model = model
         self.run_id = run_id
         self.store_all = store_all_distances
-        self.index = flat_index(model.centroids)
+        self.index = model.index()
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         return assign_batch(batch, self.model, self.run_id, self.store_all, self.index)

@@ -14,19 +14,20 @@ filtered to the sampled keys and aligned on the driver (bounded by ``train_sampl
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
 from pacslabel.label.arrow import KeepKeys, column_to_matrix, matrix_to_list_array
 from pacslabel.label.assign import UID, emb_column
+from pacslabel.label.context import ACC, TEXT, context_rows, read_context, sample_uids
 from pacslabel.runroot import EMBEDDINGS, LABELS, TAGS, RunRoot
 from pacslabel.runtime import join_kwargs
 
 log = logging.getLogger(__name__)
 
 SOURCES = ("images", "tags", "reports")
-ACC = "accession_key"
 
 
 def source_key(source: str) -> str:
@@ -94,7 +95,8 @@ def fusion_inputs(
     uids: list[str] | None = None,
     exclude_labelled: bool = False,
 ):
-    """Lazy dataset: ``sop_instance_uid`` + ``emb_<source>`` for every source (one row per anchor row)."""
+    """Lazy dataset: ``sop_instance_uid`` + ``emb_<source>`` for every source + the context columns of
+    ``tags/`` and ``regions/`` (one row per anchor row)."""
     import ray
 
     ds = read_anchor(rr, sources)
@@ -103,15 +105,18 @@ def fusion_inputs(
     anchor = anchor_of(sources)
     anti = exclude_labelled and rr.has_table(LABELS)
     others = [s for s in sources if s not in (anchor, "reports")]
-    n_joins = int(anti) + len(others) + 2 * int("reports" in sources)
+    context = rr.has_table(TAGS)
+    n_joins = int(anti) + len(others) + 2 * int(context) + int("reports" in sources)
     args = join_kwargs(n_joins, partitions)
     if anti:
         done = ray.data.read_parquet(rr.uri_of(LABELS), columns=[UID])
         ds = ds.join(done, join_type="left_anti", on=(UID,), **args)
     for s in others:
         ds = ds.join(read_source(rr, s), join_type="left_outer", on=(UID,), **args)
+    if context:
+        tags = read_context(rr, "reports" in sources, partitions, n_joins)
+        ds = ds.join(tags, join_type="left_outer", on=(UID,), **args)
     if "reports" in sources:
-        ds = ds.join(read_tag_keys(rr), join_type="left_outer", on=(UID,), **args)
         ds = ds.join(read_source(rr, "reports"), join_type="left_outer", on=(ACC,), **args)
         ds = ds.drop_columns([ACC])
     return ds
@@ -186,31 +191,76 @@ def align_sources(
     return parts, present
 
 
+def increment_table(
+    rr: RunRoot, sources: list[str], uids: np.ndarray, rows_of=ray_rows, anchor_rows: pa.Table | None = None
+) -> pa.Table:
+    """Fusion-input table (embeddings + context) of a few instances, built on the driver."""
+    columns = {UID: pa.array(list(uids), pa.string())}
+    if len(uids):
+        parts, present = align_sources(rr, sources, uids, rows_of, anchor_rows)
+        for s in sources:
+            if parts[s] is not None:
+                columns[emb_column(s)] = matrix_to_list_array(parts[s], present[s])
+    context = context_rows(rr, uids, rows_of) if rr.has_table(TAGS) else {}
+    for c, values in context.items():
+        columns[c] = pa.array(list(values), pa.string())
+    return pa.table(columns)
+
+
+@dataclass
+class Sample:
+    """The fit sample: instance keys, per-source matrices and presence masks, context columns."""
+
+    uids: np.ndarray
+    parts: dict
+    present: dict
+    context: dict
+    summary: dict
+
+
 def sample_inputs(
-    rr: RunRoot, sources: list[str], n_sample: int, seed: int = 0, n_total: int | None = None
-) -> tuple[np.ndarray, dict, dict]:
-    """Random sample of at most ``n_sample`` anchor instances: (uids, parts, present) on the driver."""
-    anchor_ds = read_anchor(rr, sources)
-    n_total = int(anchor_ds.count()) if n_total is None else n_total
+    rr: RunRoot,
+    sources: list[str],
+    n_sample: int,
+    seed: int = 0,
+    n_total: int | None = None,
+    balance: bool = True,
+) -> Sample:
+    """About ``n_sample`` anchor instances (modality-balanced when asked) with their embeddings and context,
+    on the driver."""
+    n_total = count_anchor(rr, sources) if n_total is None else n_total
     if n_total == 0:
         raise ValueError("no instances to label: the anchor table is empty")
-    frac = min(1.0, 1.15 * n_sample / n_total)
-    sampled = anchor_ds if frac >= 1.0 else anchor_ds.random_sample(frac, seed=seed)
-    table = _collect(sampled)
-    if table is None:
-        raise ValueError("the random sample of instances came back empty")
-    rng = np.random.default_rng(seed)
-    if table.num_rows > n_sample:
-        table = table.take(np.sort(rng.choice(table.num_rows, n_sample, replace=False)))
-    uids = np.asarray(table.column(UID).to_pylist(), dtype=object)
-    parts, present = align_sources(rr, sources, uids, anchor_rows=table)
+    if rr.has_table(TAGS):
+        uids, summary = sample_uids(rr, n_sample, seed, balance)
+        anchor_rows = None
+    else:
+        anchor_ds = read_anchor(rr, sources)
+        frac = min(1.0, 1.15 * n_sample / n_total)
+        anchor_rows = _collect(anchor_ds if frac >= 1.0 else anchor_ds.random_sample(frac, seed=seed))
+        if anchor_rows is None:
+            raise ValueError("the random sample of instances came back empty")
+        uids, summary = np.asarray(anchor_rows.column(UID).to_pylist(), dtype=object), {}
+    parts, present = align_sources(rr, sources, uids, anchor_rows=anchor_rows)
+    anchor = anchor_of(sources)
+    keep = present[anchor] if anchor is not None else np.ones(len(uids), bool)
+    if len(uids) > n_sample or not keep.all():
+        order = np.flatnonzero(keep)
+        if len(order) > n_sample:
+            order = np.sort(np.random.default_rng(seed).choice(order, n_sample, replace=False))
+        uids = uids[order]
+        parts = {s: None if p is None else p[order] for s, p in parts.items()}
+        present = {s: m[order] for s, m in present.items()}
+    if len(uids) == 0:
+        raise ValueError("the sample of instances came back empty")
     for s in sources:
-        if parts[s] is None:
+        if parts[s] is None or not present[s].any():
             raise ValueError(f"source {s!r}: no sampled instance has an embedding")
+    context = context_rows(rr, uids, ray_rows, TEXT) if rr.has_table(TAGS) else {}
     log.info(
         "sampled %d of %d instances; present per source: %s",
         len(uids),
         n_total,
         {s: int(present[s].sum()) for s in sources},
     )
-    return uids, parts, present
+    return Sample(uids, parts, present, context, summary)

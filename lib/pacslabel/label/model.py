@@ -5,8 +5,9 @@ Files (all written atomically through :class:`~pacslabel.runroot.RunRoot`):
 - ``centroids.npy``: float32 (K, D); row i is the centroid of label ``label_ids[i]``;
 - ``fusion.npz``: per-source means, imputation fills and per-source centroids (cluster* fusions);
 - ``train_distances.npy``: float32 distances of the training sample to its centroid (drift reference);
-- ``meta.json``: K, dims, label_ids, sources, fusion params and fitted scalars, K selection, device, run id,
-  medoids, reference quantiles.
+- ``meta.json``: K, dims, label_ids, sources, fusion params and fitted scalars, the partition of every
+  centroid (``partition_by``, ``partitions``), readable ``label_names``, K selection per partition, device,
+  run id, split, medoids, reference quantiles.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pacslabel.label.fusion import Fusion
+from pacslabel.label.partition import UNASSIGNED, PartitionIndex, partition_keys
 from pacslabel.runroot import MODELS, RunRoot
 
 log = logging.getLogger(__name__)
@@ -35,13 +37,33 @@ def _npy_bytes(a: np.ndarray) -> bytes:
 
 @dataclass
 class LabelModel:
-    """What an assignment worker needs: fusion state, centroids and the label id of every centroid."""
+    """What an assignment worker needs: fusion state, centroids, label id and partition of each centroid."""
 
     fusion: Fusion
     centroids: np.ndarray
     label_ids: np.ndarray
     meta: dict = field(default_factory=dict)
     train_distances: np.ndarray | None = None
+    partition_by: list[str] = field(default_factory=list)
+    partitions: list[str] | None = None  # partition key of every centroid; None: one partition
+    names: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.partitions is None:
+            self.partitions = ["ALL"] * self.k
+
+    def index(self) -> PartitionIndex:
+        """Nearest-centroid search restricted to each row's partition."""
+        return PartitionIndex(self.centroids, self.partitions, self.partition_by)
+
+    def assign(self, parts: dict, present: dict, columns: dict, index: PartitionIndex | None = None):
+        """(label id or UNASSIGNED, distance, fused rows) of instances given per-source parts and the
+        partition fields in ``columns`` (e.g. ``{"modality": [...], "region": [...]}``)."""
+        x = self.fusion.transform(parts, present)
+        keys = partition_keys(columns, self.partition_by, len(x))
+        idx, dist = (index or self.index()).search(x, keys)
+        ids = np.where(idx >= 0, np.asarray(self.label_ids, np.int32)[np.maximum(idx, 0)], UNASSIGNED)
+        return ids.astype(np.int32), dist, x
 
     @property
     def k(self) -> int:
@@ -58,6 +80,9 @@ class LabelModel:
                 "k": self.k,
                 "dims": int(self.centroids.shape[1]),
                 "label_ids": [int(i) for i in self.label_ids],
+                "partition_by": list(self.partition_by),
+                "partitions": list(self.partitions),
+                "label_names": {str(k): v for k, v in sorted(self.names.items())},
                 "sources": list(self.fusion.sources),
                 "fusion": self.fusion.params(),
                 "fusion_state": self.fusion.state(),
@@ -86,6 +111,9 @@ class LabelModel:
             label_ids=np.asarray(meta["label_ids"], np.int32),
             meta=meta,
             train_distances=td,
+            partition_by=list(meta.get("partition_by", [])),
+            partitions=meta.get("partitions"),
+            names={int(k): v for k, v in meta.get("label_names", {}).items()},
         )
 
     @staticmethod

@@ -19,15 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 import yaml
 
 from pacslabel.config import ConfigError
 from pacslabel.evaluate import EvaluateConfig
 from pacslabel.ingest import IngestConfig
 from pacslabel.label import AssignConfig, DriftConfig
-from pacslabel.label.arrow import matrix_to_list_array
-from pacslabel.label.assign import UID, emb_column
+from pacslabel.label.assign import UID
 from pacslabel.label.inputs import ACC
 from pacslabel.relabel.increment import (
     Increment,
@@ -233,10 +231,9 @@ class _Steps:
 
     def assign(self) -> dict[str, Any]:
         """labels/ rows of the instances without one (on the driver when few), with the drift report."""
-        from pacslabel.label import assign_new
-        from pacslabel.label.inputs import PlainEmbedding, align_sources, anchor_of, table_name
+        from pacslabel.label import assign_increment, assign_new
+        from pacslabel.label.inputs import PlainEmbedding, anchor_of, table_name
         from pacslabel.label.model import LabelModel
-        from pacslabel.label.stage import assign_table
 
         sources = list(LabelModel.load(self.rr).fusion.sources)
         anchor = anchor_of(sources)
@@ -244,17 +241,11 @@ class _Steps:
         uids = np.asarray(inc.keys.to_pylist() if inc else [], dtype=object)
         if len(uids) > self.cfg.inline_max_rows:
             return assign_new(self.rr, uids=list(uids), assign=self.cfg.assign, drift=self.cfg.drift)
-        columns = {UID: pa.array(list(uids), pa.string())}
-        if len(uids):
-            # the anchor's new rows are in the increment's files: no second key scan of that table
-            anchor_rows = None
-            if anchor:
-                anchor_rows = PlainEmbedding(anchor)(read_increment(self.rr, inc, [UID, "embedding"]))
-            parts, present = align_sources(self.rr, sources, uids, rows_with_keys, anchor_rows)
-            for s in sources:
-                if parts[s] is not None:
-                    columns[emb_column(s)] = matrix_to_list_array(parts[s], present[s])
-        labels, summary = assign_table(self.rr, pa.table(columns), drift=self.cfg.drift)
+        # the anchor's new rows are in the increment's files: no second key scan of that table
+        anchor_rows = None
+        if anchor and len(uids):
+            anchor_rows = PlainEmbedding(anchor)(read_increment(self.rr, inc, [UID, "embedding"]))
+        labels, summary = assign_increment(self.rr, uids, rows_with_keys, anchor_rows, drift=self.cfg.drift)
         append_rows(self.rr, labels, LABELS)
         return summary
 

@@ -1,0 +1,128 @@
+"""What the label stage knows of an instance beside its embeddings: Modality tag, reconstructed region,
+patient and study keys (for the split) and descriptions (for label names), read from ``tags/`` and
+``regions/``; and the modality-balanced choice of the instances the model is fitted on."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pyarrow as pa
+
+from pacslabel.label.assign import CONTEXT, UID
+from pacslabel.runroot import REGIONS, TAGS, RunRoot
+from pacslabel.splits import unit_hash
+
+log = logging.getLogger(__name__)
+
+ACC = "accession_key"
+TEXT = ("series_description", "protocol_name")
+
+
+def table_columns(rr: RunRoot, name: str) -> list[str]:
+    """Column names of a Parquet table under the run root ([] when it does not exist)."""
+    import pyarrow.dataset as pads
+
+    if not rr.has_table(name):
+        return []
+    return list(pads.dataset(rr.path(name), format="parquet", filesystem=rr.fs).schema.names)
+
+
+def _tag_columns(rr: RunRoot, extra: tuple[str, ...] = ()) -> list[str]:
+    have = set(table_columns(rr, TAGS))
+    return [UID, *(c for c in (*CONTEXT, *extra) if c in have and c != "region")]
+
+
+def read_context(rr: RunRoot, with_acc: bool, partitions: int, n_joins: int):
+    """Lazy dataset: sop_instance_uid + the context columns (+ accession_key) of every ``tags/`` row."""
+    import ray
+
+    from pacslabel.runtime import join_kwargs
+
+    ds = ray.data.read_parquet(rr.uri_of(TAGS), columns=_tag_columns(rr, (ACC,) if with_acc else ()))
+    if "region" in table_columns(rr, REGIONS):
+        regions = ray.data.read_parquet(rr.uri_of(REGIONS), columns=[UID, "region"])
+        ds = ds.join(regions, join_type="left_outer", on=(UID,), **join_kwargs(n_joins, partitions))
+    return ds
+
+
+def context_rows(
+    rr: RunRoot, uids: np.ndarray, rows_of, extra: tuple[str, ...] = ()
+) -> dict[str, np.ndarray]:
+    """Context (and ``extra`` tag columns) of the instances ``uids``, in that order, on the driver."""
+    keys = list(uids)
+    out = {c: np.full(len(uids), None, dtype=object) for c in (*CONTEXT, *extra)}
+    pos = {u: i for i, u in enumerate(keys)}
+    sources = [(TAGS, _tag_columns(rr, extra))]
+    if "region" in table_columns(rr, REGIONS):
+        sources.append((REGIONS, [UID, "region"]))
+    for table, columns in sources:
+        if not rr.has_table(table):
+            continue
+        rows = rows_of(rr, table, UID, keys, columns)
+        if rows is None or rows.num_rows == 0:
+            continue
+        at = np.asarray([pos[u] for u in rows.column(UID).to_pylist()], dtype=np.int64)
+        for c in columns[1:]:
+            out[c][at] = np.asarray(rows.column(c).to_pylist(), dtype=object)
+    return out
+
+
+class HashFilter:
+    """Batch fn (pyarrow): keep a seeded pseudo-random share of rows, per modality."""
+
+    def __init__(self, shares: dict[str, float], seed: int):
+        self.shares = shares
+        self.seed = seed
+
+    def __call__(self, t: pa.Table) -> pa.Table:
+        mods = t.column("modality").to_pylist() if "modality" in t.column_names else [None] * t.num_rows
+        share = np.asarray([self.shares.get(str(m), 0.0) for m in mods])
+        keep = unit_hash(t.column(UID).to_pylist(), self.seed) < share
+        return t.select([UID]).filter(pa.array(keep))
+
+
+def modality_shares(counts: dict[str, int], n_sample: int, balance: bool) -> dict[str, float]:
+    """Sampling share per modality: a uniform share, or equal numbers per modality (capped by what each
+    has; what a small modality cannot use goes to the others)."""
+    total = sum(counts.values())
+    if not balance or total <= n_sample:
+        return {m: min(1.0, n_sample / max(total, 1)) for m in counts}
+    quota, left = {}, dict(counts)
+    budget = float(n_sample)
+    while left:
+        even = budget / len(left)
+        small = {m: c for m, c in left.items() if c <= even}
+        if not small:
+            quota.update({m: even for m in left})
+            break
+        for m, c in small.items():
+            quota[m] = float(c)
+            budget -= c
+            del left[m]
+    return {m: min(1.0, quota[m] / counts[m]) for m in counts}
+
+
+def sample_uids(rr: RunRoot, n_sample: int, seed: int, balance: bool) -> tuple[np.ndarray, dict]:
+    """Instance keys of the fit sample (about ``n_sample``, modality-balanced when asked) from ``tags/``."""
+    import ray
+
+    columns = [c for c in (UID, "modality") if c in table_columns(rr, TAGS)]
+    ds = ray.data.read_parquet(rr.uri_of(TAGS), columns=columns)
+    if "modality" in columns:
+        counts = {str(r["modality"]): int(r["count()"]) for r in ds.groupby("modality").count().take_all()}
+    else:
+        counts = {"None": int(ds.count())}
+    shares = modality_shares(counts, n_sample, balance)
+    kept = ds.map_batches(HashFilter(shares, seed), batch_format="pyarrow")
+    uids = [
+        u
+        for b in kept.iter_batches(batch_format="pyarrow", batch_size=None)
+        for u in b.column(UID).to_pylist()
+    ]
+    log.info(
+        "fit sample: %d instances; share per modality %s",
+        len(uids),
+        {m: round(s, 4) for m, s in shares.items()},
+    )
+    return np.asarray(uids, dtype=object), {"modality_counts": counts, "modality_shares": shares}
