@@ -66,7 +66,7 @@ def _run(root: RunRoot, truth: str | None = None, *over: str) -> tuple[str, dict
 @pytest.fixture(scope="module")
 def full_report(tmp_path_factory):
     root = RunRoot(tmp_path_factory.mktemp("ev") / "run")
-    toy = write_toy_run_root(root, per_group=6, moved=2, side=64)
+    toy = write_toy_run_root(root, per_group=6, moved=2, side=64, splits=True)
     html, metrics = _run(root, toy.truth_path)
     return root, toy, html, metrics
 
@@ -110,6 +110,8 @@ def test_metric_cells_equal_metrics_json(full_report):
     cells = _parse(html).metric_cells
     assert "scores.truth.nmi_modality" in cells and "scores.tags.hs_region" in cells
     assert "silhouette.by_source.fused" in cells and "cosine_distance.reports.permuted" in cells
+    assert "splits.test.scores.truth.score" in cells and "purity.tags.min_purity" in cells
+    assert "splits.train.baselines.modality_region_series.truth.nmi_fine" in cells
     for path, raw in cells.items():
         value = _lookup(metrics, path)
         if value is None:
@@ -126,6 +128,8 @@ def test_summary_counts_and_baselines(full_report):
     assert "[[" not in html  # its top_values column holds data values and is not shown
     assert "t-SNE of 18 sampled instances" in html
     assert "CT HEAD WITHOUT CONTRAST" in html  # top study descriptions
+    assert "CT · HEAD (cluster 0)" in html  # label names of the labelling model's meta.json
+    assert "test-split score" in html and 'id="baselines"' in html
 
 
 def test_text_is_escaped(tmp_path):

@@ -54,6 +54,8 @@ class EvaluateConfig:
     # Sources whose intra-cluster mean cosine distance to the cluster mean is computed (exact, streamed).
     # "reports" vectors are keyed by accession_key and mapped to every instance of the study.
     cosine_sources: list[str] = field(default_factory=lambda: ["images", "reports"])
+    # A label whose largest modality holds a smaller share of its rows than this counts as impure.
+    purity_threshold: float = 0.95
     # Tables read by optional sections; relative paths are under the run root.
     regions_table: str = "regions"
     compare_json: str = "compare.json"
@@ -68,6 +70,8 @@ class EvaluateConfig:
             raise ConfigError("run_root: must be set (the directory or URI of the run root)")
         if self.silhouette_sample < 0:
             raise ConfigError("silhouette_sample: must be >= 0 (0 = no silhouette)")
+        if not 0 < self.purity_threshold <= 1:
+            raise ConfigError("purity_threshold: must be in (0, 1]")
         if self.batch_rows < 1:
             raise ConfigError("batch_rows: must be >= 1")
         uid_keyed = {"fused", "images", "tags"}

@@ -1,13 +1,14 @@
 """The instance frame: one compact row per labelled instance, built by streaming the run-root tables.
 
-Per instance the frame holds small integer codes only (label, modality, regions, study description,
-accession), so its size is a few tens of bytes per instance plus the uid index; every wide table is
-streamed batch by batch and joined to the labels through that index.
+Per instance the frame holds small integer codes only (label, split, modality, regions, study and series
+description, accession, truth), so its size is a few tens of bytes per instance plus the uid index;
+every wide table is streamed batch by batch and joined to the labels through that index.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,6 +89,14 @@ def _region_from_bpe(value: str) -> str | None:
     return value if value in REGIONS else None
 
 
+NON_WORD = re.compile(r"[\W\d_]+")
+
+
+def series_words(value: str) -> str | None:
+    """The first two words of a SeriesDescription, lower-cased, without digits or punctuation."""
+    return " ".join(NON_WORD.sub(" ", value.lower()).split()[:2]) or None
+
+
 @dataclass
 class InstanceFrame:
     """Codes per labelled instance (position = row of ``uids``)."""
@@ -138,11 +147,20 @@ def _count_into(counts: dict[str, int], arr: pa.Array) -> None:
 
 
 def read_labels(root: RunRoot, batch_rows: int) -> InstanceFrame:
-    uid_chunks, label_chunks, dist_chunks = [], [], []
+    """labels/ as a frame; its ``split`` column, when present, becomes the ``split`` codes."""
+    uid_chunks, label_chunks, dist_chunks, split_chunks = [], [], [], []
     methods: dict[str, int] = {}
     run_ids: dict[str, int] = {}
-    for batch in iter_batches(root, LABELS, [UID, "label", "distance", "method", "run_id"], batch_rows):
+    splits = Codebook(_clean)
+    has_split = False
+    columns = [UID, "label", "distance", "method", "run_id", "split"]
+    for batch in iter_batches(root, LABELS, columns, batch_rows):
         names = batch.schema.names
+        if "split" in names:
+            has_split = True
+            split_chunks.append(splits.encode(batch.column("split")))
+        else:
+            split_chunks.append(np.full(batch.num_rows, -1, dtype=np.int32))
         uid_chunks.append(batch.column(UID).to_numpy(zero_copy_only=False))
         label_chunks.append(pc.fill_null(batch.column("label"), -1).to_numpy(zero_copy_only=False))
         if "distance" in names:
@@ -159,14 +177,18 @@ def read_labels(root: RunRoot, batch_rows: int) -> InstanceFrame:
     uids = np.concatenate(uid_chunks)
     label = np.concatenate(label_chunks).astype(np.int64)
     distance = np.concatenate(dist_chunks)
+    split = np.concatenate(split_chunks)
     index = pd.Index(uids)
     n_dup = 0
     if not index.is_unique:
         keep = ~index.duplicated(keep="first")
         n_dup = int((~keep).sum())
         log.warning("labels/ has %d duplicate instance rows; the first row of each is used", n_dup)
-        index, label, distance = index[keep], label[keep], distance[keep]
-    return InstanceFrame(index, label, distance, methods, run_ids, n_dup)
+        index, label, distance, split = index[keep], label[keep], distance[keep], split[keep]
+    frame = InstanceFrame(index, label, distance, methods, run_ids, n_dup)
+    if has_split:
+        frame.codes["split"], frame.books["split"] = split, splits
+    return frame
 
 
 def build_frame(root: RunRoot, truth: str = "", regions_table: str = "regions", batch_rows: int = 65_536):
@@ -176,20 +198,23 @@ def build_frame(root: RunRoot, truth: str = "", regions_table: str = "regions", 
         ("modality", _upper),
         ("bpe_region", _region_from_bpe),
         ("study_description", _clean),
+        ("series_words", series_words),
         ("accession_key", _clean),
     ):
         frame.attach(name, Codebook(norm))
     if table_exists(root, TAGS):
-        cols = [UID, "modality", "body_part_examined", "study_description", "accession_key"]
+        tag_columns = (
+            ("modality", "modality"),
+            ("body_part_examined", "bpe_region"),
+            ("study_description", "study_description"),
+            ("series_description", "series_words"),
+            ("accession_key", "accession_key"),
+        )
+        cols = [UID, *(col for col, _ in tag_columns)]
         for batch in iter_batches(root, TAGS, cols, batch_rows):
             pos = frame.positions(batch.column(UID))
             names = batch.schema.names
-            for col, name in (
-                ("modality", "modality"),
-                ("body_part_examined", "bpe_region"),
-                ("study_description", "study_description"),
-                ("accession_key", "accession_key"),
-            ):
+            for col, name in tag_columns:
                 if col in names:
                     frame.fill(name, pos, batch.column(col))
     else:
@@ -209,10 +234,13 @@ def build_frame(root: RunRoot, truth: str = "", regions_table: str = "regions", 
     if truth:
         frame.attach("truth_modality", Codebook(_upper))
         frame.attach("truth_region", Codebook(_upper))
+        frame.attach("truth_appearance", Codebook(_clean))
         frame.attach("has_truth", Codebook())
-        for batch in read_parquet_file(truth, [UID, "modality", "anatomical_region"]):
+        for batch in read_parquet_file(truth, [UID, "modality", "anatomical_region", "appearance"]):
             pos = frame.positions(batch.column(UID))
             frame.fill("has_truth", pos, pa.array(["y"] * batch.num_rows))
             frame.fill("truth_modality", pos, batch.column("modality"))
             frame.fill("truth_region", pos, batch.column("anatomical_region"))
+            if "appearance" in batch.schema.names:
+                frame.fill("truth_appearance", pos, batch.column("appearance"))
     return frame

@@ -1,4 +1,5 @@
-"""Optional report inputs: run summary counts, job summaries, baseline tables, tag profile, medoids.
+"""Optional report inputs: run summary counts, job summaries, baseline tables, tag profile, medoids,
+the labelling model's meta.json (run id, readable label names).
 
 Every reader returns None (or an empty value) when its input is absent or malformed, so the report
 shows what exists. Only counts and names of codes leave this module, never paths or key values.
@@ -22,6 +23,7 @@ _PRIVATE_KEY = re.compile(r"path|root|uri|salt|uid|key|file|dir|address|host|con
 # Shown columns of the tags job's profile (``column`` there; ``tag`` accepted too). ``top_values``,
 # ``min`` and ``max`` hold data values and are never shown.
 TAG_PROFILE_COLUMNS = ("column", "tag", "source", "kind", "fill_rate", "n_distinct", "selected", "reason")
+LABEL_MODEL = (MODELS, "kmeans")  # directory of the labelling model
 
 
 def count_rows(root: RunRoot, name: str) -> int | None:
@@ -212,3 +214,31 @@ def read_medoids(root: RunRoot) -> dict | None:
                 if by_label:
                     return {"model": name, "kind": kind, "by_label": by_label}
     return None
+
+
+def read_label_meta(root: RunRoot) -> dict:
+    """The labelling model's meta.json; empty when it is absent or not a JSON object."""
+    if not root.exists(*LABEL_MODEL, "meta.json"):
+        return {}
+    try:
+        meta = root.read_json(*LABEL_MODEL, "meta.json")
+    except (OSError, ValueError):
+        log.warning("the labelling model's meta.json is not valid JSON")
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def read_label_names(root: RunRoot) -> dict[int, str]:
+    """Readable name per label id from meta.json ``label_names`` (label id as a string -> name)."""
+    names = read_label_meta(root).get("label_names")
+    if not isinstance(names, dict):
+        return {}
+    out = {}
+    for label, name in names.items():
+        try:
+            label = int(label)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(name, str) and name.strip():
+            out[label] = name.strip()
+    return out

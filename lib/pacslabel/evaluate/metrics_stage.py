@@ -1,4 +1,5 @@
-"""metrics.json: label quality against modality and region, silhouette, cosine distance, cluster sizes."""
+"""metrics.json: label quality against modality and region (all rows and per split), modality purity,
+model-free baselines, silhouette, cosine distance, cluster sizes."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import math
 import numpy as np
 
 from pacslabel.evaluate.frame import InstanceFrame
+from pacslabel.evaluate.quality import Quality, headline, split_rows
 from pacslabel.evaluate.streaming import embedding_table, gather_sample, streamed_cosine_distance
 from pacslabel.evaluate.tables import table_exists
-from pacslabel.metrics import label_scores, silhouette_on_sample
+from pacslabel.metrics import silhouette_on_sample
 from pacslabel.runroot import RunRoot
 
 log = logging.getLogger(__name__)
@@ -20,21 +22,6 @@ def dense_labels(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(sorted distinct raw labels, index of each row's label in them)."""
     uniq, inverse = np.unique(labels, return_inverse=True)
     return uniq, inverse.astype(np.int64)
-
-
-def _nan_where_missing(codes: np.ndarray) -> np.ndarray:
-    out = codes.astype(np.float64)
-    out[codes < 0] = np.nan
-    return out
-
-
-def reference_scores(labels: np.ndarray, modality: np.ndarray, region: np.ndarray | None) -> dict:
-    """:func:`pacslabel.metrics.label_scores` on integer codes (-1 = missing region)."""
-    if region is None:
-        region = np.full(labels.size, -1, dtype=np.int32)
-    out = label_scores(labels, modality.astype(np.int64), _nan_where_missing(region))
-    out["n"] = int(labels.size)
-    return out
 
 
 def size_stats(sizes: np.ndarray, raw_labels: np.ndarray) -> dict:
@@ -75,30 +62,20 @@ def compute_metrics(root: RunRoot, frame: InstanceFrame, cfg) -> tuple[dict, dic
         "n_duplicate_label_rows": frame.n_duplicate_labels,
         "methods": frame.methods,
         "cluster_sizes": size_stats(sizes, raw),
-        "scores": {},
     }
 
-    if frame.has("modality"):
-        has_tags = frame.codes["modality"] >= 0
-        region = frame.codes["region"] if frame.region_source != "none" else None
-        s = reference_scores(
-            lab[has_tags], frame.codes["modality"][has_tags], None if region is None else region[has_tags]
-        )
-        s["region_source"] = frame.region_source
-        s["coverage"] = float(has_tags.mean())
-        metrics["scores"]["tags"] = s
-    if "has_truth" in frame.codes and frame.has("has_truth"):
-        rows = frame.codes["has_truth"] >= 0
-        s = reference_scores(
-            lab[rows], frame.codes["truth_modality"][rows], frame.codes["truth_region"][rows]
-        )
-        s["region_source"] = "truth"
-        s["coverage"] = float(rows.mean())
-        metrics["scores"]["truth"] = s
-    if "truth" in metrics["scores"]:
-        metrics["score"] = metrics["scores"]["truth"]["score"]
-    elif "tags" in metrics["scores"]:
-        metrics["score"] = metrics["scores"]["tags"]["score"]
+    quality = Quality.of(frame, lab, raw, cfg.purity_threshold)
+    metrics.update(quality.block(np.ones(frame.n, dtype=bool)))
+    score = headline(metrics["scores"])
+    if score is not None:
+        metrics["score"] = score
+    splits = split_rows(frame)
+    if splits:
+        metrics["splits"] = {
+            name: {"n_instances": int(rows.sum()), **quality.block(rows)} for name, rows in splits.items()
+        }
+    if "test" in splits:
+        metrics["score_test"] = headline(metrics["splits"]["test"]["scores"])
 
     extras: dict = {"projection_source": None, "projection_pos": None, "projection_x": None}
     need = max(cfg.silhouette_sample, cfg.report.tsne_sample)

@@ -90,6 +90,35 @@ def _metric_cell(path: str, value: Any) -> str:
     return f'<td class="num" data-metric="{escape(path)}" data-value="{escape(raw)}">{fmt(value)}</td>'
 
 
+_ABSENT = object()
+EMPTY_CELL = '<td class="num">–</td>'
+
+
+def _at(metrics: dict, path: str) -> Any:
+    """The value at a dotted metrics.json path, or ``_ABSENT``."""
+    obj: Any = metrics
+    for part in path.split("."):
+        if not isinstance(obj, dict) or part not in obj:
+            return _ABSENT
+        obj = obj[part]
+    return obj
+
+
+def _cell(metrics: dict, path: str) -> str:
+    """:func:`_metric_cell` of the value at ``path``; a plain dash where metrics.json has none."""
+    value = _at(metrics, path)
+    return EMPTY_CELL if value is _ABSENT else _metric_cell(path, value)
+
+
+def _has_any(metrics: dict, paths: list[str]) -> bool:
+    return any(_at(metrics, p) is not _ABSENT for p in paths)
+
+
+def headline_reference(scores: dict) -> str:
+    """The reference of the headline score: the synthetic truth when scored, else the DICOM tags."""
+    return "truth" if "truth" in scores else "tags"
+
+
 def _tiles(items: list[tuple[str, Any]]) -> str:
     cells = [
         f'<div class="tile"><div class="v">{fmt(v)}</div><div class="k">{escape(k)}</div></div>'
@@ -147,6 +176,8 @@ def section_summary(data: dict) -> str:
     ]
     if m.get("score") is not None:
         tiles.append(("overall score", m["score"]))
+    if m.get("score_test") is not None:
+        tiles.append(("test-split score", m["score_test"]))
     tables = [
         _count_table("files by status", files),
         _count_table("rejects by reason", s.get("rejects_by_reason")),
@@ -168,8 +199,20 @@ SCORE_ROWS = (
     ("nmi_region", "NMI, anatomical region"),
     ("hs_region", "homogeneity, anatomical region"),
     ("score", "harmonic mean (score)"),
+    ("nmi_fine", "NMI, modality × region × appearance"),
+    ("hs_fine", "homogeneity, modality × region × appearance"),
+    ("n_groups", "labels among the rows compared"),
+    ("n_fine_classes", "modality × region × appearance classes"),
     ("region_coverage", "share of rows with a region"),
     ("coverage", "share of labelled rows compared"),
+)
+PURITY_ROWS = (
+    ("min_purity", "lowest modality purity of a label"),
+    ("n_below", "labels below the purity threshold"),
+)
+SPLIT_ROWS = (
+    *(("scores", k, t) for k, t in SCORE_ROWS if k not in ("region_coverage", "coverage")),
+    *(("purity", k, t) for k, t in PURITY_ROWS),
 )
 REFERENCE_TITLES = {
     "tags": "against DICOM tags (modality tag; region from {src})",
@@ -186,8 +229,19 @@ def section_metrics(metrics: dict) -> str:
     if refs:
         rows.append(f"<tr class='group'><th>label agreement</th>{head}</tr>")
         for key, title in SCORE_ROWS:
-            cells = "".join(_metric_cell(f"scores.{r}.{key}", scores[r].get(key)) for r in refs)
-            rows.append(f"<tr><td>{escape(title)}</td>{cells}</tr>")
+            paths = [f"scores.{r}.{key}" for r in refs]
+            if _has_any(metrics, paths):
+                rows.append(f"<tr><td>{escape(title)}</td>{''.join(_cell(metrics, p) for p in paths)}</tr>")
+        purity = metrics.get("purity") or {}
+        if purity:
+            threshold = next(iter(purity.values())).get("threshold")
+            rows.append(
+                f"<tr class='group'><th colspan='{1 + len(refs)}'>modality purity of the labels (share of a "
+                f"label's largest modality; threshold {fmt(threshold, 2)})</th></tr>"
+            )
+            for key, title in PURITY_ROWS:
+                cells = "".join(_cell(metrics, f"purity.{r}.{key}") for r in refs)
+                rows.append(f"<tr><td>{escape(title)}</td>{cells}</tr>")
     sil = metrics.get("silhouette") or {}
     by_source = sil.get("by_source") or {}
     if by_source:
@@ -220,7 +274,86 @@ def section_metrics(metrics: dict) -> str:
         "is their harmonic mean. Cosine distance with randomly permuted labels is the no-structure baseline: "
         "good labels have a clearly smaller value.</p>"
     )
-    return f'<section id="metrics"><h2>Metrics</h2>{body}{note}</section>'
+    return f'<section id="metrics"><h2>Metrics</h2>{body}{note}{split_table(metrics)}</section>'
+
+
+def split_table(metrics: dict) -> str:
+    """The headline reference's figures on all rows beside each split (train, validation, test)."""
+    splits = metrics.get("splits") or {}
+    if not splits:
+        return ""
+    ref = headline_reference(metrics.get("scores") or {})
+    prefixes = ["", *(f"splits.{name}." for name in splits)]
+    head = "".join(f"<th class='num'>{escape(t)}</th>" for t in ["all rows", *splits])
+    rows = [f"<tr><td>instances</td>{''.join(_cell(metrics, p + 'n_instances') for p in prefixes)}</tr>"]
+    for part, key, title in SPLIT_ROWS:
+        paths = [f"{p}{part}.{ref}.{key}" for p in prefixes]
+        if _has_any(metrics, paths):
+            rows.append(f"<tr><td>{escape(title)}</td>{''.join(_cell(metrics, p) for p in paths)}</tr>")
+    source = "the synthetic truth" if ref == "truth" else "the DICOM tags"
+    return (
+        f'<h3 style="margin-top:14px">By split, against {source}</h3><table class="splits"><thead><tr>'
+        f"<th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table><p class='note'>The labelling "
+        "model is fitted on the train split (validation for selection); the test split holds studies it "
+        "has not seen.</p>"
+    )
+
+
+BASELINE_TITLES = {
+    "labels": "labels",
+    "modality_region": "Modality tag × region",
+    "modality_region_series": "Modality tag × region × series description words",
+}
+BASELINE_COLUMNS = (
+    ("n_groups", "groups"),
+    ("score", "score"),
+    ("nmi_modality", "NMI mod."),
+    ("nmi_region", "NMI region"),
+    ("nmi_fine", "NMI fine"),
+    ("hs_modality", "HS mod."),
+    ("hs_region", "HS region"),
+)
+
+
+def section_baselines(metrics: dict) -> str:
+    """Labels against the model-free groupings, on the test and train splits side by side."""
+    base = metrics.get("baselines") or {}
+    if not base:
+        return ""
+    ref = headline_reference(metrics.get("scores") or {})
+    splits = metrics.get("splits") or {}
+    views = [(name, f"splits.{name}.") for name in ("test", "train") if name in splits] or [("all rows", "")]
+    cols = [
+        (key, title)
+        for key, title in BASELINE_COLUMNS
+        if _has_any(metrics, [f"{p}baselines.{m}.{ref}.{key}" for _, p in views for m in base])
+    ]
+    top = "".join(f"<th colspan='{len(cols)}'>{escape(name)}</th>" for name, _ in views)
+    sub = "".join(f"<th class='num'>{escape(t)}</th>" for _ in views for _, t in cols)
+    rows = []
+    for method in base:
+        cells = "".join(
+            _cell(metrics, f"{p}baselines.{method}.{ref}.{key}") for _, p in views for key, _ in cols
+        )
+        rows.append(f"<tr><td>{escape(BASELINE_TITLES.get(method, method))}</td>{cells}</tr>")
+    if ref == "truth":
+        against = "the synthetic truth"
+    else:
+        against = (
+            "the DICOM tags, which the baselines are built from (their homogeneity is 1 by construction)"
+        )
+    note = (
+        f"Scored against {against}, on the same rows. Model-free groupings: the Modality tag × the "
+        "region reconstructed by the tags job (rows without a region form one group per modality), and "
+        "that split by the first two words of the series description (lower-case, no digits or "
+        "punctuation). Fine = modality × region × appearance. Good labels match or beat the baselines, "
+        "on the test split above all."
+    )
+    return (
+        '<section id="baselines"><h2>Labels against model-free baselines</h2><table class="baselines"><thead>'
+        f"<tr><th rowspan='2'>grouping</th>{top}</tr><tr>{sub}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        f'</table><p class="note">{escape(note)}</p></section>'
+    )
 
 
 def _round(v: Any) -> Any:
@@ -404,6 +537,7 @@ def render_report(data: dict) -> str:
     sections = [
         section_summary(data),
         section_metrics(metrics),
+        section_baselines(metrics),
         section_sizes(metrics, data["sizes"], data["names"]),
         section_projection(data.get("projection"), data["names"]),
         section_clusters(data["cards"], data["thumb_px"], metrics.get("n_clusters", len(data["cards"]))),
@@ -414,6 +548,7 @@ def render_report(data: dict) -> str:
     nav_items = [
         ("summary", "Summary"),
         ("metrics", "Metrics"),
+        ("baselines", "Model-free baselines"),
         ("sizes", "Cluster sizes"),
         ("projection", "Embedding map"),
         ("clusters", "Clusters"),

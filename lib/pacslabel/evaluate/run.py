@@ -12,7 +12,15 @@ import numpy as np
 from pacslabel.evaluate.charts import OTHER_COLOUR, value_colour
 from pacslabel.evaluate.config import EvaluateConfig
 from pacslabel.evaluate.frame import InstanceFrame, build_frame
-from pacslabel.evaluate.inputs import read_compare, read_medoids, read_tag_profile, read_text, run_summary
+from pacslabel.evaluate.inputs import (
+    read_compare,
+    read_label_meta,
+    read_label_names,
+    read_medoids,
+    read_tag_profile,
+    read_text,
+    run_summary,
+)
 from pacslabel.evaluate.metrics_stage import compute_metrics
 from pacslabel.evaluate.projection import project_2d
 from pacslabel.evaluate.report import render_report
@@ -56,9 +64,21 @@ def _composition_parts(
     return parts
 
 
+def card_name(label: int, label_names: dict[int, str]) -> str:
+    """The readable name of a label with its id, or just the id when it has no name."""
+    name = label_names.get(label)
+    return f"{name} (cluster {label})" if name else f"cluster {label}"
+
+
 def build_cards(
-    frame: InstanceFrame, extras: dict, cfg: EvaluateConfig, galleries, medoid_uris
+    frame: InstanceFrame,
+    extras: dict,
+    cfg: EvaluateConfig,
+    galleries,
+    medoid_uris,
+    label_names: dict[int, str],
 ) -> list[dict]:
+    """One card per label (largest first): name, size, gallery, compositions, top study descriptions."""
     lab, raw, sizes = extras["label_index"], extras["raw_labels"], extras["sizes"]
     k = raw.size
     top_n = cfg.report.top_n
@@ -97,7 +117,7 @@ def build_cards(
             {
                 "index": i,
                 "label": int(raw[i]),
-                "name": f"cluster {int(raw[i])}",
+                "name": card_name(int(raw[i]), label_names),
                 "size": int(sizes[i]),
                 "fraction": sizes[i] / max(total, 1),
                 "mean_distance": float(dist_sum[i] / dist_n[i]) if dist_n[i] else None,
@@ -115,12 +135,11 @@ PROJECTION_CACHE = ("_work", "evaluate", "projection.npz")
 
 def _projection_key(root: RunRoot, cfg: EvaluateConfig) -> str | None:
     """The labelling model's run id and the projection settings; None without a saved model."""
-    from pacslabel.label.model import MODEL_DIR, LabelModel
-
-    if not LabelModel.exists(root):
+    meta = read_label_meta(root)
+    if not meta:
         return None
     r = cfg.report
-    run_id = root.read_json(MODEL_DIR, "meta.json").get("run_id")
+    run_id = meta.get("run_id")
     return f"{run_id}|{r.tsne_sample}|{r.tsne_perplexity}|{r.tsne_min_rows}|{r.tsne_max_iter}|{cfg.seed}"
 
 
@@ -213,7 +232,7 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
     for j, uri in medoid_uris.items():  # the medoid takes the first place of its cluster's gallery
         others = [g for g in galleries[j] if g != uri]
         galleries[j] = others[: max(cfg.report.thumbs_per_cluster - 1, 0)]
-    cards = build_cards(frame, extras, cfg, galleries, medoid_uris)
+    cards = build_cards(frame, extras, cfg, galleries, medoid_uris, read_label_names(root))
     timings["gallery"] = time.time() - t
 
     t = time.time()
@@ -246,6 +265,7 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
         "n_instances": metrics["n_instances"],
         "n_clusters": metrics["n_clusters"],
         "score": metrics.get("score"),
+        "score_test": metrics.get("score_test"),
         "silhouette": (metrics.get("silhouette") or {}).get("value"),
         "report_bytes": len(html.encode()),
         "thumbnails": n_thumbs,

@@ -1,7 +1,7 @@
 """A tiny, fully synthetic run root with every table evaluation reads (for tests and report previews).
 
-Three modality × region groups with distinct image patterns; labels follow the groups except for a
-chosen number of rows moved to another cluster, so the expected scores are known by construction.
+Three modality × region × appearance groups with distinct image patterns; labels follow the groups except
+for a chosen number of rows moved to another cluster, so the expected scores are known by construction.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ from pacslabel.imagecol import pixels_array
 from pacslabel.runroot import IMAGES, LABELS, MANIFEST, REJECTS, TAGS, RunRoot
 
 GROUPS = (
-    ("CT", "HEAD", "CT HEAD WITHOUT CONTRAST"),
-    ("MR", "KNEE", "MRI KNEE LEFT"),
-    ("CR", "CHEST", "CHEST PA AND LATERAL"),
+    ("CT", "HEAD", "CT HEAD WITHOUT CONTRAST", "AX", "Axial 5mm"),
+    ("MR", "KNEE", "MRI KNEE LEFT", "T2 SAG", "T2_SAG_TSE"),
+    ("CR", "CHEST", "CHEST PA AND LATERAL", "PA", "PA 180cm"),
 )
+"""modality, region, study description, appearance, series description"""
+SPLIT_CYCLE = ("train", "train", "validation", "test")
+"""Split of study j (two instances each) is SPLIT_CYCLE[j % 4]."""
 
 
 @dataclass
@@ -65,12 +68,14 @@ def write_toy_run_root(
     reports: bool = True,
     regions: bool = True,
     extras: bool = True,
+    splits: bool = False,
     seed: int = 0,
 ) -> ToyRun:
     """Write labels/, tags/, images/, embeddings/{images,fused[,reports]}/ and optional extras.
 
     ``moved`` rows of group 0 get label 1 (a known confusion). Images/fused embeddings are group
-    centres plus small noise; reports are one vector per study (two instances per study).
+    centres plus small noise; reports are one vector per study (two instances per study). With
+    ``splits`` labels/ gets a study-disjoint ``split`` column.
     """
     rng = np.random.default_rng(seed)
     n = per_group * len(GROUPS)
@@ -85,19 +90,16 @@ def write_toy_run_root(
     bpe = [r if i % 3 else r.lower() for i, r in enumerate(region)]
     bpe[0] = "BRAIN"  # not in the region vocabulary: no region from this tag
 
-    _write(
-        root,
-        LABELS,
-        pa.table(
-            {
-                "sop_instance_uid": uids,
-                "label": pa.array(labels, pa.int32()),
-                "distance": pa.array(rng.uniform(0, 1, n), pa.float32()),
-                "method": ["kmeans"] * n,
-                "run_id": ["toy"] * n,
-            }
-        ),
-    )
+    label_columns = {
+        "sop_instance_uid": uids,
+        "label": pa.array(labels, pa.int32()),
+        "distance": pa.array(rng.uniform(0, 1, n), pa.float32()),
+        "method": ["kmeans"] * n,
+        "run_id": ["toy"] * n,
+    }
+    if splits:
+        label_columns["split"] = [SPLIT_CYCLE[(i // 2) % len(SPLIT_CYCLE)] for i in range(n)]
+    _write(root, LABELS, pa.table(label_columns))
     _write(
         root,
         TAGS,
@@ -107,6 +109,7 @@ def write_toy_run_root(
                 "modality": modality,
                 "body_part_examined": bpe,
                 "study_description": study,
+                "series_description": [GROUPS[g][4] for g in group],
                 "accession_key": accession,
                 "path": [f"/pacs/{i}.dcm" for i in range(n)],
             }
@@ -143,7 +146,14 @@ def write_toy_run_root(
     if truth:
         truth_path = root.path("truth.parquet")
         pq.write_table(
-            pa.table({"sop_instance_uid": uids, "modality": modality, "anatomical_region": region}),
+            pa.table(
+                {
+                    "sop_instance_uid": uids,
+                    "modality": modality,
+                    "anatomical_region": region,
+                    "appearance": [GROUPS[g][3] for g in group],
+                }
+            ),
             truth_path,
             filesystem=root.fs,
         )
@@ -209,6 +219,7 @@ def write_toy_run_root(
             {
                 "k": len(first),
                 "representatives": [{"label": k, "sop_instance_uid": u} for k, u in first.items()],
+                "label_names": {str(g): " · ".join(GROUPS[g][:2]) for g in range(len(GROUPS))},
                 "medoids": [{"sop_instance_uid": u, "label": k} for k, u in first.items()],
             },
             "models",
