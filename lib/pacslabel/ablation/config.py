@@ -1,0 +1,92 @@
+"""Configuration of the ablation job (``configs/ablate.yaml``).
+
+The fitting knobs carry the names and meanings of :class:`~pacslabel.label.config.LabelConfig`; every
+variant's LabelConfig is built from them with its own sources, fusion and partitioning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pacslabel.config import ConfigError
+from pacslabel.label.config import LabelConfig, Source
+from pacslabel.runtime import RayConfig
+
+Fusion = Literal["embeddings", "clusterdists", "clusterprobs"]
+PartitionField = Literal["modality", "region"]
+
+
+@dataclass
+class AblateConfig:
+    run_root: str = ""
+    truth: str = ""  # truth.parquet (sop_instance_uid, modality, anatomical_region[, appearance]); "" = tags
+    sources: list[Source] = field(default_factory=lambda: ["images", "tags", "reports"])
+    fusions: list[Fusion] = field(default_factory=lambda: ["embeddings", "clusterdists", "clusterprobs"])
+    partitionings: list[list[PartitionField]] = field(default_factory=lambda: [["modality", "region"], []])
+    complete_rows: bool = False  # keep only sampled instances that have every available source
+    # --- shared with LabelConfig
+    weights: dict[str, float] = field(default_factory=dict)
+    center: bool = True
+    missing: Literal["mean", "zeros"] = "mean"
+    source_k: int = 20
+    temperature: float = 0.1
+    k: int | Literal["auto"] = "auto"
+    k_rule: Literal["silhouette", "elbow"] = "silhouette"
+    k_min: int = 1
+    k_max: int = 40
+    min_rows_per_label: int = 20
+    min_silhouette: float = 0.1
+    silhouette_sample: int = 2000
+    split: list[float] = field(default_factory=lambda: [0.7, 0.15, 0.15])
+    split_seed: int = 0
+    train_sample: int = 20_000
+    balance_modalities: bool = True
+    seed: int = 0
+    niter: int = 25
+    nredo: int = 3
+    spherical: bool = False
+    init: Literal["random", "kmeans++", "afkmc2"] = "kmeans++"
+    device: Literal["auto", "cpu", "gpu"] = "auto"
+    max_points_per_centroid: int = 256
+    ray: RayConfig = field(default_factory=RayConfig)
+
+    def validate(self) -> None:
+        for key in ("sources", "fusions"):
+            values = getattr(self, key)
+            if not values or len(set(values)) != len(values):
+                raise ConfigError(f"{key}: give distinct values, at least one, got {values}")
+        if not self.partitionings:
+            raise ConfigError("partitionings: give at least one, e.g. [[modality, region], []]")
+        seen = set()
+        for i, by in enumerate(self.partitionings):
+            if len(set(by)) != len(by) or (by and by[0] != "modality"):
+                raise ConfigError(
+                    f"partitionings[{i}]: {by}; distinct fields with modality first, or [] (one partition)"
+                )
+            if tuple(by) in seen:
+                raise ConfigError(f"partitionings[{i}]: {by} is listed twice")
+            seen.add(tuple(by))
+        unknown = sorted(set(self.weights) - set(self.sources))
+        if unknown:
+            raise ConfigError(f"weights: {unknown} are not among sources {self.sources}")
+        label_config(self, list(self.sources), self.fusions[0], []).validate()
+
+
+def label_config(cfg: AblateConfig, sources: list[str], fusion: str, partition_by: list[str]) -> LabelConfig:
+    """The LabelConfig of one variant: the shared knobs of ``cfg`` with these sources, fusion, partitions."""
+    label_keys = {f.name for f in dataclasses.fields(LabelConfig)}
+    shared = {
+        f.name: getattr(cfg, f.name)
+        for f in dataclasses.fields(cfg)
+        if f.name in label_keys and f.name not in ("sources", "weights", "ray")
+    }
+    return LabelConfig(
+        **shared,
+        sources=list(sources),
+        fusion=fusion,
+        partition_by=list(partition_by),
+        weights={s: w for s, w in cfg.weights.items() if s in sources},
+        ray=cfg.ray,
+    )
