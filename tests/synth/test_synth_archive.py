@@ -12,11 +12,13 @@ import pydicom
 import pytest
 from pydicom import config as pdconfig
 from pydicom.errors import InvalidDicomError
+from pydicom.multival import MultiValue
 from pydicom.uid import UID
 
 from pacslabel.synth import SynthConfig, generate, texts
 from pacslabel.synth import catalog as cat
 from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS
+from pacslabel.synth.tags import VIEW_POSITIONS
 from pacslabel.vocab import REGIONS
 
 EQUAL_TS = dict.fromkeys(TS_UIDS, 1.0)
@@ -104,7 +106,7 @@ def test_modality_specific_pixels(archive, truth):
             assert ds.BitsStored in (10, 12, 14)
         elif m == "US":
             assert ds.SamplesPerPixel == 3 and ds.PhotometricInterpretation == "RGB"
-        elif m in ("XA", "NM"):
+        elif m == "XA" or row.mode in ("SPECT", "DYNAMIC"):
             assert int(ds.NumberOfFrames) > 1
         seen.add(m)
         for key in (
@@ -222,3 +224,89 @@ def test_body_part_examined_in_files_is_messy(archive, truth):
     assert len(present) < len(values)  # some are missing
     all_spellings = {s for variants in cat.BODY_PART_VARIANTS.values() for s in variants}
     assert {v[2] for v in present} <= all_spellings
+
+
+def test_truth_names_the_appearance_of_every_image(truth):
+    images = truth[~truth["broken_kind"].isin(["junk", "dicomdir"])]
+    others = truth[truth["broken_kind"].isin(["junk", "dicomdir"])]
+    assert set(images["modality"]) == set(cat.MODALITY_WEIGHTS)  # the archive has every modality
+    assert images["appearance"].notna().all()
+    assert others[["appearance", *cat.APPEARANCE_FIELDS]].isna().all().all()
+    expected = {
+        "MR": {"sequence", "plane"},
+        "CT": {"kernel", "plane"},
+        "CR": {"view"},
+        "DX": {"view"},
+        "US": {"mode", "plane"},
+        "XA": {"mode", "view"},
+        "RF": {"mode"},
+        "NM": {"mode"},
+    }
+    for row in images.drop_duplicates("series_instance_uid").itertuples():
+        parts = {f: getattr(row, f) for f in cat.APPEARANCE_FIELDS if pd.notna(getattr(row, f))}
+        assert set(row.appearance.split()) == set(parts.values()), row
+        assert expected[row.modality] <= set(parts), row
+        assert row.appearance in cat.appearance_weights(row.modality, row.anatomical_region)
+        if row.modality == "CT":
+            assert pd.isna(row.phase) == (row.kernel != "SOFT")
+    assert images.groupby("series_instance_uid")["appearance"].nunique().max() == 1
+
+
+def _values(value) -> list:
+    return list(value) if isinstance(value, MultiValue) else [value]
+
+
+def _normal_axis(ds) -> int:
+    cosines = np.array([float(v) for v in ds.ImageOrientationPatient])
+    return int(np.argmax(np.abs(np.cross(cosines[:3], cosines[3:]))))
+
+
+def test_headers_follow_the_appearance(archive, truth):
+    good = truth[truth["broken_kind"].isna()].drop_duplicates("series_instance_uid")
+    planes: set[str] = set()
+    lateral_views = 0
+    for row in good.itertuples():
+        ds = _read(archive / "dicom" / row.path)
+        agent = str(ds.get("ContrastBolusAgent", ""))
+        if agent and agent not in cat.NEGATIVE_AGENTS:
+            assert (
+                row.phase in ("ARTERIAL", "PORTAL", "DELAYED")
+                or row.sequence == "T1C"
+                or row.modality == "XA"
+            )
+        if row.modality in ("CT", "MR") and row.plane != "SA":
+            # the slice normal runs along x (sagittal), y (coronal) or z (axial), obliquity aside
+            assert _normal_axis(ds) == {"SAG": 0, "COR": 1, "AX": 2}[row.plane], (
+                row.appearance,
+                ds.ImageOrientationPatient,
+            )
+            planes.add(row.plane)
+        if row.modality == "CT":
+            kernel = ds.ConvolutionKernel
+            name = _values(kernel)[0]
+            assert name in cat.CT_KERNELS[ds.Manufacturer][row.kernel]
+            assert (ds.ImageType[2] == "AXIAL") == (row.plane == "AX")
+        elif row.modality == "MR":
+            scanning = set(_values(ds.ScanningSequence))
+            if row.sequence in ("FLAIR", "STIR"):
+                assert "IR" in scanning and float(ds.InversionTime) > 100
+            if row.sequence == "DWI":
+                assert "EP" in scanning
+            if row.sequence in ("T2", "FLAIR"):
+                assert float(ds.EchoTime) >= 80
+            if row.sequence in ("T1", "T1C"):
+                assert float(ds.EchoTime) < 25
+        elif row.modality in ("CR", "DX"):
+            view = str(ds.get("ViewPosition", ""))
+            if view:
+                assert view in VIEW_POSITIONS[row.view]
+                lateral_views += row.view == "LAT"
+        elif row.modality == "XA":
+            assert ("MaskSubtractionSequence" in ds) == (row.mode == "DSA")
+        elif row.modality == "US":
+            types = {int(r.RegionDataType) for r in ds.SequenceOfUltrasoundRegions}
+            assert (2 in types) == (row.mode == "DOPPLER")
+        elif row.modality == "NM":
+            assert ds.ImageType[2] in ("STATIC", "WHOLE BODY", "RECON TOMO", "DYNAMIC")
+    assert {"AX", "SAG", "COR"} <= planes
+    assert lateral_views >= 1

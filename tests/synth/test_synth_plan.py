@@ -175,3 +175,59 @@ def test_same_region_looks_alike_but_never_identical(modality, regions):
             correct += max(scores, key=scores.get) == r
     accuracy = correct / (n * len(regions))
     assert accuracy >= 0.7, (modality, accuracy)
+
+
+def test_appearance_mix(plans):
+    seen: dict[tuple[str, str], Counter] = {}
+    for study, series in plans:
+        looks = [s.style.appearance.name for s in series]
+        groups = cat.appearance_weights(study.modality, study.region)
+        assert set(looks) <= set(groups)
+        assert len(set(looks)) == min(len(looks), len(groups))  # a study shows distinct groups first
+        seen.setdefault((study.modality, study.region), Counter()).update(looks)
+    for pair in (("CT", "HEAD"), ("CR", "CHEST"), ("MR", "HEAD"), ("US", "ABDOMEN"), ("DX", "CHEST")):
+        groups = cat.appearance_weights(*pair)
+        assert set(seen[pair]) == set(groups), pair  # every group of a common pair occurs
+    for pair in (("CT", "HEAD"), ("CR", "CHEST")):
+        groups = cat.appearance_weights(*pair)
+        assert seen[pair].most_common(1)[0][0] == max(groups, key=groups.get)
+
+
+def test_appearance_tag_rates(plans):
+    view_missing: Counter = Counter()
+    radiographs: Counter = Counter()
+    agent_missing = contrast = 0
+    for study, series in plans:
+        for s in series:
+            look = s.style.appearance
+            if study.modality in ("CR", "DX"):
+                radiographs[study.modality] += 1
+                view_missing[study.modality] += not s.acquisition.get("ViewPosition")
+            if study.modality == "CT" and look.contrast:
+                contrast += 1
+                agent_missing += "ContrastBolusAgent" not in s.acquisition
+    for m, rate in cat.VIEW_POSITION_MISSING_RATE.items():
+        assert (
+            abs(view_missing[m] / radiographs[m] - rate)
+            < 3 * np.sqrt(rate * (1 - rate) / radiographs[m]) + 0.01
+        )
+    rate = cat.CONTRAST_AGENT_MISSING_RATE
+    assert abs(agent_missing / contrast - rate) < 3 * np.sqrt(rate * (1 - rate) / contrast) + 0.01
+
+
+def test_descriptions_name_the_appearance_mostly(plans):
+    """MR series descriptions carry a word of their sequence most of the time, but not always."""
+    from pacslabel.synth import texts
+
+    hits = total = 0
+    for study, series in plans:
+        if study.modality != "MR":
+            continue
+        for s in series:
+            if s.description is None:
+                continue
+            table = texts.APPEARANCE_WORDS[s.style.appearance.sequence]
+            words = {w.lower() for lang in texts.LANGS for w in table["*"] + table.get(lang, ())}
+            total += 1
+            hits += any(w in s.description.lower() for w in words)
+    assert 0.55 < hits / total < 0.9

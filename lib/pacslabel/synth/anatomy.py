@@ -2,9 +2,11 @@
 
 Each ``draw_<region>(c, rng, z, view)`` paints tissues named by the palette keys (AIR, LUNG, FAT, SOFT,
 MUSCLE, FLUID, BRAIN, WHITE, BONE, CORTEX, CONTRAST, GAS, BLOOD, GLAND, ORGAN, KIDNEY, MYO).
-``view`` is "axial" (CT/MR cross-section at height ``z`` in [-1, 1]), "frontal" (projection or coronal),
-or "sagittal" (MR spine). Every call jitters sizes and positions, so no two images are identical, while
-the layout that identifies a region (round skull, lungs and ribs, vertebra column, fingers...) stays.
+``view`` is "axial", "coronal", "sagittal" or "short" (cardiac short axis) for cross-sections at
+position ``z`` in [-1, 1], and "frontal", "ap", "lateral", "cc", "lao" or "rao" for projections; a
+drawing without a picture of its own for a view draws its default one. Every call jitters sizes and
+positions, so no two images are identical, while the layout that identifies a region (round skull,
+lungs and ribs, vertebra column, fingers...) stays.
 """
 
 from __future__ import annotations
@@ -42,6 +44,15 @@ def _limb(c: Canvas, x0, y0, x1, y1, w) -> None:
 
 
 def draw_head(c: Canvas, rng: Rng, z: float, view: str) -> None:
+    if view == "sagittal":
+        _head_sagittal(c, rng, z)
+        return
+    if view == "coronal":
+        _head_coronal(c, rng, z)
+        return
+    if view == "lateral":
+        _skull_lateral(c, rng)
+        return
     k = float(np.sqrt(max(1.0 - (0.75 * z) ** 2, 0.15))) * _k(rng)
     a, b = 0.62 * k * _k(rng, 0.04), 0.78 * k * _k(rng, 0.04)
     c.ellipse(0, 0, a, b, "SOFT", over="AIR")
@@ -59,11 +70,61 @@ def draw_head(c: Canvas, rng: Rng, z: float, view: str) -> None:
                 ang=s * 12 + _j(rng, 4),
                 over="WHITE",
             )
+            c.ellipse(s * 0.22 * k, -0.02, 0.02, 0.02, "BLOOD", over="WHITE")  # middle cerebral arteries
         c.polyline(np.array([[0, -b * 0.85], [0, -0.3 * b]]), 0.012, "FLUID", over="BRAIN")
+        c.ellipse(0, b * 0.86, 0.035, 0.025, "BLOOD", over="BRAIN")  # superior sagittal sinus
+        for t in rng.uniform(0, 2 * np.pi, 10):  # cortical vessels
+            c.ellipse(0.8 * a * np.cos(t), 0.82 * b * np.sin(t), 0.012, 0.012, "BLOOD", over="BRAIN")
     else:
         for s in (-1, 1):
             c.ellipse(s * 0.25 * k, -0.62 * b, 0.12 * k, 0.1 * k, "FAT", over="BRAIN")
         c.ellipse(0, 0.45 * b, 0.25 * k, 0.2 * k, "BONE", over="BRAIN")
+        c.ellipse(0, 0.1 * b, 0.03, 0.03, "BLOOD", over="BRAIN")  # basilar artery
+
+
+def _head_sagittal(c: Canvas, rng: Rng, z: float) -> None:
+    """Midline-ish sagittal section: anterior to the left, posterior to the right."""
+    k = float(np.sqrt(max(1.0 - (0.5 * z) ** 2, 0.3)))
+    a, b, cy = 0.76 * _k(rng, 0.04), 0.62 * _k(rng, 0.04), -0.22 + _j(rng, 0.02)
+    c.polyline(np.array([[0.18, 0.45], [0.24, 1.2]]), 0.5, "SOFT", over="AIR")  # neck
+    c.ellipse(-0.48, 0.3, 0.3, 0.34, "SOFT", over="AIR")  # face
+    c.ellipse(0.05, cy, a, b, "SOFT", over="AIR")
+    c.ellipse(0.05, cy, a * 0.94, b * 0.93, "CORTEX", over="SOFT")
+    c.ellipse(0.05, cy, a * 0.87, b * 0.85, "BRAIN", over="CORTEX")
+    c.ellipse(0.0, cy - 0.04, a * 0.62 * k, b * 0.5 * k, "WHITE", over="BRAIN")
+    if abs(z) < 0.5:
+        c.arc(0.0, cy + 0.06, 0.3, 0.16, 190, 350, 0.045, "WHITE", over="BRAIN")  # corpus callosum
+        c.ellipse(0.0, cy + 0.05, 0.2, 0.05, "FLUID", over="WHITE")  # lateral ventricle
+        c.polyline(np.array([[0.12, cy + 0.25], [0.2, cy + 0.6], [0.22, 0.9]]), 0.11, "WHITE", over="SOFT")
+        c.ellipse(0.3, cy + 0.46, 0.035, 0.07, "FLUID", over="WHITE")  # fourth ventricle
+    c.ellipse(0.45, cy + b * 0.62, 0.24, 0.14, "BRAIN", over="SOFT")  # cerebellum
+    c.ellipse(0.45, cy + b * 0.62, 0.13, 0.06, "WHITE", over="BRAIN")
+    c.arc(0.05, cy, a * 0.9, b * 0.88, 200, 340, 0.025, "BLOOD", over="BRAIN")  # sagittal sinus
+    c.ellipse(-0.6, 0.08, 0.1, 0.08, "FAT", over="SOFT")  # orbit
+    c.ellipse(-0.45, 0.33, 0.13, 0.1, "GAS", over="SOFT")  # nasal cavity
+    c.ellipse(-0.3, 0.58, 0.22, 0.1, "MUSCLE", over="SOFT")  # tongue
+    for i in range(4):
+        c.ellipse(0.28, 0.62 + i * 0.14, 0.07, 0.05, "BONE", p=4, over="SOFT")  # upper cervical spine
+
+
+def _head_coronal(c: Canvas, rng: Rng, z: float) -> None:
+    k = float(np.sqrt(max(1.0 - (0.6 * z) ** 2, 0.3)))
+    a, b, cy = 0.7 * _k(rng, 0.04), 0.66 * _k(rng, 0.04), -0.18
+    c.polyline(np.array([[0.0, 0.4], [0.0, 1.2]]), 0.55, "SOFT", over="AIR")  # neck
+    c.ellipse(0, cy, a, b, "SOFT", over="AIR")
+    c.ellipse(0, cy, a * 0.94, b * 0.93, "CORTEX", over="SOFT")
+    c.ellipse(0, cy, a * 0.87, b * 0.86, "BRAIN", over="CORTEX")
+    c.ellipse(0, cy - 0.08, a * 0.6 * k, b * 0.45 * k, "WHITE", over="BRAIN")
+    for s in (-1, 1):
+        c.ellipse(
+            s * 0.1, cy - 0.02, 0.035, 0.14 * k, "FLUID", ang=-s * 18, over="WHITE"
+        )  # lateral ventricles
+        c.ellipse(s * 0.42, cy + 0.4, 0.18, 0.17, "BRAIN", over="SOFT")  # temporal lobes
+        c.polyline(np.array([[s * 0.18, cy + 0.18], [s * 0.5, cy + 0.12]]), 0.015, "FLUID", over="BRAIN")
+    c.ellipse(0, cy + 0.12, 0.02, 0.06, "FLUID", over="WHITE")  # third ventricle
+    c.polyline(np.array([[0.0, cy + 0.25], [0.0, 0.75]]), 0.14, "WHITE", over="SOFT")  # brainstem
+    c.ellipse(0, cy - b * 0.88, 0.04, 0.03, "BLOOD", over="BRAIN")  # superior sagittal sinus
+    c.polyline(np.array([[-0.45, cy + 0.62], [0.45, cy + 0.62]]), 0.05, "CORTEX", over="SOFT")  # skull base
 
 
 def draw_skull(c: Canvas, rng: Rng, z: float, view: str) -> None:
@@ -71,7 +132,28 @@ def draw_skull(c: Canvas, rng: Rng, z: float, view: str) -> None:
         draw_head(c, rng, 0.7 * abs(z) + 0.1, view)
         c.polyline(np.array([[0.3, -0.5], [0.45 + _j(rng), -0.2]]), 0.01, "SOFT", over="CORTEX")
         return
-    # lateral skull radiograph: vault, face, mandible, sella
+    if view in ("lateral", "sagittal"):
+        _skull_lateral(c, rng)
+        return
+    # PA skull radiograph: round vault, orbits, petrous ridges, nasal cavity, maxillary sinuses, mandible
+    a, b = 0.68 * _k(rng), 0.7 * _k(rng)
+    c.ellipse(0, -0.2, a + 0.05, b + 0.05, "SOFT", over="AIR")
+    c.ellipse(0, 0.45, 0.45, 0.4, "SOFT", over="AIR")
+    c.ellipse(0, -0.2, a, b, "CORTEX", over="SOFT")
+    c.ellipse(0, -0.2, a * 0.9, b * 0.9, "BRAIN", over="CORTEX")
+    for s in (-1, 1):
+        c.ellipse(s * 0.24, 0.1 + _j(rng, 0.02), 0.15, 0.13, "FAT", over="BRAIN")
+        c.arc(s * 0.24, 0.1, 0.16, 0.14, 0, 360, 0.025, "CORTEX", n=16, over="BRAIN")
+        c.polyline(
+            np.array([[s * 0.1, 0.02], [s * 0.55, -0.04 + _j(rng, 0.02)]]), 0.05, "CORTEX", over="BRAIN"
+        )
+        c.ellipse(s * 0.22, 0.4, 0.12, 0.1, "GAS", over="SOFT")
+    c.ellipse(0, 0.35, 0.06, 0.13, "GAS", over="SOFT")
+    c.arc(0, 0.3, 0.45, 0.42, 15, 165, 0.07, "CORTEX", over="SOFT")
+
+
+def _skull_lateral(c: Canvas, rng: Rng) -> None:
+    """Lateral skull radiograph / sagittal section: vault, face, mandible, sella, sinuses."""
     a, b = 0.78 * _k(rng), 0.62 * _k(rng)
     cy = -0.12 + _j(rng)
     c.ellipse(0.05, cy, a + 0.05, b + 0.05, "SOFT", over="AIR")
@@ -79,12 +161,17 @@ def draw_skull(c: Canvas, rng: Rng, z: float, view: str) -> None:
     c.ellipse(0.05, cy, a * 0.9, b * 0.88, "BRAIN", over="CORTEX")
     c.ellipse(-0.55, 0.38, 0.3, 0.32, "BONE", p=3, over="SOFT")  # face
     c.ellipse(-0.6, 0.12, 0.13, 0.12, "FAT", over="BONE")  # orbit
+    c.ellipse(-0.52, 0.38, 0.14, 0.11, "GAS", over="BONE")  # maxillary sinus
+    c.ellipse(-0.66, -0.12, 0.07, 0.06, "GAS", over="CORTEX")  # frontal sinus
     c.arc(-0.2, 0.45, 0.45, 0.35, 30, 150, 0.08, "CORTEX", over="SOFT")  # mandible
     c.ellipse(0.05, 0.1, 0.07, 0.05, "FLUID", over="BRAIN")  # sella
     c.ellipse(0.45, 0.25, 0.12, 0.1, "CORTEX", over="BRAIN")  # petrous
 
 
 def draw_sinus(c: Canvas, rng: Rng, z: float, view: str) -> None:
+    if view in ("lateral", "sagittal"):
+        _skull_lateral(c, rng)
+        return
     if view == "axial":
         a, b = 0.62 * _k(rng), 0.78 * _k(rng)
         c.ellipse(0, 0, a, b, "SOFT", over="AIR")
@@ -173,7 +260,7 @@ def _spine(c: Canvas, rng: Rng, z: float, view: str, level: str) -> None:
     hw *= _k(rng, 0.05)
     bend = _j(rng, 0.06)
     ys = np.linspace(y0, y1, n) + _j(rng, 0.03)
-    sag = view == "sagittal"
+    sag = view in ("sagittal", "lateral")
     xs = bend * (ys**2 - 0.3) + (0.25 if sag and level == "L" else 0.0) * (ys - y0) * 0.2
     if sag:
         c.ellipse(0.05, 0.0, 0.75, 1.2, "SOFT", p=4, over="AIR")
@@ -264,20 +351,74 @@ def draw_chest(c: Canvas, rng: Rng, z: float, view: str) -> None:
             s = rng.choice([-1, 1])
             c.ellipse(s * (0.4 + _j(rng, 0.12)), _j(rng, 0.2), 0.015, 0.015, "BLOOD", over="LUNG")
         return
-    # PA radiograph: thorax, lungs, heart, mediastinum, ribs, clavicles, diaphragm
+    if view == "lateral":
+        _chest_lateral(c, rng)
+        return
+    if view == "coronal":
+        _chest_coronal(c, rng, z)
+        return
+    # PA radiograph (AP: supine bedside, shallower inspiration, magnified heart, scapulae over the lungs)
+    ap = view == "ap"
+    lung_h = 0.54 if ap else 0.62
     c.ellipse(0, 0.1, 0.92 * _k(rng), 0.95, "SOFT", p=3, over="AIR")
     for s in (-1, 1):
-        c.ellipse(s * 0.37 + _j(rng, 0.02), -0.05, 0.3 * _k(rng), 0.62 * _k(rng), "LUNG", over="SOFT")
-    c.ellipse(0.14 + _j(rng), 0.32, 0.3 * _k(rng, 0.1), 0.25, "SOFT", over="LUNG")
-    c.polyline(np.array([[0, -0.8], [0, 0.7]]), 0.16, "SOFT", over="LUNG")
+        c.ellipse(
+            s * 0.37 + _j(rng, 0.02),
+            -0.05 + (0.06 if ap else 0.0),
+            0.3 * _k(rng),
+            lung_h * _k(rng),
+            "LUNG",
+            over="SOFT",
+        )
+    heart = 1.3 if ap else 1.0
+    c.ellipse(0.14 + _j(rng), 0.32, 0.3 * heart * _k(rng, 0.1), 0.25 * heart, "SOFT", over="LUNG")
+    c.polyline(np.array([[0, -0.8], [0, 0.7]]), 0.22 if ap else 0.16, "SOFT", over="LUNG")
     c.polyline(np.array([[0, -0.9], [0, 1.0]]), 0.1, "BONE", over="SOFT")
     _ribs_frontal(c, rng)
     for s in (-1, 1):
-        c.polyline(
-            np.array([[s * 0.08, -0.6], [s * 0.55, -0.72 + _j(rng, 0.02)]]), 0.05, "CORTEX", over="SOFT"
-        )
+        end = -0.66 if ap else -0.72
+        c.polyline(np.array([[s * 0.08, -0.6], [s * 0.55, end + _j(rng, 0.02)]]), 0.05, "CORTEX", over="SOFT")
         c.ellipse(s * 0.9, -0.62, 0.12, 0.12, "BONE", over="SOFT")
-    c.ellipse(0, 0.9, 0.9, 0.25, "ORGAN", over="SOFT")
+        if ap:
+            c.ellipse(s * 0.68, -0.3, 0.16, 0.34, "BONE", ang=s * 10, over="SOFT")  # scapula
+    c.ellipse(0, 0.9 if not ap else 0.8, 0.9, 0.25, "ORGAN", over="SOFT")
+
+
+def _chest_lateral(c: Canvas, rng: Rng) -> None:
+    """Lateral chest radiograph: anterior to the left, spine to the right, overlapping lungs."""
+    c.ellipse(0.0, 0.1, 0.7 * _k(rng), 0.98, "SOFT", p=3, over="AIR")
+    c.ellipse(0.02 + _j(rng, 0.02), -0.08, 0.5 * _k(rng), 0.68 * _k(rng), "LUNG", over="SOFT")
+    c.ellipse(-0.22 + _j(rng), 0.3, 0.3 * _k(rng, 0.1), 0.27, "SOFT", over="LUNG")  # heart
+    c.polyline(np.array([[0.05, -1.0], [0.1, -0.3]]), 0.07, "GAS", over="SOFT")  # trachea
+    c.polyline(np.array([[-0.56, -0.55], [-0.5, 0.4]]), 0.06, "CORTEX", over="SOFT")  # sternum
+    for i in range(10):
+        y = -0.8 + i * 0.17
+        c.ellipse(0.52, y, 0.1, 0.065, "BONE", p=4, over="SOFT")
+        c.arc(0.3, y + 0.1, 0.3, 0.1, -40, 60, 0.03, RIB, over="SOFT")
+    c.ellipse(0.0, 0.88, 0.68, 0.22, "ORGAN", over="SOFT")  # diaphragm domes
+
+
+def _chest_coronal(c: Canvas, rng: Rng, z: float) -> None:
+    """Coronal section of the thorax (CT / MR): lungs, heart, aorta, trachea, liver under the diaphragm."""
+    c.ellipse(0, 0.1, 0.92 * _k(rng), 0.98, "FAT", p=3, over="AIR")
+    c.ellipse(0, 0.1, 0.86, 0.92, "MUSCLE", p=3, over="FAT")
+    for s in (-1, 1):
+        c.ellipse(s * 0.42 + _j(rng, 0.02), -0.08, 0.3 * _k(rng), 0.6 * _k(rng), "LUNG", over="MUSCLE")
+        for i in range(6):
+            c.ellipse(s * 0.82, -0.6 + i * 0.24, 0.04, 0.03, "BONE", over="MUSCLE")  # rib sections
+        for _ in range(8):
+            c.ellipse(s * (0.42 + _j(rng, 0.1)), _j(rng, 0.3) - 0.1, 0.014, 0.014, "BLOOD", over="LUNG")
+    c.ellipse(-0.4, 0.82, 0.42, 0.22, "ORGAN", over="MUSCLE")  # liver
+    c.ellipse(0.12, 0.38, 0.3, 0.24, "MYO", over="LUNG")
+    c.ellipse(0.14, 0.38, 0.16, 0.13, "BLOOD", over="MYO")
+    c.polyline(np.array([[0.0, -0.4], [0.1, -0.5], [0.16, 0.1]]), 0.08, "BLOOD", over="MUSCLE")  # aortic arch
+    if z < 0.3:
+        c.polyline(np.array([[0.0, -0.95], [0.0, -0.35]]), 0.06, "GAS", over="MUSCLE")  # trachea
+        for s in (-1, 1):
+            c.polyline(np.array([[0.0, -0.35], [s * 0.18, -0.2]]), 0.04, "GAS", over="MUSCLE")
+    else:
+        for i in range(9):
+            c.ellipse(0.0, -0.85 + i * 0.2, 0.09, 0.07, "BONE", p=4, over="MUSCLE")
 
 
 def _vessel_tree(
@@ -338,12 +479,20 @@ def draw_heart(c: Canvas, rng: Rng, z: float, view: str) -> None:
         c.ellipse(0.05, 0.0, r * 0.62, r * 0.58, "CONTRAST", over="MYO")
         c.ellipse(-0.42, 0.05, 0.2, 0.26, "CONTRAST", over="BLOOD")
         return
-    # frontal (angiography): faint chest, heart shadow
+    # frontal or oblique (angiography) projection: faint chest, heart shadow; the oblique projections
+    # move the spine to one side of the heart (left anterior oblique: image left, right anterior: right)
+    spine = {"lao": -0.5, "rao": 0.5}.get(view, 0.0)
     c.ellipse(0, 0.1, 0.95, 1.0, "SOFT", p=3, over="AIR")
     for s in (-1, 1):
         c.ellipse(s * 0.45, -0.1, 0.3, 0.6, "LUNG", over="SOFT")
-    c.ellipse(0.1, 0.2, 0.42, 0.36, "MYO", over="LUNG")
-    c.polyline(np.array([[0, -1.0], [0, 1.0]]), 0.12, "BONE", over="SOFT")
+    c.ellipse(0.1 - 0.3 * spine, 0.2, 0.42 if spine == 0 else 0.36, 0.36, "MYO", over="LUNG")
+    c.polyline(np.array([[spine, -1.0], [spine, 1.0]]), 0.12, "BONE", over="SOFT")
+
+
+def draw_ventricle(c: Canvas, rng: Rng) -> None:
+    """Left ventriculography: the contrast-filled left ventricle and aortic root (right anterior oblique)."""
+    c.ellipse(0.0 + _j(rng), 0.25, 0.36 * _k(rng), 0.22 * _k(rng), "CONTRAST", ang=-25 + _j(rng, 5))
+    c.polyline(np.array([[-0.25, 0.12], [-0.3, -0.2], [-0.15, -0.5]]), 0.1, "CONTRAST")
 
 
 def draw_abdomen(c: Canvas, rng: Rng, z: float, view: str) -> None:
@@ -365,6 +514,12 @@ def draw_abdomen(c: Canvas, rng: Rng, z: float, view: str) -> None:
                 _j(rng, 0.3) + 0.1, -0.2 + _j(rng, 0.15), 0.04 + abs(_j(rng, 0.03)), 0.035, "GAS", over="SOFT"
             )
         return
+    if view in ("sagittal", "lateral"):
+        _trunk_sagittal(c, rng, "ABDOMEN")
+        return
+    if view == "coronal":
+        _abdomen_coronal(c, rng, z)
+        return
     # AP abdomen radiograph: spine, liver shadow, gas pattern, iliac wings
     c.ellipse(0, 0.05, 0.9 * _k(rng), 1.15, "SOFT", p=4, over="AIR")
     c.ellipse(-0.45, -0.65, 0.45, 0.35, "ORGAN", over="SOFT")
@@ -385,7 +540,83 @@ def draw_abdomen(c: Canvas, rng: Rng, z: float, view: str) -> None:
         )
 
 
+def _abdomen_coronal(c: Canvas, rng: Rng, z: float) -> None:
+    """Coronal section of the abdomen (CT / MR): liver, spleen, kidneys, psoas, spine, aorta, bowel."""
+    c.ellipse(0, 0.05, 0.9 * _k(rng), 1.15, "FAT", p=4, over="AIR")
+    c.ellipse(0, 0.05, 0.84, 1.08, "SOFT", p=4, over="FAT")
+    for s in (-1, 1):
+        c.ellipse(s * 0.42, -1.0, 0.3, 0.16, "LUNG", over="SOFT")  # lung bases
+        c.ellipse(s * 0.55, 0.98, 0.34, 0.2, "BONE", over="SOFT")  # iliac wings
+        c.polyline(np.array([[s * 0.12, -0.15], [s * 0.3, 0.85]]), 0.12, "MUSCLE", over="SOFT")  # psoas
+    c.ellipse(-0.42 + _j(rng), -0.5, 0.42 * _k(rng), 0.34 * _k(rng), "ORGAN", over="SOFT")  # liver
+    c.ellipse(0.56, -0.55, 0.15, 0.22 * _k(rng), "ORGAN", over="SOFT")  # spleen
+    if z > -0.3:
+        for s in (-1, 1):
+            c.ellipse(s * 0.32, -0.05 + _j(rng), 0.1, 0.2, "KIDNEY", ang=s * 12, over="SOFT")
+            c.ellipse(s * 0.29, -0.05, 0.03, 0.06, "CONTRAST", over="KIDNEY")
+        for i in range(5):
+            c.ellipse(0, -0.3 + i * 0.22, 0.13, 0.08, "BONE", p=4, over="SOFT")
+    else:
+        c.polyline(np.array([[0.05, -0.9], [0.05, 0.45], [-0.2, 0.9]]), 0.06, "BLOOD", over="SOFT")
+        c.polyline(np.array([[0.05, 0.45], [0.3, 0.9]]), 0.05, "BLOOD", over="SOFT")
+    for _ in range(int(rng.integers(6, 14))):
+        c.ellipse(_j(rng, 0.3), 0.35 + _j(rng, 0.25), 0.05 + abs(_j(rng, 0.03)), 0.04, "GAS", over="SOFT")
+
+
+def _trunk_sagittal(c: Canvas, rng: Rng, region: str) -> None:
+    """Midline sagittal section / lateral projection of abdomen or pelvis: anterior left, spine right."""
+    c.ellipse(0.0, 0.0, 0.66 * _k(rng), 1.3, "SOFT", p=4, over="AIR")
+    c.polyline(np.array([[-0.6, -1.2], [-0.64, 1.2]]), 0.06, "FAT", over="SOFT")  # anterior fat
+    c.polyline(np.array([[-0.52, -1.2], [-0.55, 1.1]]), 0.06, "MUSCLE", over="SOFT")  # rectus
+    c.polyline(np.array([[0.62, -1.2], [0.62, 1.2]]), 0.05, "FAT", over="SOFT")  # posterior fat
+    c.polyline(np.array([[0.16, -1.2], [0.14, 0.5]]), 0.07, "BLOOD", over="SOFT")  # aorta
+    top = -1.1 if region == "ABDOMEN" else -1.2
+    n = 6 if region == "ABDOMEN" else 3
+    ys = np.linspace(top, top + 0.34 * (n - 1), n) + _j(rng, 0.03)
+    for y in ys:
+        c.ellipse(0.34, y, 0.13, 0.13, "CORTEX", p=4, over="SOFT")
+        c.ellipse(0.34, y, 0.11, 0.11, "BONE", p=4, over="CORTEX")
+        c.ellipse(0.56, y + 0.03, 0.05, 0.07, "BONE", over="SOFT")  # spinous process
+    c.polyline(np.stack([np.full(n, 0.48), ys], 1), 0.06, "FLUID", over="SOFT")  # canal
+    if region == "ABDOMEN":
+        c.ellipse(-0.18, -0.85, 0.38, 0.3, "ORGAN", over="SOFT")  # liver
+        c.ellipse(0.05, -0.2, 0.1, 0.1, "ORGAN", over="SOFT")  # pancreas
+        for _ in range(int(rng.integers(6, 12))):
+            c.ellipse(-0.25 + _j(rng, 0.15), 0.2 + _j(rng, 0.4), 0.06, 0.05, "GAS", over="SOFT")
+    else:
+        c.arc(0.5, 0.2, 0.3, 0.7, 90, 200, 0.12, "BONE", over="SOFT")  # sacrum and coccyx
+        c.ellipse(-0.3, 0.55, 0.2 * _k(rng, 0.15), 0.17, "FLUID", over="SOFT")  # bladder
+        c.ellipse(-0.05, 0.4, 0.14, 0.2, "GLAND", ang=20, over="SOFT")  # uterus / prostate
+        c.ellipse(0.2, 0.7, 0.07, 0.1, "GAS", over="SOFT")  # rectum
+        c.ellipse(-0.5, 1.0, 0.1, 0.08, "CORTEX", over="SOFT")  # symphysis
+        for _ in range(int(rng.integers(3, 7))):
+            c.ellipse(-0.2 + _j(rng, 0.15), -0.5 + _j(rng, 0.3), 0.06, 0.05, "GAS", over="SOFT")
+
+
+def _pelvis_coronal(c: Canvas, rng: Rng) -> None:
+    """Coronal section of the pelvis (CT / MR): iliac wings, acetabula and femoral heads, bladder, muscles."""
+    c.ellipse(0, 0.0, 1.0 * _k(rng), 1.15, "FAT", p=4, over="AIR")
+    c.ellipse(0, 0.0, 0.93, 1.08, "MUSCLE", p=4, over="FAT")
+    c.ellipse(0, -0.55, 0.5, 0.4, "SOFT", over="MUSCLE")  # bowel
+    for _ in range(int(rng.integers(3, 7))):
+        c.ellipse(_j(rng, 0.25), -0.6 + _j(rng, 0.15), 0.06, 0.05, "GAS", over="SOFT")
+    for s in (-1, 1):
+        c.arc(s * 0.45, -0.25, 0.3, 0.5, 200 if s < 0 else -20, 270 if s < 0 else -90, 0.07, "CORTEX")
+        c.ellipse(s * 0.52, 0.2, 0.13, 0.13, "CORTEX", over="MUSCLE")  # femoral head
+        c.ellipse(s * 0.52, 0.2, 0.1, 0.1, "BONE", over="CORTEX")
+        c.arc(s * 0.52, 0.2, 0.17, 0.17, 180, 360, 0.04, "CORTEX", over="MUSCLE")  # acetabular roof
+        _bone(c, s * 0.55, 0.25, s * 0.7, 1.1, 0.18, over="MUSCLE")
+    c.ellipse(0, 0.3, 0.2 * _k(rng, 0.15), 0.17, "FLUID", over="MUSCLE")  # bladder
+    c.ellipse(0, 0.62, 0.12, 0.05, "CORTEX", over="MUSCLE")  # symphysis
+
+
 def draw_pelvis(c: Canvas, rng: Rng, z: float, view: str) -> None:
+    if view in ("sagittal", "lateral"):
+        _trunk_sagittal(c, rng, "PELVIS")
+        return
+    if view == "coronal":
+        _pelvis_coronal(c, rng)
+        return
     if view == "axial":
         a, b = 0.9 * _k(rng), 0.6 * _k(rng)
         c.ellipse(0, 0, a, b, "FAT", over="AIR")
@@ -404,6 +635,9 @@ def draw_pelvis(c: Canvas, rng: Rng, z: float, view: str) -> None:
                 )
         c.ellipse(0, -0.18, 0.2 * _k(rng, 0.2), 0.16, "FLUID", over="MUSCLE")
         c.ellipse(0, 0.25, 0.06, 0.06, "GAS", over="MUSCLE")
+        for s in (-1, 1):  # iliac / femoral arteries and veins
+            c.ellipse(s * 0.27, -0.12, 0.045, 0.045, "BLOOD", over="MUSCLE")
+            c.ellipse(s * 0.34, -0.05, 0.055, 0.05, "BLOOD", over="MUSCLE")
         return
     # AP pelvis: iliac wings, sacrum, ring, obturator foramina, femoral heads
     c.ellipse(0, 0.05, 1.0, 1.1, "SOFT", p=4, over="AIR")
@@ -422,7 +656,54 @@ def draw_pelvis(c: Canvas, rng: Rng, z: float, view: str) -> None:
 # ---- limbs -----------------------------------------------------------------------------------------
 
 
+def _limb_axial(
+    c: Canvas, rng: Rng, a: float, b: float, bones: tuple[tuple[float, float, float, float], ...]
+) -> None:
+    """Cross-section of a limb: skin fat, muscle, bones (x, y, half width, half height) with marrow."""
+    a, b = a * _k(rng), b * _k(rng)
+    c.ellipse(0, 0, a, b, "FAT", over="AIR")
+    c.ellipse(0, 0, a * 0.86, b * 0.84, "MUSCLE", over="FAT")
+    for _ in range(3):
+        t = rng.uniform(0, 2 * np.pi)
+        c.polyline(
+            np.array([[0.0, 0.0], [0.8 * a * np.cos(t), 0.8 * b * np.sin(t)]]), 0.015, "FAT", over="MUSCLE"
+        )
+    for x, y, rx, ry in bones:
+        c.ellipse(x, y, rx, ry, "CORTEX", over="MUSCLE")
+        c.ellipse(x, y, rx * 0.75, ry * 0.75, "BONE", over="CORTEX")
+    c.ellipse(0.1 + _j(rng), b * 0.55, 0.035, 0.03, "BLOOD", over="MUSCLE")
+
+
 def draw_shoulder(c: Canvas, rng: Rng, z: float, view: str) -> None:
+    if view == "axial":
+        # humeral head in its deltoid cap (right), glenoid, scapula running back, chest wall (left)
+        c.ellipse(-0.2, 0.05, 1.15, 0.75, "FAT", p=3, over="AIR")
+        c.ellipse(-0.2, 0.05, 1.08, 0.68, "SOFT", p=3, over="FAT")
+        c.ellipse(-1.0, 0.15, 0.3, 0.45, "LUNG", over="SOFT")
+        c.ellipse(0.38, 0.0, 0.45, 0.45, "MUSCLE", over="SOFT")
+        r = 0.25 * _k(rng)
+        c.ellipse(0.38, 0.0, r + 0.03, r + 0.03, "FLUID", over="MUSCLE")
+        c.ellipse(0.38, 0.0, r, r, "CORTEX", over="FLUID")
+        c.ellipse(0.38, 0.0, r * 0.85, r * 0.85, "BONE", over="CORTEX")
+        c.ellipse(0.06, 0.02, 0.06, 0.17, "CORTEX", over="SOFT")  # glenoid
+        c.polyline(np.array([[0.02, 0.08], [-0.55, 0.48 + _j(rng)]]), 0.06, "CORTEX", over="SOFT")  # scapula
+        c.ellipse(-0.28, 0.15, 0.28, 0.11, "MUSCLE", ang=35, over="SOFT")  # subscapularis
+        c.ellipse(0.05, -0.35, 0.06, 0.05, "CORTEX", over="SOFT")  # coracoid
+        return
+    if view == "lateral":
+        # scapular Y view: body, coracoid and acromion meet behind the humeral head
+        c.ellipse(0.0, 0.1, 1.0, 1.1, "SOFT", p=3, over="AIR")
+        for i in range(4):
+            c.arc(0.5, -0.2 + i * 0.3, 0.6, 0.25, 120, 240, 0.04, RIB, over="SOFT")
+        cx, cy = _j(rng, 0.03), -0.15 + _j(rng, 0.03)
+        c.polyline(np.array([[cx, cy], [cx + _j(rng), 1.0]]), 0.12, "BONE", over="SOFT")
+        c.polyline(np.array([[cx, cy], [cx - 0.42, cy - 0.45]]), 0.09, "BONE", over="SOFT")
+        c.polyline(np.array([[cx, cy], [cx + 0.42, cy - 0.48]]), 0.1, "BONE", over="SOFT")
+        r = 0.24 * _k(rng)
+        c.ellipse(cx, cy, r, r, "CORTEX", over="SOFT")
+        c.ellipse(cx, cy, r * 0.85, r * 0.85, "BONE", over="CORTEX")
+        _bone(c, cx - 0.05, cy + 0.2, cx - 0.2, 1.2, 0.25)
+        return
     c.ellipse(0.0, 0.1, 1.2, 1.1, "SOFT", p=3, over="AIR")
     c.ellipse(-0.7, 0.45, 0.35, 0.7, "LUNG", over="SOFT")
     for i in range(4):
@@ -437,12 +718,26 @@ def draw_shoulder(c: Canvas, rng: Rng, z: float, view: str) -> None:
 
 
 def draw_elbow(c: Canvas, rng: Rng, z: float, view: str) -> None:
-    bend = np.radians(rng.uniform(-10, 35))
+    if view == "axial":
+        if z < 0:  # distal humerus
+            _limb_axial(c, rng, 0.62, 0.5, ((0.0, 0.05, 0.36, 0.16),))
+        else:  # proximal forearm: radius and ulna
+            _limb_axial(c, rng, 0.55, 0.45, ((-0.2, 0.08, 0.11, 0.11), (0.18, 0.12, 0.13, 0.12)))
+        return
+    lateral = view == "lateral"
+    bend = np.radians(rng.uniform(75, 100) if lateral else rng.uniform(-10, 35))
     ex, ey = 0.0, 0.0
     fx, fy = ex + 1.2 * np.sin(bend), ey + 1.2 * np.cos(bend)
     _limb(c, 0.0, -1.2, ex, ey, 0.75)
     _limb(c, ex, ey, fx, fy, 0.65)
     _bone(c, 0.0, -1.2, 0.0, -0.1, 0.26)
+    if lateral:
+        c.ellipse(0.0, -0.05, 0.16, 0.16, "CORTEX", over="SOFT")  # trochlea seen end-on
+        c.ellipse(0.0, -0.05, 0.11, 0.11, "BONE", over="CORTEX")
+        c.ellipse(-0.2, 0.05, 0.09, 0.12, "CORTEX", over="SOFT")  # olecranon
+        _bone(c, ex - 0.05, ey + 0.05, fx, fy - 0.06, 0.13)
+        _bone(c, ex + 0.05, ey - 0.05, fx, fy + 0.06, 0.11)
+        return
     c.ellipse(0.0, -0.07, 0.3, 0.13, "CORTEX", over="SOFT")
     c.ellipse(0.0, -0.07, 0.24, 0.09, "BONE", over="CORTEX")
     for s, w in ((-1, 0.13), (1, 0.15)):
@@ -451,6 +746,26 @@ def draw_elbow(c: Canvas, rng: Rng, z: float, view: str) -> None:
 
 
 def draw_hand(c: Canvas, rng: Rng, z: float, view: str) -> None:
+    if view == "axial":
+        # section through the metacarpals: a flat palm with four bones in a row and the thumb in front
+        bones = (*((-0.36 + 0.24 * i, 0.02, 0.075, 0.07) for i in range(4)), (0.58, -0.2, 0.09, 0.08))
+        _limb_axial(c, rng, 0.8, 0.32, bones)
+        return
+    if view == "lateral":
+        # fingers superimposed: a narrow palm, a fan of overlapping rays, the thumb pointing forward
+        _limb(c, 0.0, 0.7, 0.0, 1.2, 0.5)
+        c.ellipse(0.0, 0.45, 0.22, 0.32, "SOFT", p=3, over="AIR")
+        _bone(c, -0.06, 1.2, -0.06, 0.62, 0.16)
+        _bone(c, 0.06, 1.2, 0.06, 0.64, 0.1)
+        for i in range(4):
+            a = np.radians(-92 + 3 * i + _j(rng, 2.0))
+            x0, y0 = 0.02 * i - 0.03, 0.5
+            x1, y1 = x0 + 1.05 * np.cos(a), y0 + 1.05 * np.sin(a)
+            c.polyline(np.array([[x0, y0], [x1, y1]]), 0.14, "SOFT", over="AIR")
+            _bone(c, x0, y0 + 0.15, x1, y1 + 0.06, 0.07)
+        c.polyline(np.array([[-0.1, 0.5], [-0.45, 0.2], [-0.62, -0.05]]), 0.13, "SOFT", over="AIR")
+        _bone(c, -0.12, 0.48, -0.58, 0.0, 0.07)
+        return
     spread = rng.uniform(0.8, 1.25)
     c.ellipse(0.0, 0.55, 0.45, 0.35, "SOFT", p=3, over="AIR")
     _limb(c, -0.05, 0.7, 0.0, 1.2, 0.7)
@@ -481,6 +796,9 @@ def draw_hand(c: Canvas, rng: Rng, z: float, view: str) -> None:
 
 
 def draw_hip(c: Canvas, rng: Rng, z: float, view: str) -> None:
+    if view == "axial":
+        draw_pelvis(c, rng, 0.4, view)  # femoral heads in the acetabula
+        return
     c.ellipse(0.0, 0.1, 1.3, 1.2, "SOFT", p=4, over="AIR")
     c.ellipse(-0.4, -0.55, 0.55, 0.4, "BONE", ang=20, over="SOFT")
     c.arc(-0.4, -0.55, 0.55, 0.4, 180, 360, 0.05, "CORTEX", over="SOFT")
@@ -490,12 +808,47 @@ def draw_hip(c: Canvas, rng: Rng, z: float, view: str) -> None:
     c.arc(0.02, -0.05, r + 0.06, r + 0.06, 180, 340, 0.06, "CORTEX", over="SOFT")
     c.ellipse(0.02, -0.05, r, r, "CORTEX", over="SOFT")
     c.ellipse(0.02, -0.05, r * 0.85, r * 0.85, "BONE", over="CORTEX")
+    if view == "lateral":
+        # frog-leg lateral: the abducted femur runs out sideways, neck and trochanters superimposed
+        _bone(c, 0.05, -0.02, 0.3, 0.05, 0.19)
+        c.ellipse(0.3, 0.08, 0.17, 0.15, "BONE", over="SOFT")
+        _bone(c, 0.3, 0.08, 1.3, 0.45 + _j(rng, 0.05), 0.3)
+        return
     _bone(c, 0.05, -0.02, 0.35, 0.25, 0.17)
     c.ellipse(0.42, 0.2, 0.13, 0.17, "BONE", over="SOFT")
     _bone(c, 0.35, 0.25, 0.42 + _j(rng, 0.04), 1.2, 0.3)
 
 
 def draw_knee(c: Canvas, rng: Rng, z: float, view: str) -> None:
+    if view == "axial":
+        if z < 0.2:  # femoral condyles with the patella in front
+            _limb_axial(c, rng, 0.68, 0.6, ((0.0, 0.08, 0.44, 0.28),))
+            c.ellipse(0.0, 0.3, 0.1, 0.09, "SOFT", over="BONE")  # intercondylar notch
+            c.ellipse(0.0, -0.37, 0.2, 0.11, "FLUID", over="MUSCLE")
+            c.ellipse(0.0, -0.4, 0.18, 0.08, "CORTEX", over="FLUID")
+            c.ellipse(0.0, -0.4, 0.13, 0.05, "BONE", over="CORTEX")
+        else:  # tibial plateau and fibula
+            _limb_axial(c, rng, 0.66, 0.58, ((0.0, 0.0, 0.4, 0.3), (0.36, 0.28, 0.08, 0.08)))
+        return
+    if view in ("sagittal", "lateral"):
+        # anterior to the left: patella, femoral condyle seen from the side, tibia, calf muscles behind
+        _limb(c, 0.02, -1.2, 0.0, 1.2, 0.95 * _k(rng))
+        c.ellipse(0.3, 0.5, 0.18, 0.5, "MUSCLE", over="SOFT")
+        _bone(c, 0.05, -1.2, 0.08, -0.35, 0.36)
+        r = 0.27 * _k(rng)
+        c.ellipse(0.1, -0.12, r * 1.1, r, "CORTEX", over="SOFT")
+        c.ellipse(0.1, -0.12, r * 0.95, r * 0.85, "BONE", over="CORTEX")
+        gap = 0.05 + abs(_j(rng, 0.015))
+        c.ellipse(0.05, 0.18 + gap, 0.36, 0.08, "CORTEX", p=4, over="SOFT")
+        c.ellipse(0.05, 0.18 + gap, 0.32, 0.06, "BONE", p=4, over="CORTEX")
+        _bone(c, 0.05, 0.22 + gap, 0.02, 1.2, 0.3)
+        c.ellipse(-0.38, -0.2, 0.07, 0.17, "CORTEX", ang=-10, over="SOFT")  # patella
+        c.ellipse(-0.38, -0.2, 0.045, 0.13, "BONE", ang=-10, over="CORTEX")
+        c.polyline(np.array([[-0.36, -0.02], [-0.24, 0.38]]), 0.05, "MUSCLE", over="SOFT")  # patellar tendon
+        c.ellipse(-0.22, 0.06, 0.12, 0.1, "FAT", over="SOFT")  # Hoffa fat pad
+        c.ellipse(-0.22, -0.45, 0.05, 0.16, "FLUID", over="SOFT")  # suprapatellar recess
+        c.polyline(np.array([[0.18, -0.02], [-0.02, 0.16]]), 0.04, "MUSCLE", over="SOFT")  # cruciate
+        return
     _limb(c, 0.0, -1.2, 0.0, 1.2, 1.0 * _k(rng))
     _bone(c, 0.0, -1.2, 0.0, -0.25, 0.38)
     c.ellipse(0.0, -0.12, 0.43 * _k(rng), 0.18, "CORTEX", p=3, over="SOFT")
@@ -510,6 +863,25 @@ def draw_knee(c: Canvas, rng: Rng, z: float, view: str) -> None:
 
 
 def draw_foot(c: Canvas, rng: Rng, z: float, view: str) -> None:
+    if view == "axial":
+        # section above the ankle: tibia, fibula, Achilles tendon behind
+        _limb_axial(c, rng, 0.55, 0.5, ((-0.05, -0.05, 0.24, 0.22), (0.3, 0.12, 0.08, 0.08)))
+        c.ellipse(0.0, 0.42, 0.1, 0.05, "CORTEX", over="FAT")  # tendon (dark on MR)
+        return
+    if view in ("frontal", "ap", "coronal"):
+        # dorsoplantar foot: toes up, heel down, metatarsals fanning out from the tarsus
+        c.ellipse(0.0, 0.2, 0.42 * _k(rng), 0.95, "SOFT", p=2.5, over="AIR")
+        for i in range(5):
+            x = -0.22 + 0.11 * i + _j(rng, 0.01)
+            c.polyline(np.array([[x * 1.5, -0.35], [x * 2.0, -0.95]]), 0.12, "SOFT", over="AIR")
+        for i in range(6):
+            c.ellipse(-0.15 + (i % 3) * 0.15, 0.45 + (i // 3) * 0.16, 0.07, 0.07, "BONE", over="SOFT")
+        c.ellipse(0.0, 0.9, 0.17, 0.15, "BONE", over="SOFT")  # calcaneus
+        for i in range(5):
+            x = -0.22 + 0.11 * i
+            _bone(c, x, 0.3, x * 1.5, -0.35, 0.07 if i else 0.1)
+            _bone(c, x * 1.5, -0.42, x * 1.9, -0.85, 0.05 if i else 0.08)
+        return
     c.polyline(np.array([[-0.15, -1.2], [-0.15, 0.1]]), 0.55, "SOFT", over="AIR")
     c.polyline(np.array([[-0.6, 0.35], [0.2, 0.35], [1.3, 0.5]]), 0.45, "SOFT", over="AIR")
     _bone(c, -0.15, -1.2, -0.15, -0.1, 0.3)
@@ -536,12 +908,15 @@ def draw_breast(c: Canvas, rng: Rng, z: float, view: str) -> None:
             for _ in range(10):
                 c.ellipse(s * 0.45 + _j(rng, 0.12), -0.05 + _j(rng, 0.15), 0.06, 0.04, "GLAND", over="FAT")
         return
-    # mammography-like projection: breast cone from the chest wall (left), pectoral muscle, glandular tissue
+    # mammography-like projection: breast cone from the chest wall (left), glandular tissue; the
+    # mediolateral oblique view (and a sagittal section) shows the pectoral muscle, the craniocaudal not
     w = c.aspect
-    c.ellipse(-w, 0.0, 1.45 * _k(rng), 0.95 * _k(rng), "FAT", over="AIR")
-    c.polyline(
-        np.array([[-w, -1.0], [-w + 0.45 * _k(rng, 0.1), -1.0], [-w, -0.1]]), 0.25, "MUSCLE", over="FAT"
-    )
+    cc = view == "cc"
+    c.ellipse(-w, 0.0, (1.25 if cc else 1.45) * _k(rng), (0.8 if cc else 0.95) * _k(rng), "FAT", over="AIR")
+    if not cc:
+        c.polyline(
+            np.array([[-w, -1.0], [-w + 0.45 * _k(rng, 0.1), -1.0], [-w, -0.1]]), 0.25, "MUSCLE", over="FAT"
+        )
     for _ in range(int(rng.integers(25, 45))):
         r = abs(rng.normal(0.0, 0.35))
         t = rng.uniform(-1.2, 1.2)
@@ -554,7 +929,7 @@ def draw_breast(c: Canvas, rng: Rng, z: float, view: str) -> None:
             ang=np.degrees(t),
             over="FAT",
         )
-    c.ellipse(-w + 1.4, 0.0, 0.05, 0.05, "SOFT", over="FAT")
+    c.ellipse(-w + (1.2 if cc else 1.4), 0.0, 0.05, 0.05, "SOFT", over="FAT")
 
 
 def draw_urinarytract(c: Canvas, rng: Rng, z: float, view: str) -> None:
@@ -577,6 +952,16 @@ def draw_urinarytract(c: Canvas, rng: Rng, z: float, view: str) -> None:
 
 
 def draw_gitract(c: Canvas, rng: Rng, z: float, view: str) -> None:
+    if view == "axial":
+        draw_abdomen(c, rng, 0.3, view)
+        for _ in range(int(rng.integers(3, 7))):
+            c.ellipse(
+                _j(rng, 0.25), 0.0 + _j(rng, 0.15), 0.08, 0.06, "FLUID", over="SOFT"
+            )  # fluid-filled loops
+        return
+    if view in ("sagittal", "lateral"):
+        _trunk_sagittal(c, rng, "ABDOMEN")
+        return
     c.ellipse(0, 0.05, 0.9, 1.15, "SOFT", p=4, over="AIR")
     for i in range(6):
         c.ellipse(0, -0.85 + i * 0.26, 0.16, 0.08, "BONE", p=4, over="SOFT")
@@ -662,23 +1047,3 @@ DRAW: dict[str, Callable[[Canvas, Rng, float, str], None]] = {
     "SINUS": draw_sinus,
     "WHOLEBODY": draw_wholebody,
 }
-
-AXIAL_REGIONS = frozenset(
-    {
-        "HEAD",
-        "NECK",
-        "CHEST",
-        "ABDOMEN",
-        "PELVIS",
-        "HEART",
-        "BREAST",
-        "URINARYTRACT",
-        "SINUS",
-        "SKULL",
-        "WHOLEBODY",
-        "CSPINE",
-        "TSPINE",
-        "LSPINE",
-    }
-)
-"""Regions drawn as axial sections on CT (the rest, the joints, as coronal sections)."""

@@ -120,7 +120,15 @@ class Canvas:
         c, sn = math.cos(t), math.sin(t)
         u = (xs * c + ys * sn) / ap
         v = (-xs * sn + ys * c) / bp
-        r = u * u + v * v if p == 2.0 else np.abs(u) ** p + np.abs(v) ** p
+        u2, v2 = u * u, v * v
+        if p == 2.0:
+            r = u2 + v2
+        elif p == 4.0:
+            r = u2 * u2 + v2 * v2
+        elif p == 3.0:
+            r = np.abs(u) * u2 + np.abs(v) * v2
+        else:
+            r = np.abs(u) ** p + np.abs(v) ** p
         inside = r <= 1.0
         self._paint(sl, inside, r, self._value(tissue, over))
 

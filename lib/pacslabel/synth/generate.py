@@ -35,6 +35,13 @@ TRUTH_SCHEMA = pa.schema(
         ("transfer_syntax_uid", pa.string()),
         ("n_frames", pa.int32()),
         ("broken_kind", pa.string()),
+        ("appearance", pa.string()),
+        ("sequence", pa.string()),
+        ("plane", pa.string()),
+        ("kernel", pa.string()),
+        ("phase", pa.string()),
+        ("view", pa.string()),
+        ("mode", pa.string()),
     ]
 )
 assert tuple(TRUTH_SCHEMA.names) == TRUTH_COLUMNS

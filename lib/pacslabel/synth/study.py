@@ -15,6 +15,7 @@ import numpy as np
 
 from pacslabel.synth import catalog as cat
 from pacslabel.synth import texts
+from pacslabel.synth.appearance import Appearance, draw_appearances
 from pacslabel.synth.canvas import Pose
 from pacslabel.synth.config import SynthConfig
 from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS, broken_bytes, effective_ts, encode
@@ -22,10 +23,12 @@ from pacslabel.synth.render import Style, render_frames
 from pacslabel.synth.tags import (
     SeriesInfo,
     StudyInfo,
+    acquisition_tags,
     body_part_value,
     build_dataset,
     make_patient,
     new_uid,
+    orientation,
     other_region,
 )
 
@@ -44,8 +47,12 @@ TRUTH_COLUMNS = (
     "transfer_syntax_uid",
     "n_frames",
     "broken_kind",
+    "appearance",
+    *cat.APPEARANCE_FIELDS,
 )
-"""Columns of truth.parquet; ``path`` is relative to DIR/dicom, ``broken_kind`` null for good files."""
+"""Columns of truth.parquet; ``path`` is relative to DIR/dicom, ``broken_kind`` null for good files;
+``appearance`` names the series' appearance group and the columns after it its components (null where
+a component does not apply to the modality; all null for junk and DICOMDIR rows)."""
 
 JUNK_FILES = ("Thumbs.db", ".DS_Store", "desktop.ini", "README.TXT", "LOCKFILE")
 
@@ -68,8 +75,8 @@ def _scaled_count(rng: Rng, lo_hi: tuple[int, int], scale: float, minimum: int) 
     return max(round(n * scale), minimum)
 
 
-def _size(cfg: SynthConfig, rng: Rng, modality: str, region: str) -> tuple[int, int]:
-    if modality == "NM" and region == "WHOLEBODY":
+def _size(cfg: SynthConfig, rng: Rng, modality: str, region: str, look: Appearance) -> tuple[int, int]:
+    if modality == "NM" and region == "WHOLEBODY" and look.mode == "PLANAR":
         rows, cols = cat.WHOLEBODY_NM_SIZE
     else:
         choices = cat.SIZES[modality]
@@ -117,8 +124,10 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
     ts_keys = list(cfg.transfer_syntaxes)
     ts_p = np.array([cfg.transfer_syntaxes[k] for k in ts_keys], dtype=float)
     ts_p /= ts_p.sum()
-    rows, cols = _size(cfg, rng, modality, region)
     n_series = int(rng.integers(cat.SERIES_PER_STUDY[modality][0], cat.SERIES_PER_STUDY[modality][1] + 1))
+    looks = draw_appearances(rng, modality, region, n_series)
+    rows, cols = _size(cfg, rng, modality, region, looks[0])
+    ct_protocol = texts.ct_protocol(rng, lang, desc_region) if modality == "CT" else None
     base_pose = Pose(
         rot=float(rng.normal(0, 0.12)),
         scale=float(rng.uniform(0.8, 1.12)),
@@ -127,19 +136,16 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
         flip=bool(rng.random() < 0.5),
     )
     series: list[SeriesInfo] = []
-    for s in range(n_series):
+    for s, look in enumerate(looks):
         mislabelled = rng.random() < cat.MISLABEL_RATE
         sreg = other_region(rng, region) if mislabelled else region
         min_n = 2 if modality in cat.CROSS_SECTIONAL else 1
         n_inst = _scaled_count(rng, cat.INSTANCES_PER_SERIES[modality], cfg.instances_scale, min_n)
         frames = 1
-        if modality in cat.FRAMES:
+        if modality == "XA" or look.mode in ("SPECT", "DYNAMIC", "SEQUENCE"):
             frames = _scaled_count(rng, cat.FRAMES[modality], cfg.instances_scale, 2)
-        if modality == "RF" and rng.random() < 0.3:
-            frames = _scaled_count(rng, (3, 8), cfg.instances_scale, 2)
-        if modality == "MR" and s > 0 and rng.random() < 0.5:
-            rows, cols = _size(cfg, rng, modality, region)
-        weighting = ("T1", "T2")[int(rng.integers(2))]
+        if (modality == "MR" and s > 0 and rng.random() < 0.5) or modality == "NM":
+            rows, cols = _size(cfg, rng, modality, region, look)
         pose = Pose(
             base_pose.rot + float(rng.normal(0, 0.05)),
             base_pose.scale * float(rng.uniform(0.93, 1.07)),
@@ -160,14 +166,12 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
             rows=rows,
             cols=cols,
             frames=frames,
-            weighting=weighting,
-            contrast=bool(rng.random() < 0.4),
+            appearance=look,
             monochrome1=bool(rng.random() < cat.MONOCHROME1_RATE.get(modality, 0.0)),
             bits_stored=bits,
             noise=float(rng.uniform(0.6, 1.6)),
             pose=pose,
             anat_seed=int(rng.integers(2**62)),
-            doppler=bool(modality == "US" and rng.random() < 0.3),
         )
         fov_mm = {
             "CT": 350.0,
@@ -179,14 +183,7 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
             "NM": 500.0,
             "US": 150.0,
         }[modality] * float(rng.uniform(0.7, 1.2))
-        if modality == "MR":
-            tr_te = (
-                (float(rng.uniform(400, 750)), float(rng.uniform(8, 20)))
-                if weighting == "T1"
-                else (float(rng.uniform(2500, 6500)), float(rng.uniform(80, 120)))
-            )
-        else:
-            tr_te = (0.0, 0.0)
+        acquisition = acquisition_tags(rng, modality, region, manufacturer, look)
         wmode = "single"
         if rng.random() < cat.WINDOW_MISSING_RATE[modality]:
             wmode = "missing"
@@ -200,32 +197,56 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
             position = "FFS" if region in ("KNEE", "FOOT", "HIP") and rng.random() < 0.7 else "HFS"
             if region == "BREAST" and modality == "MR":
                 position = "HFP"
+        thickness = _slice_thickness(rng, modality, look)
+        informative = rng.random() >= cat.DESCRIPTION_UNINFORMATIVE_RATE[modality]
+        extra: tuple[str, ...] = ()
+        if modality == "CT":
+            kernel = acquisition["ConvolutionKernel"]
+            extra = (f"{thickness:g}", kernel[0] if isinstance(kernel, list) else str(kernel))
+        desc_look = look if informative else None
+        description = None
+        if rng.random() >= 0.05:
+            named = sreg if rng.random() < 0.8 else region
+            description = texts.series_description(rng, lang, modality, named, desc_look, extra)
+        protocol = ct_protocol
+        if modality != "CT":
+            protocol = (
+                None
+                if rng.random() < 0.15
+                else texts.series_description(rng, lang, modality, sreg, desc_look)
+            )
         series.append(
             SeriesInfo(
                 number=s + 1 if rng.random() < 0.7 else 100 * (s + 1) + int(rng.integers(10)),
                 uid=new_uid(rng),
                 style=style,
                 n_instances=n_inst,
-                description=None
-                if rng.random() < 0.05
-                else texts.series_description(rng, lang, modality, sreg if rng.random() < 0.8 else region),
-                protocol=None if rng.random() < 0.15 else texts.series_description(rng, lang, modality, sreg),
+                description=description,
+                protocol=protocol,
                 body_part=body_part_value(rng, modality, region, mislabelled),
                 ts_key=ts_key,
-                slice_thickness=float(rng.choice([0.625, 1.0, 1.25, 2.5, 3.0, 5.0]))
-                if modality == "CT"
-                else float(rng.choice([3.0, 4.0, 5.0, 1.0])),
+                slice_thickness=thickness,
                 spacing=fov_mm / max(rows, cols),
                 window_mode=wmode,
-                tr_te=tr_te,
+                acquisition=acquisition,
                 kvp=float(rng.choice([60, 70, 81, 90, 100, 109, 120, 125, 133, 140])),
                 exposure_ms=float(rng.uniform(3, 900)),
                 mas=float(rng.uniform(1, 350)),
                 position=position,
-                orientation=None,
+                orientation=orientation(rng, modality, region, look),
             )
         )
     return study, series, rng
+
+
+def _slice_thickness(rng: Rng, modality: str, look: Appearance) -> float:
+    if modality != "CT":
+        return float(rng.choice([3.0, 4.0, 5.0, 1.0]))
+    if look.plane != "AX":
+        return float(rng.choice([2.0, 3.0, 4.0]))
+    if look.kernel != "SOFT":
+        return float(rng.choice([0.625, 1.0, 1.25, 1.5]))
+    return float(rng.choice([1.0, 2.5, 3.0, 5.0]))
 
 
 def _names(rng: Rng, cfg: SynthConfig, study: StudyInfo) -> tuple[str, str, str, bool]:
@@ -305,6 +326,7 @@ def generate_study(cfg: SynthConfig, index: int, dicom_root: Path) -> StudyResul
                     if px.array.ndim == 3 and px.photometric != "RGB"
                     else 1,
                     "broken_kind": broken,
+                    **series.style.look.truth(),
                 }
             )
     if rng.random() < cfg.junk_fraction:

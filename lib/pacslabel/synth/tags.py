@@ -1,7 +1,10 @@
 """DICOM header of a synthetic instance: identifiers, study/series description, acquisition tags.
 
 The messiness (missing BodyPartExamined, variant spellings, mislabelled descriptions, missing or
-multi-valued windows) is drawn here with the rates named in :mod:`pacslabel.synth.catalog`.
+multi-valued windows, missing contrast agents and view positions) is drawn here with the rates named in
+:mod:`pacslabel.synth.catalog`. The acquisition tags follow the series' appearance the way a scanner
+writes them: MR timing and sequence type, CT kernel names per vendor, contrast agent, image orientation,
+radiograph view position, angiography angles and subtraction, NM image type, ultrasound regions.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pydicom.dataset import Dataset
 
 from pacslabel.synth import catalog as cat
 from pacslabel.synth import texts
+from pacslabel.synth.appearance import Appearance
 from pacslabel.synth.render import Pixels, Style
 from pacslabel.vocab import REGIONS
 
@@ -96,7 +100,7 @@ class SeriesInfo:
     slice_thickness: float
     spacing: float
     window_mode: str  # "single" | "multi" | "missing"
-    tr_te: tuple[float, float]
+    acquisition: dict[str, object]  # series-constant tags that follow the appearance (keyword: value)
     kvp: float
     exposure_ms: float
     mas: float
@@ -113,26 +117,163 @@ def _ymd(d: tuple[int, int, int]) -> str:
     return f"{d[0]:04d}{d[1]:02d}{d[2]:02d}"
 
 
-ORIENT = {
-    "axial": [1.0, 0.0, 0.0, 0.0, 1.0, 0.0],
-    "frontal": [1.0, 0.0, 0.0, 0.0, 0.0, -1.0],
-    "sagittal": [0.0, 1.0, 0.0, 0.0, 0.0, -1.0],
-    "short": [0.62, 0.78, 0.0, -0.35, 0.28, -0.89],
+ORIENT: dict[str, tuple[float, ...]] = {
+    "AX": (1.0, 0.0, 0.0, 0.0, 1.0, 0.0),
+    "COR": (1.0, 0.0, 0.0, 0.0, 0.0, -1.0),
+    "SAG": (0.0, 1.0, 0.0, 0.0, 0.0, -1.0),
+    "SA": (0.62, 0.78, 0.0, -0.35, 0.28, -0.89),
 }
+"""ImageOrientationPatient (row and column direction cosines) per plane; SA is a cardiac short axis."""
+
+
+def _rotate(cosines: tuple[float, ...], rx: float, ry: float, rz: float) -> list[float]:
+    """Direction cosines turned by small angles (radians) about the patient axes."""
+    cx, sx, cy, sy, cz, sz = np.cos(rx), np.sin(rx), np.cos(ry), np.sin(ry), np.cos(rz), np.sin(rz)
+    r = (
+        np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]])
+        @ np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
+        @ np.array([[1, 0, 0], [0, cx, -sx], [0, sx, cx]])
+    )
+    row, col = r @ np.array(cosines[:3]), r @ np.array(cosines[3:])
+    return [round(float(v), 6) + 0.0 for v in (*row, *col)]
+
+
+def orientation(rng: Rng, modality: str, region: str, look: Appearance) -> list[float] | None:
+    """ImageOrientationPatient of a CT / MR series: the plane's axes, MR often slightly oblique, head CT
+    sometimes with gantry tilt; None for the other modalities."""
+    if modality not in cat.CROSS_SECTIONAL:
+        return None
+    base = ORIENT[look.plane]
+    if modality == "MR" and rng.random() < cat.MR_OBLIQUE_RATE:
+        rx, ry, rz = np.clip(rng.normal(0.0, np.radians(6.0), 3), -np.radians(15), np.radians(15))
+        return _rotate(base, float(rx), float(ry), float(rz))
+    if modality == "CT" and region == "HEAD" and look.plane == "AX" and rng.random() < cat.CT_HEAD_TILT_RATE:
+        return _rotate(base, -np.radians(float(rng.uniform(8, 22))), 0.0, 0.0)
+    return list(base)
+
+
+def _contrast_agent(rng: Rng, modality: str, look: Appearance) -> str | None:
+    if look.contrast or look.mode in ("DSA", "NATIVE", "CINE", "LV"):
+        if rng.random() < cat.CONTRAST_AGENT_MISSING_RATE:
+            return None
+        return texts.pick(rng, cat.CONTRAST_AGENTS["MR" if modality == "MR" else "CT"])
+    if modality in cat.CROSS_SECTIONAL and rng.random() < cat.NONCONTRAST_AGENT_NONE_RATE:
+        return texts.pick(rng, cat.NEGATIVE_AGENTS)
+    return None
+
+
+def _mr_tags(rng: Rng, region: str, manufacturer: str, look: Appearance) -> dict[str, object]:
+    choices = cat.MR_SEQUENCE_PARAMS[look.sequence]
+    if look.sequence == "T1" and (look.plane != "SAG" or region != "HEAD"):
+        choices = choices[:1]  # 3D inversion-prepared T1 is a sagittal brain sequence
+    p = choices[int(rng.integers(len(choices)))]
+    tags: dict[str, object] = {
+        "ScanningSequence": p["scan"].split("\\"),
+        "SequenceVariant": p["variant"].split("\\"),
+        "MRAcquisitionType": p.get("acq", "2D"),
+        "RepetitionTime": round(float(rng.uniform(*p["tr"])), 1),
+        "EchoTime": round(float(rng.uniform(*p["te"])), 2),
+        "FlipAngle": round(float(rng.uniform(*p["flip"]))),
+        "EchoTrainLength": int(rng.integers(p["etl"][0], p["etl"][1] + 1)),
+    }
+    if "ti" in p:
+        tags["InversionTime"] = round(float(rng.uniform(*p["ti"])), 1)
+    if rng.random() < p.get("fs", 0.0):
+        tags["ScanOptions"] = texts.pick(rng, ("FS", "FS\\PFP", "SAT1", "FAST_GEMS\\FS")).split("\\")
+    if manufacturer == "SIEMENS":
+        tags["SequenceName"] = p["name"]
+    if look.sequence == "DWI":
+        tags["ImageType"] = ["ORIGINAL", "PRIMARY", "DIFFUSION", "TRACEW"]
+    return tags
+
+
+def _ct_tags(rng: Rng, manufacturer: str, look: Appearance) -> dict[str, object]:
+    name = texts.pick(rng, cat.CT_KERNELS[manufacturer][look.kernel])
+    kernel: object = [name, str(int(rng.integers(2, 5)))] if name[:2] in ("Br", "Bl") else name
+    if look.plane == "AX":
+        image_type = ["ORIGINAL", "PRIMARY", "AXIAL"]
+    else:
+        image_type = ["DERIVED", "SECONDARY", "MPR" if manufacturer == "SIEMENS" else "REFORMATTED"]
+    return {"ConvolutionKernel": kernel, "ImageType": image_type}
+
+
+VIEW_POSITIONS: dict[str, tuple[str, ...]] = {
+    "PA": ("PA",),
+    "AP": ("AP",),
+    "LAT": ("LL", "RL", "LL", "RL", "LAT", "LATERAL"),
+    "OBLIQUE": ("RLO", "LLO", "OBL"),
+    "CC": ("CC",),
+    "MLO": ("MLO",),
+}
+"""ViewPosition values written for each radiograph view (defined terms plus vendor spellings)."""
+
+PATIENT_ORIENTATION = {"PA": ("L", "F"), "AP": ("R", "F"), "LAT": ("A", "F"), "OBLIQUE": ("L", "F")}
+
+XA_ANGLES = {"AP": (0.0, 0.0), "LAT": (90.0, 0.0), "LAO": (30.0, 20.0), "RAO": (-30.0, -15.0)}
+"""(PositionerPrimaryAngle, PositionerSecondaryAngle) per projection: LAO positive, cranial positive."""
+
+NM_IMAGE_TYPE = {"PLANAR": "STATIC", "SPECT": "RECON TOMO", "DYNAMIC": "DYNAMIC"}
+
+
+def acquisition_tags(
+    rng: Rng, modality: str, region: str, manufacturer: str, look: Appearance
+) -> dict[str, object]:
+    """Series-constant tags a scanner writes for this appearance (keyword: value)."""
+    tags: dict[str, object] = {}
+    if modality == "MR":
+        tags.update(_mr_tags(rng, region, manufacturer, look))
+    elif modality == "CT":
+        tags.update(_ct_tags(rng, manufacturer, look))
+    elif modality in ("CR", "DX"):
+        r = rng.random()
+        if r < cat.VIEW_POSITION_MISSING_RATE[modality]:
+            if r < cat.VIEW_POSITION_MISSING_RATE[modality] / 2:
+                tags["ViewPosition"] = ""
+        else:
+            tags["ViewPosition"] = texts.pick(rng, VIEW_POSITIONS[look.view])
+        if look.view in PATIENT_ORIENTATION:
+            tags["PatientOrientation"] = list(PATIENT_ORIENTATION[look.view])
+    elif modality == "XA":
+        primary, secondary = XA_ANGLES[look.view]
+        tags["PositionerPrimaryAngle"] = round(primary + float(rng.normal(0, 4)), 1)
+        tags["PositionerSecondaryAngle"] = round(secondary + float(rng.normal(0, 4)), 1)
+        tags["ImageType"] = ["ORIGINAL", "PRIMARY", "SINGLE PLANE"]
+        if look.mode == "DSA":
+            tags["RecommendedViewingMode"] = "SUB"
+    elif modality == "NM":
+        kind = "WHOLE BODY" if region == "WHOLEBODY" and look.mode == "PLANAR" else NM_IMAGE_TYPE[look.mode]
+        tags["ImageType"] = ["ORIGINAL", "PRIMARY", kind, "EMISSION"]
+    agent = _contrast_agent(rng, modality, look)
+    if agent is not None:
+        tags["ContrastBolusAgent"] = agent
+        if agent not in cat.NEGATIVE_AGENTS and rng.random() < cat.CONTRAST_ROUTE_RATE:
+            tags["ContrastBolusRoute"] = "IV"
+    return tags
+
+
+def _us_region(rows: int, cols: int, data_type: int, box: tuple[int, int, int, int]) -> Dataset:
+    r = Dataset()
+    r.RegionSpatialFormat = 1
+    r.RegionDataType = data_type
+    r.RegionFlags = 0
+    r.RegionLocationMinX0, r.RegionLocationMinY0, r.RegionLocationMaxX1, r.RegionLocationMaxY1 = box
+    r.PhysicalUnitsXDirection = 3
+    r.PhysicalUnitsYDirection = 3
+    r.PhysicalDeltaX = round(4.0 / cols, 6)
+    r.PhysicalDeltaY = round(4.0 / cols, 6)
+    return r
 
 
 def build_dataset(
     study: StudyInfo, series: SeriesInfo, instance: int, sop_uid: str, px: Pixels, z: float, rng: Rng
 ) -> Dataset:
     """The full dataset (without file meta) of one instance."""
-    from pacslabel.synth.render import view_for
-
     m = study.modality
     st = series.style
     p = study.patient
     ds = Dataset()
     ds.SpecificCharacterSet = "ISO_IR 192"
-    ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL" if m == "CT" else ""]
+    ds.ImageType = ["ORIGINAL", "PRIMARY", ""]
     ds.SOPClassUID = cat.SOP_CLASS[m]
     ds.SOPInstanceUID = sop_uid
     ds.StudyDate = _ymd(study.date)
@@ -168,40 +309,43 @@ def build_dataset(
         ds.XRayTubeCurrent = round(series.mas * 1000 / max(series.exposure_ms, 1))
         ds.Exposure = round(series.mas)
     if m == "MR":
-        ds.ScanningSequence = "SE" if st.weighting in ("T1", "T2") else "GR"
-        ds.SequenceVariant = "SK"
-        ds.MRAcquisitionType = "3D" if rng.random() < 0.15 else "2D"
-        ds.RepetitionTime = round(series.tr_te[0], 1)
-        ds.EchoTime = round(series.tr_te[1], 2)
         ds.MagneticFieldStrength = 3 if "Skyra" in study.model or "Vida" in study.model else 1.5
         ds.ImagingFrequency = 63.68 if ds.MagneticFieldStrength == 1.5 else 123.2
-        ds.EchoTrainLength = int(rng.integers(1, 20))
-        ds.FlipAngle = 90 if st.weighting == "T1" else 150
+    for keyword, value in series.acquisition.items():
+        setattr(ds, keyword, value)
     if series.protocol is not None:
         ds.ProtocolName = series.protocol
     if series.position is not None:
         ds.PatientPosition = series.position
-    if m in ("CR", "DX"):
-        ds.ViewPosition = texts.pick(rng, ("PA", "AP", "LL", "RL", ""))
     ds.StudyInstanceUID = study.study_uid
     ds.SeriesInstanceUID = series.uid
     ds.StudyID = study.accession[-6:]
     ds.SeriesNumber = series.number
     ds.InstanceNumber = instance
-    if m in ("CT", "MR"):
+    if series.orientation is not None:
+        cosines = np.array(series.orientation)
+        row, col = cosines[:3], cosines[3:]
         zpos = z * 150.0
-        ds.ImagePositionPatient = [
-            round(-series.spacing * st.cols / 2, 3),
-            round(-series.spacing * st.rows / 2, 3),
-            round(zpos, 3),
-        ]
-        ds.ImageOrientationPatient = series.orientation or ORIENT[view_for(m, st.region)]
+        corner = np.cross(row, col) * zpos - (row * st.cols + col * st.rows) * series.spacing / 2
+        ds.ImagePositionPatient = [round(float(v), 3) + 0.0 for v in corner]
+        ds.ImageOrientationPatient = series.orientation
         ds.FrameOfReferenceUID = series.uid + ".1" if len(series.uid) < 62 else series.uid
         ds.SliceLocation = round(zpos, 3)
-    elif series.orientation is not None:
-        ds.ImageOrientationPatient = series.orientation
-    if m in ("CR", "DX"):
-        ds.PatientOrientation = ["L", "F"] if rng.random() < 0.5 else ["A", "F"]
+    if m == "XA" and st.look.mode == "DSA":
+        mask = Dataset()
+        mask.MaskOperation = "AVG_SUB"
+        mask.MaskFrameNumbers = [1]
+        ds.MaskSubtractionSequence = [mask]
+    if m == "US":
+        box = (0, max(st.rows // 30, 2), st.cols - 1, st.rows - 1)
+        regions = [_us_region(st.rows, st.cols, 1, box)]
+        if st.look.mode == "DOPPLER":
+            regions.append(
+                _us_region(
+                    st.rows, st.cols, 2, (st.cols // 4, st.rows // 6, 3 * st.cols // 4, 3 * st.rows // 4)
+                )
+            )
+        ds.SequenceOfUltrasoundRegions = regions
     if study.requested_description is not None:
         ds.RequestedProcedureDescription = study.requested_description
     ds.PerformingPhysicianName = texts.person_name(rng)

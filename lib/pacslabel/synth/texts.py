@@ -4,7 +4,14 @@ with abbreviations and typos; synthetic (fake) patient and staff identities.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from pacslabel.synth import catalog as cat
+
+if TYPE_CHECKING:
+    from pacslabel.synth.appearance import Appearance
 
 Rng = np.random.Generator
 
@@ -213,33 +220,115 @@ VIEW_WORDS = (
     "bilat",
     "",
 )
-MR_SEQ = (
-    "t1_tse_sag",
-    "t2_tse_tra",
-    "T2W_TSE",
-    "t1_se_cor",
-    "FLAIR tra",
-    "DWI b1000",
-    "PD_FS_cor",
-    "T1 3D MPRAGE",
-    "t2_stir_sag",
-    "SWI",
-    "TOF 3D",
-    "T1 fs +C",
-)
-CT_SERIES = (
-    "Nativ 5.0 B30f",
-    "Axial 2.5mm",
-    "Kontrast 3.0 Br40",
-    "Bone 1.0 H70h",
-    "Lung 1.5 B70f",
-    "Venska faza",
-    "Arterijska faza",
-    "AX STND",
-    "Soft tissue 3mm",
-    "3.0 I26f",
-)
+APPEARANCE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    # appearance component -> language ("*": any language) -> words scanners and technologists use
+    "T1": {"*": ("t1", "T1", "T1W", "t1_se", "T1 SE", "T1 FSE", "t1_tse", "T1W_TSE")},
+    "T2": {"*": ("t2", "T2", "T2W", "t2_tse", "T2 FSE", "T2W_TSE", "t2_blade")},
+    "PD": {"*": ("pd", "PD", "PDW", "pd_tse_fs", "PD FS", "PD FSE FS", "PDW_SPAIR", "pd_fs")},
+    "FLAIR": {"*": ("FLAIR", "flair", "t2_tirm_dark-fluid", "T2W_FLAIR", "T2 FLAIR", "dark fluid")},
+    "DWI": {"*": ("DWI", "dwi", "ep2d_diff", "DWI b1000", "DWI_SSh", "diff", "TRACEW")},
+    "STIR": {"*": ("STIR", "stir", "t2_tirm", "tirm", "STIR_longTE")},
+    "T1C": {
+        "*": ("T1 +C", "t1_fs_KM", "T1W_SPIR_Gd", "T1 post Gd", "T1 FS POST", "T1+Gd", "vibe +C"),
+        "hr": ("T1 + KS", "T1 kontrast", "T1 postkontrastno"),
+        "de": ("T1 + KM", "T1 KM", "T1 nach KM"),
+    },
+    "SSFP": {"*": ("trufi_cine", "cine", "B-TFE", "FIESTA CINE", "SSFP cine", "bSSFP")},
+    "AX": {"*": ("ax", "AX", "tra", "TRA", "axial"), "hr": ("transverzalno",), "de": ("transversal",)},
+    "SAG": {"*": ("sag", "SAG", "sagittal"), "hr": ("sagitalno",), "la": ("sagittalis",)},
+    "COR": {"*": ("cor", "COR", "coronal"), "hr": ("koronarno",), "de": ("koronar",)},
+    "SA": {"*": ("SA", "sax", "short axis", "SAX"), "hr": ("kratka os",), "de": ("kurze Achse",)},
+    "SOFT": {
+        "*": ("soft tissue", "STND", "abd", "mediastinum", "soft"),
+        "hr": ("meko tkivo", "mekotkivni"),
+        "de": ("Weichteil", "WT"),
+    },
+    "BONE": {
+        "*": ("bone", "BONE", "osteo"),
+        "hr": ("kost", "koštani prozor"),
+        "de": ("Knochen",),
+        "la": ("ossa",),
+    },
+    "LUNG": {"*": ("lung", "LUNG", "pulmo", "HR lung"), "hr": ("pluća", "plućni prozor"), "de": ("Lunge",)},
+    "NONCONTRAST": {
+        "*": ("NECT", "w/o", "plain", "non con"),
+        "hr": ("nativno", "bez KS", "nativ"),
+        "de": ("nativ", "ohne KM"),
+        "la": ("nativ",),
+    },
+    "ARTERIAL": {
+        "*": ("arterial", "CTA", "angio", "art"),
+        "hr": ("arterijska faza", "AF"),
+        "de": ("arteriell", "art. Phase"),
+    },
+    "PORTAL": {
+        "*": ("venous", "PV", "portal", "+C"),
+        "hr": ("venska faza", "portalna faza", "KS"),
+        "de": ("portalvenös", "pv Phase", "KM"),
+    },
+    "DELAYED": {
+        "*": ("delayed", "excretory", "urogram"),
+        "hr": ("kasna faza", "urografska faza"),
+        "de": ("Spätphase",),
+    },
+    "PA": {"*": ("PA", "p.a.", "pa"), "hr": ("PA stojeći",), "de": ("p.a. stehend",)},
+    "AP": {"*": ("AP", "a.p.", "ap"), "hr": ("AP ležeći",), "de": ("a.p. liegend",)},
+    "LAT": {
+        "*": ("LAT", "lat", "lateral", "LL"),
+        "hr": ("profil", "postranično"),
+        "de": ("seitlich", "seitl."),
+    },
+    "OBLIQUE": {
+        "*": ("obl", "oblique", "OBL"),
+        "hr": ("kosa", "koso"),
+        "de": ("schräg",),
+        "la": ("obliqua",),
+    },
+    "CC": {"*": ("CC", "cc", "craniocaudal"), "hr": ("kraniokaudalno",)},
+    "MLO": {"*": ("MLO", "mlo", "mediolateral oblique"), "hr": ("kosa MLO",)},
+    "LAO": {"*": ("LAO", "LAO 30", "LAO CRAN")},
+    "RAO": {"*": ("RAO", "RAO 30", "RAO CAUD")},
+    "ANT": {"*": ("ANT", "ant", "anterior")},
+    "POST": {"*": ("POST", "post", "posterior")},
+    "BMODE": {"*": ("B-mode", "2D", "BMODE", "gray")},
+    "DOPPLER": {
+        "*": ("Color Doppler", "CFM", "CD", "Doppler", "power doppler", "PW"),
+        "hr": ("kolor dopler", "dopler"),
+        "de": ("Farbdoppler", "FKDS"),
+    },
+    "TRANS": {"*": ("trans", "TRV", "transverse"), "hr": ("poprečno",), "de": ("quer",)},
+    "LONG": {"*": ("long", "LONG", "longitudinal"), "hr": ("uzdužno",), "de": ("längs",)},
+    "A4C": {"*": ("A4C", "4CH", "apical 4ch")},
+    "DSA": {"*": ("DSA", "dsa", "Sub", "subtracted")},
+    "NATIVE": {"*": ("native", "nativ", "fill", "unsub")},
+    "FLUORO": {"*": ("fluoro", "LIH", "scopy"), "hr": ("dijaskopija",), "de": ("Durchleuchtung",)},
+    "CINE": {"*": ("cine", "Coro", "LCA", "RCA"), "hr": ("koronarografija",), "de": ("Koro",)},
+    "LV": {
+        "*": ("LV", "LV gram", "ventriculography"),
+        "hr": ("ventrikulografija",),
+        "de": ("Lävokardiographie",),
+    },
+    "SPOT": {"*": ("spot", "single", "LIH"), "hr": ("snimka",), "de": ("Aufnahme",)},
+    "SEQUENCE": {"*": ("sequence", "scene", "loop", "run"), "hr": ("serija",), "de": ("Serie", "Szene")},
+    "PLANAR": {"*": ("static", "planar", "STAT"), "hr": ("statička",), "de": ("Statik",)},
+    "SPECT": {"*": ("SPECT", "tomo", "recon", "TOMO")},
+    "DYNAMIC": {"*": ("dynamic", "flow", "DYN"), "hr": ("dinamička",), "de": ("Dynamik", "Funktion")},
+}
+"""Words for each appearance component as they appear in SeriesDescription / ProtocolName."""
 
+SIDE_WORDS = ("dex", "sin", "l.dex.", "l.sin.", "desno", "lijevo", "re", "li", "R", "L")
+MULTI_VIEW_WORDS = ("AP+LAT", "2 smjera", "2 Ebenen", "2 proj.", "bilat")
+CT_PROTOCOL_SUFFIXES = (
+    "Routine",
+    "ROUTINE",
+    "Trauma",
+    "Adult",
+    "Spiral",
+    "1",
+    "2",
+    "Protokol",
+    "Standardprotokoll",
+)
 FINDINGS: dict[str, tuple[str, ...]] = {
     "hr": (
         "Bez znakova akutne patologije.",
@@ -401,17 +490,61 @@ def study_description(rng: Rng, lang: str, modality: str, region: str) -> str:
     return maybe_typo(rng, _case(rng, text))[:64]
 
 
-def series_description(rng: Rng, lang: str, modality: str, region: str) -> str:
+def _component_word(rng: Rng, lang: str, value: str) -> str:
+    table = APPEARANCE_WORDS[value]
+    words = table["*"] + table.get(lang, ())
+    return pick(rng, words)
+
+
+def series_description(
+    rng: Rng, lang: str, modality: str, region: str, look: Appearance | None, extra: tuple[str, ...] = ()
+) -> str:
+    """SeriesDescription / ProtocolName of a series: the region, and the words of the appearance
+    ``look`` (each left out now and then) in a modality's habitual order; ``look`` None names the region
+    only. ``extra`` words (slice thickness, kernel name) are appended one by one at random."""
     reg = pick(rng, REGION_WORDS[region][lang])
+    mod = pick(rng, MODALITY_WORDS[modality][lang])
+    if look is None:
+        if modality in ("CR", "DX"):
+            text = f"{reg} {pick(rng, MULTI_VIEW_WORDS + SIDE_WORDS + ('',))}".strip()
+        else:
+            text = reg if rng.random() < 0.5 else f"{mod} {reg}"
+        return maybe_typo(rng, _case(rng, text))[:64]
+    words = [
+        _component_word(rng, lang, v)
+        for v in look.name.split()
+        if rng.random() >= cat.APPEARANCE_WORD_DROP_RATE
+    ] or [_component_word(rng, lang, look.name.split()[0])]
     if modality == "MR":
-        text = pick(rng, MR_SEQ) + ("" if rng.random() < 0.5 else " " + reg)
-    elif modality == "CT":
-        text = (reg + " " if rng.random() < 0.5 else "") + pick(rng, CT_SERIES)
+        joiner = "_" if rng.random() < 0.35 else " "
+        if rng.random() < 0.4:
+            words = words[::-1]
+        text = joiner.join(w.replace(" ", joiner) for w in words) + ("" if rng.random() < 0.5 else " " + reg)
     elif modality in ("CR", "DX"):
-        text = f"{reg} {pick(rng, VIEW_WORDS)}".strip()
+        side = (
+            f" {pick(rng, SIDE_WORDS)}"
+            if region not in ("CHEST", "ABDOMEN", "PELVIS") and rng.random() < 0.4
+            else ""
+        )
+        text = f"{reg} {' '.join(words)}{side}"
+    elif modality == "CT":
+        words = [words[i] for i in rng.permutation(len(words))]
+        text = " ".join(([reg] if rng.random() < 0.6 else []) + words)
+    elif modality in ("XA", "RF"):
+        text = " ".join([*words[:1], reg, *words[1:]])
     else:
-        text = f"{pick(rng, MODALITY_WORDS[modality][lang])} {reg}"
-    return maybe_typo(rng, _case(rng, text))[:64]
+        text = " ".join([reg, *words])
+    for word in extra:
+        if rng.random() < 0.4:
+            text = f"{text} {word}"
+    return maybe_typo(rng, _case(rng, text.strip()))[:64]
+
+
+def ct_protocol(rng: Rng, lang: str, region: str) -> str:
+    """ProtocolName of a CT study (the examination protocol: the same for all its series)."""
+    reg = pick(rng, REGION_WORDS[region][lang])
+    sep = pick(rng, ("_", " ", "-"))
+    return maybe_typo(rng, _case(rng, f"{reg}{sep}{pick(rng, CT_PROTOCOL_SUFFIXES)}"))[:64]
 
 
 def report_text(rng: Rng, lang: str, modality: str, region: str) -> str:
