@@ -102,7 +102,7 @@ def plain_loop(x: np.ndarray, args, cae_cfg, device) -> dict:
 
 def ray_train(root, args, extra: list[str]) -> dict:
     from pacslabel.config import load_config
-    from pacslabel.train import TrainConfig, run_training
+    from pacslabel.train import TrainConfig, run_train
 
     cfg = load_config(
         TrainConfig,
@@ -121,7 +121,7 @@ def ray_train(root, args, extra: list[str]) -> dict:
             *extra,
         ],
     )
-    out = run_training(cfg)
+    out = run_train(cfg)
     meta = root.read_json("models", cfg.model_name, "meta.json")
     hist = meta["history"]
     return {

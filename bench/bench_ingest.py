@@ -230,8 +230,8 @@ def header_pass(paths: list[str]) -> tuple[float, float]:
     import pydicom
 
     from pacslabel.ingest import IngestConfig
+    from pacslabel.ingest.batches import _quiet_pydicom
     from pacslabel.ingest.header import inspect_file
-    from pacslabel.ingest.worker import _quiet_pydicom
 
     _quiet_pydicom()
     cfg = IngestConfig(input="x", run_root="y")

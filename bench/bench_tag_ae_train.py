@@ -42,7 +42,7 @@ def main(argv=None) -> None:
     from pacslabel.models.tag_ae import TagAEConfig, build_tag_ae
     from pacslabel.runroot import FEATURES_TAGS, RunRoot
     from pacslabel.runtime import RayConfig, init_ray
-    from pacslabel.train import TrainConfig, engine, run_training
+    from pacslabel.train import TrainConfig, engine, run_train
     from pacslabel.train.inprocess import array_batches
 
     if args.device == "cuda" and not torch.cuda.is_available():
@@ -113,7 +113,7 @@ def main(argv=None) -> None:
                 f"scaling.resources_per_worker={{CPU: {args.cpu_per_worker}}}",
             ],
         )
-        out = run_training(cfg)
+        out = run_train(cfg)
         times = [h["seconds"] for h in root.read_json("models", "tag_ae", "meta.json")["history"]]
         rate = steady_rate(times)
         emit(

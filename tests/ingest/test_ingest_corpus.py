@@ -1,6 +1,6 @@
 """The ingest worker over real DICOM files: the shared test corpus and pydicom's bundled test files.
 
-Every file goes through :class:`pacslabel.ingest.worker.BatchProcessor` (header pass in-process, pixels in
+Every file goes through :class:`pacslabel.ingest.batches.BatchProcessor` (header pass in-process, pixels in
 the isolated decoder process with its per-file timeout, shards committed under a temporary run root),
 without Ray. The decode runs with ``export.modalities = []`` so that every pixel-bearing file reaches a
 decoder; a second, header-only pass with the job's default modality list checks that the modality policy
@@ -28,10 +28,10 @@ import pytest
 
 from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.ingest import REASONS, DecodeConfig, ExportConfig, IngestConfig
+from pacslabel.ingest.batches import BatchProcessor
 from pacslabel.ingest.header import inspect_file
 from pacslabel.ingest.pixels import _classify_decode_error
 from pacslabel.ingest.rejects import STAGES
-from pacslabel.ingest.worker import BatchProcessor
 from pacslabel.privacy import hash_key
 from pacslabel.runroot import IMAGES, MANIFEST, REJECTS, TAGS, RunRoot
 

@@ -2,7 +2,8 @@
 
 import pyarrow as pa
 
-from pacslabel.ingest.diff import classify, diff_partition_count
+from pacslabel.ingest.batches import classify
+from pacslabel.ingest.diff import diff_partition_count
 
 
 def test_classify_keeps_new_and_changed_files_once_with_all_their_old_batches():

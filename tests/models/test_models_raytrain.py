@@ -9,7 +9,7 @@ import yaml
 from pacslabel.config import load_config
 from pacslabel.models.store import load_model
 from pacslabel.runroot import CONSTRAINTS, FEATURES_TAGS, IMAGES, MODELS, RunRoot
-from pacslabel.train import TrainConfig, run_training
+from pacslabel.train import TrainConfig, run_train
 
 N, SIDE = 64, 64
 
@@ -78,12 +78,12 @@ def cfg_for(root, *overrides):
 
 
 def test_cae_checkpoint_and_resume(tiny_root):
-    first = run_training(cfg_for(tiny_root, "model=cae", "optim.epochs=1", "run_name=cae-resume"))
+    first = run_train(cfg_for(tiny_root, "model=cae", "optim.epochs=1", "run_name=cae-resume"))
     assert first["epochs_run"] == 1
     meta1 = tiny_root.read_json(MODELS, "cae", "meta.json")
     assert meta1["history"][0]["rows"] == N
     # same storage_path + run_name resumes from the last checkpoint and only runs the missing epoch
-    second = run_training(cfg_for(tiny_root, "model=cae", "optim.epochs=2", "run_name=cae-resume"))
+    second = run_train(cfg_for(tiny_root, "model=cae", "optim.epochs=2", "run_name=cae-resume"))
     assert second["epochs_run"] == 2
     meta2 = tiny_root.read_json(MODELS, "cae", "meta.json")
     assert [h["epoch"] for h in meta2["history"]] == [0, 1]
@@ -94,7 +94,7 @@ def test_cae_checkpoint_and_resume(tiny_root):
 
 
 def test_tag_ae_with_validation_split(tiny_root):
-    out = run_training(
+    out = run_train(
         cfg_for(
             tiny_root,
             "model=tag_ae",
@@ -112,8 +112,8 @@ def test_tag_ae_with_validation_split(tiny_root):
 
 def test_constrained_dec_on_pretrained_cae(tiny_root):
     if not tiny_root.exists(MODELS, "cae", "model.pt"):
-        run_training(cfg_for(tiny_root, "model=cae", "optim.epochs=1"))
-    out = run_training(
+        run_train(cfg_for(tiny_root, "model=cae", "optim.epochs=1"))
+    out = run_train(
         cfg_for(
             tiny_root,
             "model=constrained_dec",
@@ -135,7 +135,7 @@ def test_constrained_dec_on_pretrained_cae(tiny_root):
 
 
 def test_embeddings_for_every_row(tiny_root):
-    from pacslabel.embed import EmbedConfig, run_embedding
+    from pacslabel.embed import EmbedConfig, run_embed
     from pacslabel.runroot import EMBEDDINGS
 
     if not tiny_root.exists(MODELS, "constrained_dec", "model.pt"):
@@ -143,8 +143,8 @@ def test_embeddings_for_every_row(tiny_root):
     cfg = load_config(
         EmbedConfig, None, [f"run_root={tiny_root.uri}", "model=constrained_dec", "batch_size=20"]
     )
-    out = run_embedding(cfg)
-    out = run_embedding(cfg)  # a re-run replaces the table instead of adding rows
+    out = run_embed(cfg)
+    out = run_embed(cfg)  # a re-run replaces the table instead of adding rows
     assert out["rows"] == N and out["soft_assignment"]
     tbl = pq.read_table(tiny_root.path(EMBEDDINGS, "images"))
     assert tbl.num_rows == N and len(set(tbl["sop_instance_uid"].to_pylist())) == N
@@ -152,7 +152,7 @@ def test_embeddings_for_every_row(tiny_root):
     q = tbl["soft_assignment"].combine_chunks().to_numpy_ndarray()
     assert emb.shape == (N, 8) and q.shape == (N, 2) and np.allclose(q.sum(1), 1, atol=1e-5)
     assert set(tbl["model_version"].to_pylist()) == {out["model_version"]}
-    tags = run_embedding(load_config(EmbedConfig, None, [f"run_root={tiny_root.uri}", "source=tags"]))
+    tags = run_embed(load_config(EmbedConfig, None, [f"run_root={tiny_root.uri}", "source=tags"]))
     assert tags["rows"] == N
     assert pq.read_table(tiny_root.path(EMBEDDINGS, "tags"))["embedding"].type.shape == [4]
 

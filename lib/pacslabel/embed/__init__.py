@@ -1,5 +1,10 @@
-"""Batch inference with trained models on Ray Data: embeddings (and DEC soft assignments) per row."""
+"""Batch inference with trained models on Ray Data: embeddings (and DEC soft assignments) per row.
 
-from pacslabel.embed.run import EmbedConfig, Embedder, run_embedding
+Modules: ``config`` (config dataclasses), ``run`` (the Ray runner), ``batches`` (the per-actor model).
+"""
 
-__all__ = ["EmbedConfig", "Embedder", "run_embedding"]
+from pacslabel.embed.batches import Embedder
+from pacslabel.embed.config import EmbedConfig
+from pacslabel.embed.run import run_embed
+
+__all__ = ["EmbedConfig", "Embedder", "run_embed"]

@@ -1,11 +1,13 @@
 """Ingest: a PACS dump -> manifest/, tags/, images/, rejects/ (and reports/) under a run root.
 
-Modules: ``listing`` (parallel directory walk), ``sniff`` (DICOM by content), ``header`` (header pass
-and selection), ``tags`` (typed, flattened tags row), ``deid`` (what never leaves a worker),
+Modules: ``config`` (config dataclasses), ``run`` (the Ray runner), ``batches`` (the ``map_batches``
+callables: per-batch worker, diff classification), ``listing`` (parallel directory walk), ``diff``
+(listing / manifest diff on Ray), ``sniff`` (DICOM by content), ``header`` (header pass and selection),
+``tags`` (typed, flattened tags row), ``values`` (header values), ``deid`` (what never leaves a worker),
 ``export`` (the window chain and policies as array functions), ``pixels`` (decode + export of one
-file), ``decode`` (isolated decoder process), ``rejects`` (reason codes), ``tables`` (schemas, atomic
-shards), ``incremental`` (commit, resume, supersede), ``reports`` (reports join), ``worker`` (batch
-UDF) and ``stage`` (the Ray stage runner).
+file), ``decode`` (isolated decoder process), ``readahead`` (header prefetch), ``rejects`` (reason
+codes), ``tables`` (schemas, atomic shards), ``incremental`` (commit, resume, supersede), ``reports``
+(reports join).
 
 Accounting invariant (tested): every manifest path is in exactly one of images/ (status ok) or
 rejects/ (status rejected); every tags/ and images/ row's path is in the manifest; every images/ row
@@ -18,7 +20,7 @@ from __future__ import annotations
 from pacslabel.ingest.config import DecodeConfig, ExportConfig, IngestConfig
 from pacslabel.ingest.export import PolicyReject, export_image
 from pacslabel.ingest.rejects import REASONS
-from pacslabel.ingest.stage import ingest_new_files, run_ingest
+from pacslabel.ingest.run import ingest_new_files, run_ingest
 
 __all__ = [
     "REASONS",

@@ -1,7 +1,9 @@
-"""The per-batch worker: header pass in the worker, pixels in its isolated decoder process, atomic commit.
+"""The ``map_batches`` callables of ingest: the per-batch worker and the classification of the diff's join.
 
 :class:`IngestWorker` is a callable class for ``map_batches`` (one decoder child per actor, started
-once). ``ingest_batch`` is the same logic without Ray, used by the worker and by tests.
+once): header pass in the worker, pixels in its isolated decoder process, atomic commit.
+:class:`BatchProcessor` is the same logic without Ray, used by the worker, by the driver for a few files
+and by tests. :func:`classify` turns a partition of the Ray diff's join into to-do rows.
 """
 
 from __future__ import annotations
@@ -15,13 +17,17 @@ import uuid
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pydicom
 
 from pacslabel.ingest.header import inspect_file
+from pacslabel.ingest.pixels import guarded, process_dataset, process_file
 from pacslabel.ingest.readahead import ReadAhead
 from pacslabel.ingest.rejects import check_reason
 from pacslabel.ingest.tables import (
     MANIFEST_SCHEMA,
     REJECTS_SCHEMA,
+    TODO_COLUMNS,
     images_table,
     rows_to_table,
     shard_name,
@@ -41,8 +47,6 @@ STATS_SCHEMA = pa.schema([("batch_id", pa.string()), ("stats", pa.string())])
 
 
 def _quiet_pydicom() -> None:
-    import pydicom
-
     pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
     logging.getLogger("pydicom").setLevel(logging.ERROR)
 
@@ -61,6 +65,7 @@ class BatchProcessor:
         d = cfg.decode
         self.read_ahead = ReadAhead(d.read_ahead_files, d.read_ahead_bytes, d.header_read_bytes)
         if d.isolation == "process":
+            # not at the top: the decoder child runs ``decode`` as __main__ after importing this package
             from pacslabel.ingest.decode import DecoderProcess
 
             self.decoder = DecoderProcess(
@@ -68,8 +73,6 @@ class BatchProcessor:
             )
 
     def _pixels(self, path: str, hdr: Any) -> dict[str, Any]:
-        from pacslabel.ingest.pixels import guarded, process_dataset, process_file
-
         if hdr.dataset is not None:
             return guarded(process_dataset, hdr.dataset, self.cfg.export, hdr.values)
         if self.decoder is not None:
@@ -183,7 +186,31 @@ class IngestWorker(BatchProcessor):
     """``map_batches`` callable: pyarrow batch of (file_path, file_size, file_mtime_ns) -> one stats row."""
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        stats = self.process(
-            batch["file_path"].to_pylist(), batch["file_size"].to_pylist(), batch["file_mtime_ns"].to_pylist()
-        )
+        stats = self.process(*(batch[c].to_pylist() for c in TODO_COLUMNS))
         return pa.table({"batch_id": [stats["batch_id"]], "stats": [json.dumps(stats)]}, schema=STATS_SCHEMA)
+
+
+def classify(joined: pa.Table) -> pa.Table:
+    """Listed rows that are new or changed, one per path, with the batches holding their old rows."""
+    listed = pc.is_valid(joined["size"])
+    is_new = pc.is_null(joined["old_size"])
+    differs = pc.or_kleene(
+        pc.not_equal(joined["size"], joined["old_size"]),
+        pc.not_equal(joined["mtime_ns"], joined["old_mtime_ns"]),
+    )
+    changed = pc.fill_null(pc.and_kleene(pc.invert(is_new), differs), False)
+    keep = pc.and_(listed, pc.or_(is_new, changed))
+    rows = pa.table(
+        {
+            "file_path": joined["path"],
+            "file_size": joined["size"],
+            "file_mtime_ns": joined["mtime_ns"],
+            "old_batch_id": joined["batch_id"],
+            "changed": changed,
+        }
+    ).filter(keep)
+    # a path sits in several old batches only after a bug: one to-do row, every old batch superseded
+    grouped = rows.group_by(TODO_COLUMNS, use_threads=False).aggregate(
+        [("old_batch_id", "list"), ("changed", "any")]
+    )
+    return grouped.rename_columns([*TODO_COLUMNS, "old_batch_ids", "changed"]).sort_by("file_path")

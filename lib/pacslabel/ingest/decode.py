@@ -17,11 +17,14 @@ import importlib
 import logging
 import os
 import pickle
+import resource
 import select
 import struct
 import subprocess
 import sys
 from typing import Any, BinaryIO
+
+from pacslabel.ingest.pixels import guarded, process_file
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +160,6 @@ class DecoderProcess:
 
 
 def _hooked(hook, path: str, export_cfg: Any, max_file_bytes: int | None) -> dict[str, Any]:
-    from pacslabel.ingest.pixels import process_file
-
     if hook is not None:
         hook(path)
     return process_file(path, export_cfg, max_file_bytes)
@@ -168,12 +169,8 @@ def _child_main() -> None:
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
     inp = os.fdopen(0, "rb", buffering=0)
-    from pacslabel.ingest.pixels import guarded
-
     export_cfg, max_file_bytes, hook_spec, memory_gb = _read_msg(inp)
     if memory_gb:
-        import resource
-
         limit = int(memory_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     hook = load_hook(hook_spec)

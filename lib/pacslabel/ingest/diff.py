@@ -16,20 +16,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
 
+from pacslabel.ingest.batches import classify
 from pacslabel.ingest.listing import Listing
 from pacslabel.ingest.tables import MANIFEST_SCHEMA
 from pacslabel.runroot import RunRoot
+from pacslabel.runtime import join_kwargs
 
-# Ray 2.58's Parquet reader drops a column named "path": staged to-do files carry prefixed names
-TODO_COLUMNS = ["file_path", "file_size", "file_mtime_ns"]
 MANIFEST_FILES_PER_TASK = 64
 
 
 @dataclass
 class Diff:
-    """The to-do rows (``TODO_COLUMNS``: in ``todo`` when diffed in the driver, else staged as Parquet under
-    ``todo_dir``), how many, the superseded (path, batch_id) rows, the counts and the Ray join's hash
-    partitions (0 when diffed in the driver)."""
+    """The to-do rows (``TODO_COLUMNS`` of :mod:`.tables`: in ``todo`` when diffed in the driver, else
+    staged as Parquet under ``todo_dir``), how many, the superseded (path, batch_id) rows, the counts and
+    the Ray join's hash partitions (0 when diffed in the driver)."""
 
     todo_rows: int
     superseded: pa.Table
@@ -52,32 +52,6 @@ def read_manifest_part(uri: str, files: list[str]) -> pa.Table:
     return dataset.to_table(columns=cols).rename_columns(OLD_SCHEMA.names)
 
 
-def classify(joined: pa.Table) -> pa.Table:
-    """Listed rows that are new or changed, one per path, with the batches holding their old rows."""
-    listed = pc.is_valid(joined["size"])
-    is_new = pc.is_null(joined["old_size"])
-    differs = pc.or_kleene(
-        pc.not_equal(joined["size"], joined["old_size"]),
-        pc.not_equal(joined["mtime_ns"], joined["old_mtime_ns"]),
-    )
-    changed = pc.fill_null(pc.and_kleene(pc.invert(is_new), differs), False)
-    keep = pc.and_(listed, pc.or_(is_new, changed))
-    rows = pa.table(
-        {
-            "file_path": joined["path"],
-            "file_size": joined["size"],
-            "file_mtime_ns": joined["mtime_ns"],
-            "old_batch_id": joined["batch_id"],
-            "changed": changed,
-        }
-    ).filter(keep)
-    # a path sits in several old batches only after a bug: one to-do row, every old batch superseded
-    grouped = rows.group_by(TODO_COLUMNS, use_threads=False).aggregate(
-        [("old_batch_id", "list"), ("changed", "any")]
-    )
-    return grouped.rename_columns([*TODO_COLUMNS, "old_batch_ids", "changed"]).sort_by("file_path")
-
-
 def _superseded(rows: pa.Table) -> pa.Table:
     """(path, batch_id) of every old batch of the changed ``rows``."""
     batches = rows["old_batch_ids"]
@@ -97,8 +71,6 @@ def plan_on_ray(
     """Diff ``listing`` against the ``committed`` rows of ``manifest_files`` on Ray; to-do rows go to
     ``staging``/todo (``staging`` relative to the run root)."""
     import ray
-
-    from pacslabel.runtime import join_kwargs
 
     read = ray.remote(num_cpus=0.5)(read_manifest_part)
     step = MANIFEST_FILES_PER_TASK

@@ -30,6 +30,7 @@ import math
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
@@ -145,8 +146,6 @@ def to_uint8(y: np.ndarray) -> np.ndarray:
 
 def value_policy(u8: np.ndarray, cfg: Any, multiframe_xa: bool = False) -> tuple[float, str | None]:
     """(occupancy ratio, failure message or None) on the full-resolution 8-bit image."""
-    from PIL import Image
-
     hist = np.asarray(Image.fromarray(np.ascontiguousarray(u8)).histogram()) if u8.size else np.zeros(1)
     mx = int(np.flatnonzero(hist).max()) if u8.size else 0
     if mx < cfg.min_max_value:
@@ -163,8 +162,6 @@ def value_policy(u8: np.ndarray, cfg: Any, multiframe_xa: bool = False) -> tuple
 
 def resize_pad(y: np.ndarray, size: int) -> np.ndarray:
     """Float (H, W) in 0..255 -> uint8 (size, size): aspect kept, longest side = size, centred, zero pad."""
-    from PIL import Image
-
     rows, cols = y.shape
     scale = size / max(rows, cols)
     new_r = max(1, min(size, round(rows * scale)))

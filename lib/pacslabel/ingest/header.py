@@ -19,6 +19,9 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import pydicom
+from pydicom.pixels import get_decoder
+
 from pacslabel.ingest import sniff as sniffing
 from pacslabel.ingest.pixels import PIXEL_KEYWORDS, read_head
 from pacslabel.ingest.tags import flatten, sop_uids, to_int, to_str, transfer_syntax_of
@@ -208,8 +211,6 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any, head: byt
 def _parse_whole(data: bytes) -> Any:
     """The full parse of a file held whole, or None when it fails or warns (a parse that met the end of
     the data early can return fewer elements than the header parse: that one then says why)."""
-    import pydicom
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -220,8 +221,6 @@ def _parse_whole(data: bytes) -> Any:
 
 def _parse_header(head: bytes) -> tuple[Any, int, bool]:
     """(dataset without pixels, element count, whether Pixel Data follows) of a file's first bytes."""
-    import pydicom
-
     buf = io.BytesIO(head)
     ds = pydicom.dcmread(buf, force=True, stop_before_pixels=True)
     n_elements = len(ds)
@@ -245,8 +244,6 @@ def decoder_available(tsuid: str) -> bool:
     """True when pydicom has at least one installed decoding plugin for ``tsuid``."""
     if tsuid not in _DECODER_CACHE:
         try:
-            from pydicom.pixels import get_decoder
-
             _DECODER_CACHE[tsuid] = bool(get_decoder(tsuid).is_available)
         except Exception:
             _DECODER_CACHE[tsuid] = False

@@ -133,9 +133,9 @@ def list_files(
             return Listing([ray.put(table)], rows)
     task = ray.remote(num_cpus=num_cpus, num_returns=2)(scan_part)
     max_tasks = TASKS_PER_CPU * max(1, int(ray.cluster_resources().get("CPU", 1)))
-    jobs = [(group, []) for group in _groups(sorted(dirs), max(1, math.ceil(len(dirs) / max_tasks)))]
-    jobs += [([], group) for group in _groups(sorted(files), FILES_PER_TASK)]
-    refs = [task.remote(d, f, cutoff) for d, f in jobs]
+    task_args = [(group, []) for group in _groups(sorted(dirs), max(1, math.ceil(len(dirs) / max_tasks)))]
+    task_args += [([], group) for group in _groups(sorted(files), FILES_PER_TASK)]
+    refs = [task.remote(d, f, cutoff) for d, f in task_args]
     parts = [table for table, _ in refs]
     rows = sum(ray.get([n for _, n in refs]))
     return Listing(parts, rows)

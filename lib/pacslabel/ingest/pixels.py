@@ -15,6 +15,9 @@ import warnings
 from typing import Any
 
 import numpy as np
+import pydicom
+from pydicom.dataset import FileMetaDataset
+from pydicom.pixels import apply_color_lut, get_decoder
 
 from pacslabel.ingest.export import PolicyReject, export_image
 from pacslabel.ingest.tags import (
@@ -85,8 +88,6 @@ def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
 
 
 def _ensure_transfer_syntax(ds: Any) -> str | None:
-    from pydicom.dataset import FileMetaDataset
-
     tsuid = transfer_syntax_of(ds)
     meta = getattr(ds, "file_meta", None)
     if meta is None:
@@ -119,8 +120,6 @@ def native_source(hv: HeaderValues) -> tuple[bytes, dict[str, Any]] | None:
 def decode_frame(ds: Any, hv: HeaderValues, index: int, tsuid: str) -> tuple[np.ndarray, dict[str, Any]]:
     """Decode frame ``index`` without colour conversion; PALETTE COLOR is expanded to RGB. Native pixel
     data is decoded from its bytes with options from ``hv`` (pydicom would convert them again)."""
-    from pydicom.pixels import get_decoder
-
     decoder = get_decoder(tsuid)
     source = native_source(hv) if decoder.is_native else None
     if source is not None:
@@ -129,8 +128,6 @@ def decode_frame(ds: Any, hv: HeaderValues, index: int, tsuid: str) -> tuple[np.
         arr, dmeta = decoder.as_array(ds, index=index, raw=True)
     photometric = str(dmeta.get("photometric_interpretation") or "")
     if photometric.upper() == "PALETTE COLOR":
-        from pydicom.pixels import apply_color_lut
-
         arr = apply_color_lut(arr, ds)
         photometric = "RGB"
     return arr, {"photometric_interpretation": photometric}
@@ -188,8 +185,6 @@ def read_head(path: str, limit: int | None = None) -> bytes:
 
 def process_file(path: str, cfg: Any, max_file_bytes: int | None = None) -> dict[str, Any]:
     """Read ``path`` fully (into memory, so lying lengths cannot over-allocate), decode and export."""
-    import pydicom
-
     try:
         data = read_head(path, max_file_bytes + 1 if max_file_bytes else None)
     except OSError as exc:

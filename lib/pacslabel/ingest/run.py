@@ -30,11 +30,14 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from pacslabel.ingest import incremental
+from pacslabel.ingest.batches import BatchProcessor, IngestWorker
 from pacslabel.ingest.config import IngestConfig
-from pacslabel.ingest.diff import TODO_COLUMNS, Diff, diff_partition_count, plan_on_ray
+from pacslabel.ingest.diff import Diff, diff_partition_count, plan_on_ray
 from pacslabel.ingest.listing import Listing, list_files
-from pacslabel.ingest.worker import BatchProcessor, IngestWorker
+from pacslabel.ingest.reports import join_reports
+from pacslabel.ingest.tables import TODO_COLUMNS
 from pacslabel.runroot import RunRoot
+from pacslabel.runtime import init_ray
 
 log = logging.getLogger(__name__)
 
@@ -203,15 +206,11 @@ def ingest_new_files(
 
 
 def run_ingest(cfg: IngestConfig) -> dict[str, Any]:
-    """The ingest job: ``ingest_new_files`` over ``cfg.input``, then the optional reports join."""
-    from pacslabel.runtime import init_ray
-
+    """The ingest stage: ``ingest_new_files`` over ``cfg.input``, then the optional reports join."""
     init_ray(cfg.ray)
     root = RunRoot(cfg.run_root)
     salt = root.salt()
     summary = ingest_new_files(cfg.input, root, cfg, salt=salt)
     if cfg.reports:
-        from pacslabel.ingest.reports import join_reports
-
         summary["reports"] = join_reports(cfg.reports, root, salt)
     return summary

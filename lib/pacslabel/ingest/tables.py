@@ -17,6 +17,9 @@ import pyarrow.parquet as pq
 
 from pacslabel.imagecol import PIXELS, pixels_array, pixels_type
 
+# the to-do list of files to ingest; Ray 2.58's Parquet reader drops a column named "path", so staged
+# to-do files carry prefixed names
+TODO_COLUMNS = ["file_path", "file_size", "file_mtime_ns"]
 MANIFEST_SCHEMA = pa.schema(
     [
         ("path", pa.string()),

@@ -97,13 +97,13 @@ def _with(cfg, **shared):
 
 def build_stages(cfg: PipelineConfig) -> list[Stage]:
     """The ordered stages this config asks for, each bound to its resolved config."""
-    from pacslabel.embed import run_embedding
+    from pacslabel.embed import run_embed as run_embedding
     from pacslabel.evaluate import run_evaluate
     from pacslabel.ingest import run_ingest
     from pacslabel.label import run_label
     from pacslabel.reports import run_reports
     from pacslabel.tags import run_tags
-    from pacslabel.train import run_training
+    from pacslabel.train import run_train as run_training
 
     shared = {"run_root": cfg.run_root, "ray": cfg.ray}
     wanted = set(cfg.stages)

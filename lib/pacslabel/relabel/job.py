@@ -178,7 +178,7 @@ class _Steps:
 
     def embed(self, source: str) -> int:
         """embeddings/<source>/ rows of the new images or tag features, with the frozen model."""
-        from pacslabel.embed.run import Embedder
+        from pacslabel.embed.batches import Embedder
 
         table, column = (IMAGES, "pixels") if source == "images" else (FEATURES_TAGS, "features")
         target = f"{EMBEDDINGS}/{source}"

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import logging
-import zlib
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.dataset as pads
 
 from pacslabel.imagecol import PIXELS, pixels_as_tensor, pixels_to_numpy
 from pacslabel.runroot import CONSTRAINTS, FEATURES_TAGS, IMAGES, RunRoot
+from pacslabel.train.batches import UID, rows_with_uids, split_rows
 
 log = logging.getLogger(__name__)
 
-UID = "sop_instance_uid"
-
-
-def in_validation(uids, fraction: float) -> np.ndarray:
-    """Deterministic validation membership from a CRC32 of the uid (stable across runs and workers)."""
-    cut = round(fraction * 10_000)
-    return np.array([zlib.crc32(str(u).encode()) % 10_000 < cut for u in uids], dtype=bool)
-
 
 def _split(ds, fraction: float, keep_val: bool):
-    def select(batch):
-        import pyarrow as pa
-
-        mask = in_validation(batch[UID].to_pylist(), fraction)
-        return batch.filter(pa.array(mask if keep_val else ~mask))
-
-    return ds.map_batches(select, batch_format="pyarrow", batch_size=4096)
+    kwargs = {"fraction": fraction, "keep_val": keep_val}
+    return ds.map_batches(split_rows, fn_kwargs=kwargs, batch_format="pyarrow", batch_size=4096)
 
 
 def table_datasets(run_root: RunRoot, table: str, column: str, val_fraction: float = 0.0, max_rows: int = 0):
@@ -63,8 +52,6 @@ def tag_datasets(run_root: RunRoot, val_fraction: float = 0.0, max_rows: int = 0
 
 def feature_width(run_root: RunRoot) -> int:
     """Length of the ``features`` vectors of features/tags/."""
-    import pyarrow.dataset as pads
-
     dset = pads.dataset(run_root.path(FEATURES_TAGS), filesystem=run_root.fs, format="parquet")
     head = dset.head(1, columns=["features"])
     if head.num_rows == 0:
@@ -78,8 +65,6 @@ def feature_width(run_root: RunRoot) -> int:
 def read_constraints(run_root: RunRoot, max_constraints: int, seed: int = 0):
     """Up to ``max_constraints // 2`` must-link and cannot-link pairs each (uniform reservoir samples,
     streamed over the table in record batches). Returns ``(must, cannot)``: lists of (i, j) uid tuples."""
-    import pyarrow.dataset as pads
-
     if not run_root.has_table(CONSTRAINTS):
         raise FileNotFoundError(f"{run_root.uri_of(CONSTRAINTS)} has no Parquet files")
     rng = np.random.default_rng(seed)
@@ -107,18 +92,14 @@ def read_constraints(run_root: RunRoot, max_constraints: int, seed: int = 0):
 
 def fetch_images(run_root: RunRoot, uids: set[str]) -> dict[str, np.ndarray]:
     """Pixels of the given uids (a bounded set), read with a filtered Ray Data pass over images/."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import ray
 
     wanted = pa.array(sorted(uids), type=pa.string())
-
-    def keep(batch):
-        return batch.filter(pc.is_in(batch[UID], value_set=wanted))
-
     ds = ray.data.read_parquet(run_root.uri_of(IMAGES), columns=[UID, PIXELS])
     out: dict[str, np.ndarray] = {}
-    kept = ds.map_batches(keep, batch_format="pyarrow", batch_size=1024)
+    kept = ds.map_batches(
+        rows_with_uids, fn_kwargs={"wanted": wanted}, batch_format="pyarrow", batch_size=1024
+    )
     for b in kept.iter_batches(batch_format="pyarrow"):
         for u, px in zip(b[UID].to_pylist(), pixels_to_numpy(b[PIXELS]), strict=True):
             out[u] = px.copy()

@@ -1,4 +1,4 @@
-"""Training steps shared by the Ray Train loop and in-process training (the comparison job, tests).
+"""Training steps shared by the Ray Train loop and in-process training (the compare stage, tests).
 
 Everything here takes ``batches``: an iterable over one epoch of raw tensors (uint8 ``(B, H, W)``
 images or float32 ``(B, d)`` tag vectors), and a ``prep`` callable that turns a raw batch into model

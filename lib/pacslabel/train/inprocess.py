@@ -1,4 +1,4 @@
-"""In-process training on arrays held in memory (bounded samples only): the comparison job and tests.
+"""In-process training on arrays held in memory (bounded samples only): the compare stage and tests.
 
 Uses the same steps as the Ray Train loop (:mod:`pacslabel.train.engine`), so results carry over.
 """
