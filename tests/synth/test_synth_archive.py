@@ -15,7 +15,7 @@ from pydicom.errors import InvalidDicomError
 from pydicom.multival import MultiValue
 from pydicom.uid import UID
 
-from pacslabel.synth import SynthConfig, generate, texts
+from pacslabel.synth import SynthConfig, codes, generate, texts
 from pacslabel.synth import catalog as cat
 from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS
 from pacslabel.synth.tags import VIEW_POSITIONS
@@ -37,6 +37,8 @@ def archive(tmp_path_factory) -> Path:
         image_scale=0.25,
         instances_scale=0.25,
         transfer_syntaxes=EQUAL_TS,
+        hide_body_part_fraction=0.5,
+        site_code_fraction=0.4,
     )
     summary = generate(cfg)
     assert summary["files"] > 40
@@ -224,6 +226,37 @@ def test_body_part_examined_in_files_is_messy(archive, truth):
     assert len(present) < len(values)  # some are missing
     all_spellings = {s for variants in cat.BODY_PART_VARIANTS.values() for s in variants}
     assert {v[2] for v in present} <= all_spellings
+
+
+def test_hidden_studies_have_no_body_part_examined(archive, truth):
+    images = truth[~truth["broken_kind"].isin(["junk", "dicomdir"])]
+    assert images["body_part_hidden"].notna().all()
+    assert truth.loc[truth["broken_kind"].isin(["junk", "dicomdir"]), "body_part_hidden"].isna().all()
+    per_study = images.groupby("study_instance_uid")["body_part_hidden"]
+    assert per_study.nunique().max() == 1
+    assert 0.2 < per_study.first().mean() < 0.8  # half of 40 studies, within a few
+    shown = 0
+    for row in truth[truth["broken_kind"].isna()].itertuples():
+        ds = pydicom.dcmread(archive / "dicom" / row.path, stop_before_pixels=True)
+        if row.body_part_hidden:
+            assert "BodyPartExamined" not in ds, row.path
+        shown += "BodyPartExamined" in ds
+    assert shown > 0
+
+
+def test_descriptions_use_the_site_codes(archive, truth):
+    """Coded series carry their site's protocol names: the InstitutionName tells the site."""
+    books = codes.code_books(7)
+    coded = 0
+    for row in truth[truth["broken_kind"].isna()].drop_duplicates("series_instance_uid").itertuples():
+        ds = pydicom.dcmread(archive / "dicom" / row.path, stop_before_pixels=True)
+        book = books[texts.SITE_OF_INSTITUTION[ds.InstitutionName]]
+        protocol = ds.get("ProtocolName")
+        exam = "" if row.modality == "CT" else row.appearance
+        coded += protocol is not None and protocol == book.protocol.get(
+            (row.modality, row.anatomical_region, exam)
+        )
+    assert coded >= 3
 
 
 def test_truth_names_the_appearance_of_every_image(truth):

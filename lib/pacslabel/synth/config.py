@@ -47,6 +47,11 @@ class SynthConfig:
     instances_scale: float = 1.0
     no_extension_fraction: float = 0.3
     """Fraction of studies whose instance files have no ``.dcm`` extension."""
+    hide_body_part_fraction: float = 0.0
+    """Share of studies whose BodyPartExamined is removed from every series (a seeded draw per study)."""
+    site_code_fraction: float = 0.0
+    """Share of studies whose study and requested procedure descriptions are their site's codes, and
+    (drawn apart) of studies whose series descriptions and protocol names are (pacslabel.synth.codes)."""
     transfer_syntaxes: dict[str, float] = field(default_factory=_default_ts_mix)
     chunk_studies: int = 4
     """Studies per task handed to a worker process."""
@@ -62,7 +67,13 @@ class SynthConfig:
             raise ConfigError("studies: must be >= 1")
         if self.workers < 0:
             raise ConfigError("workers: must be >= 0 (0 = os.cpu_count())")
-        for key in ("broken_fraction", "junk_fraction", "no_extension_fraction"):
+        for key in (
+            "broken_fraction",
+            "junk_fraction",
+            "no_extension_fraction",
+            "hide_body_part_fraction",
+            "site_code_fraction",
+        ):
             value = getattr(self, key)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{key}: must be within [0, 1], got {value}")

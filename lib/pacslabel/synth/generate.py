@@ -32,6 +32,7 @@ TRUTH_SCHEMA = pa.schema(
         ("accession_number", pa.string()),
         ("modality", pa.string()),
         ("anatomical_region", pa.string()),
+        ("body_part_hidden", pa.bool_()),
         ("transfer_syntax_uid", pa.string()),
         ("n_frames", pa.int32()),
         ("broken_kind", pa.string()),

@@ -1,7 +1,9 @@
 """One synthetic study: plan it from (seed, study index), render and write its files.
 
 Everything a study contains is drawn from ``numpy.random.default_rng([seed, index])``, so the output
-of a study does not depend on which worker makes it or in which order.
+of a study does not depend on which worker makes it or in which order. Whether its BodyPartExamined is
+hidden and whether it is described with its site's codes come from a stream of their own
+(:data:`SITE_STREAM`), so that those settings change nothing else.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from pacslabel.synth import catalog as cat
-from pacslabel.synth import texts
+from pacslabel.synth import codes, texts
 from pacslabel.synth.appearance import Appearance, draw_appearances
 from pacslabel.synth.canvas import Pose
 from pacslabel.synth.config import SynthConfig
@@ -44,6 +46,7 @@ TRUTH_COLUMNS = (
     "accession_number",
     "modality",
     "anatomical_region",
+    "body_part_hidden",
     "transfer_syntax_uid",
     "n_frames",
     "broken_kind",
@@ -51,10 +54,14 @@ TRUTH_COLUMNS = (
     *cat.APPEARANCE_FIELDS,
 )
 """Columns of truth.parquet; ``path`` is relative to DIR/dicom, ``broken_kind`` null for good files;
+``body_part_hidden`` is true where the study's BodyPartExamined was removed from every series;
 ``appearance`` names the series' appearance group and the columns after it its components (null where
 a component does not apply to the modality; all null for junk and DICOMDIR rows)."""
 
 JUNK_FILES = ("Thumbs.db", ".DS_Store", "desktop.ini", "README.TXT", "LOCKFILE")
+
+SITE_STREAM = 0x517E
+"""Spawn key of a study's second random stream (hidden BodyPartExamined, site codes, side)."""
 
 
 @dataclass
@@ -62,12 +69,6 @@ class StudyResult:
     truth: list[dict]
     report: tuple[str, str]
     n_bytes: int
-
-
-def _weighted(rng: Rng, weights: dict[str, float]) -> str:
-    keys = list(weights)
-    p = np.array([weights[k] for k in keys], dtype=float)
-    return keys[int(rng.choice(len(keys), p=p / p.sum()))]
 
 
 def _scaled_count(rng: Rng, lo_hi: tuple[int, int], scale: float, minimum: int) -> int:
@@ -88,8 +89,8 @@ def _size(cfg: SynthConfig, rng: Rng, modality: str, region: str, look: Appearan
 
 def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo], Rng]:
     rng = np.random.default_rng([cfg.seed, index])
-    modality = _weighted(rng, cat.MODALITY_WEIGHTS)
-    region = _weighted(rng, cat.REGION_WEIGHTS[modality])
+    modality = texts.weighted(rng, cat.MODALITY_WEIGHTS)
+    region = texts.weighted(rng, cat.REGION_WEIGHTS[modality])
     patient = make_patient(cfg.seed, index * 7 // 10)
     sex = "F" if region == "BREAST" else patient.sex
     year = int(rng.integers(max(2010, patient.birth[0] + 1), 2026))
@@ -98,6 +99,22 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
     desc_region = other_region(rng, region) if rng.random() < cat.MISLABEL_RATE else region
     vendors = cat.MANUFACTURERS[modality]
     manufacturer, models = vendors[int(rng.integers(len(vendors)))]
+    study_time = f"{int(rng.integers(7, 20)):02d}{int(rng.integers(60)):02d}{int(rng.integers(60)):02d}"
+    study_uid = new_uid(rng)
+    study_desc = None if rng.random() < 0.04 else texts.study_description(rng, lang, modality, desc_region)
+    requested = None if rng.random() < 0.3 else texts.study_description(rng, lang, modality, desc_region)
+    institution = texts.pick(rng, texts.INSTITUTIONS)
+    site = texts.SITE_OF_INSTITUTION[institution]
+    aux = np.random.default_rng(np.random.SeedSequence([cfg.seed, index], spawn_key=(SITE_STREAM,)))
+    hidden = bool(aux.random() < cfg.hide_body_part_fraction)
+    coded_study = aux.random() < cfg.site_code_fraction
+    coded_series = aux.random() < cfg.site_code_fraction
+    side = codes.SIDES[int(aux.integers(len(codes.SIDES)))]
+    book = codes.code_books(cfg.seed)[site] if coded_study or coded_series else None
+    if coded_study:
+        key = codes.study_key(modality, desc_region, side)
+        study_desc = None if study_desc is None else book.study[key]
+        requested = None if requested is None else book.requested[key]
     study = StudyInfo(
         index=index,
         modality=modality,
@@ -105,17 +122,15 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
         patient=patient,
         sex=sex,
         date=date,
-        time=f"{int(rng.integers(7, 20)):02d}{int(rng.integers(60)):02d}{int(rng.integers(60)):02d}",
+        time=study_time,
         accession=f"{cfg.seed % 100:02d}{index:09d}",
-        study_uid=new_uid(rng),
+        study_uid=study_uid,
         lang=lang,
-        study_description=None
-        if rng.random() < 0.04
-        else texts.study_description(rng, lang, modality, desc_region),
-        requested_description=None
-        if rng.random() < 0.3
-        else texts.study_description(rng, lang, modality, desc_region),
-        institution=texts.pick(rng, texts.INSTITUTIONS),
+        study_description=study_desc,
+        requested_description=requested,
+        institution=institution,
+        site=site,
+        body_part_hidden=hidden,
         referring=texts.person_name(rng) if rng.random() < 0.8 else "",
         manufacturer=manufacturer,
         model=texts.pick(rng, models),
@@ -128,6 +143,8 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
     looks = draw_appearances(rng, modality, region, n_series)
     rows, cols = _size(cfg, rng, modality, region, looks[0])
     ct_protocol = texts.ct_protocol(rng, lang, desc_region) if modality == "CT" else None
+    if modality == "CT" and coded_series:
+        ct_protocol = book.protocol[(modality, desc_region, "")]
     base_pose = Pose(
         rot=float(rng.normal(0, 0.12)),
         scale=float(rng.uniform(0.8, 1.12)),
@@ -208,13 +225,13 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
         if rng.random() >= 0.05:
             named = sreg if rng.random() < 0.8 else region
             description = texts.series_description(rng, lang, modality, named, desc_look, extra)
+            if coded_series:
+                description = book.series[(modality, named, look.name)]
         protocol = ct_protocol
-        if modality != "CT":
-            protocol = (
-                None
-                if rng.random() < 0.15
-                else texts.series_description(rng, lang, modality, sreg, desc_look)
-            )
+        if modality != "CT" and rng.random() >= 0.15:
+            protocol = texts.series_description(rng, lang, modality, sreg, desc_look)
+            if coded_series:
+                protocol = book.protocol[(modality, sreg, look.name)]
         series.append(
             SeriesInfo(
                 number=s + 1 if rng.random() < 0.7 else 100 * (s + 1) + int(rng.integers(10)),
@@ -236,6 +253,9 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
                 orientation=orientation(rng, modality, region, look),
             )
         )
+    if hidden:
+        for item in series:
+            item.body_part = None
     return study, series, rng
 
 
@@ -321,6 +341,7 @@ def generate_study(cfg: SynthConfig, index: int, dicom_root: Path) -> StudyResul
                     "accession_number": study.accession,
                     "modality": study.modality,
                     "anatomical_region": study.region,
+                    "body_part_hidden": study.body_part_hidden,
                     "transfer_syntax_uid": ts_uid,
                     "n_frames": int(px.array.shape[0])
                     if px.array.ndim == 3 and px.photometric != "RGB"

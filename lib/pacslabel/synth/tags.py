@@ -81,6 +81,8 @@ class StudyInfo:
     study_description: str | None
     requested_description: str | None
     institution: str
+    site: int  # index into pacslabel.synth.texts.SITES
+    body_part_hidden: bool
     referring: str
     manufacturer: str
     model: str

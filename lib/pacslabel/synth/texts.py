@@ -441,19 +441,28 @@ LAST_NAMES = (
 )
 CITIES = ("Rijeka", "Zagreb", "Split", "Opatija", "Pula", "Karlovac", "Graz", "Wien")
 STREETS = ("Ulica Ivana Gundulića", "Krešimirova", "Riva", "Hauptstraße", "Vukovarska", "Ulica Slobode")
-INSTITUTIONS = (
-    "KBC Rijeka",
-    "KBC RIJEKA",
-    "Klinički bolnički centar Rijeka",
-    "OB Pula",
-    "Poliklinika Medico",
-    "KBC Zagreb - Rebro",
-    "LKH Graz",
+SITES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("KBCRI", ("KBC Rijeka", "KBC RIJEKA", "Klinički bolnički centar Rijeka"), "hr"),
+    ("OBPU", ("OB Pula",), "hr"),
+    ("MEDICO", ("Poliklinika Medico",), "hr"),
+    ("REBRO", ("KBC Zagreb - Rebro",), "hr"),
+    ("LKHG", ("LKH Graz",), "de"),
 )
+"""Institutions sharing the archive: acronym, the InstitutionName spellings their devices write, and the
+language of their own abbreviations."""
+INSTITUTIONS = tuple(name for _, names, _ in SITES for name in names)
+SITE_OF_INSTITUTION = {name: i for i, (_, names, _) in enumerate(SITES) for name in names}
 
 
 def pick(rng: Rng, items):
     return items[int(rng.integers(len(items)))]
+
+
+def weighted(rng: Rng, weights: dict[str, float]) -> str:
+    """A key of ``weights``, drawn with probability proportional to its value."""
+    keys = list(weights)
+    p = np.array([weights[k] for k in keys], dtype=float)
+    return keys[int(rng.choice(len(keys), p=p / p.sum()))]
 
 
 def typo(rng: Rng, text: str) -> str:
