@@ -8,6 +8,7 @@ from pacslabel.config import ConfigError
 from pacslabel.models.cae import CAEConfig
 from pacslabel.models.dec import DECConfig
 from pacslabel.runtime import RayConfig
+from pacslabel.splits import check_fractions
 
 DEEP = ("cae_kmeans", "cdec", "cidec", "constrained_dec")
 DESCRIPTORS = ("hog_kmeans", "lbp_kmeans", "pca_kmeans")
@@ -24,6 +25,8 @@ class CompareConfig:
     seeds: int = 5
     first_seed: int = 0
     max_images: int = 2000  # bounded sample held in memory
+    split: list[float] = field(default_factory=lambda: [0.7, 0.15, 0.15])  # train / validation / test
+    split_seed: int = 0  # the split is by patient (else study) key, hashed with this seed
     constrained_share: float = 0.5  # at most this share of the sample is drawn from constraint end points
     k: int = 25
     image_size: int = 64  # images are resized to this side for every method (CAE input and descriptors)
@@ -50,6 +53,14 @@ class CompareConfig:
             raise ConfigError("truth: required (path of truth.parquet)")
         if self.seeds < 1 or self.max_images < self.k:
             raise ConfigError("seeds must be >= 1 and max_images >= k")
+        try:
+            check_fractions(self.split)
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
+        if self.split[2] <= 0:
+            raise ConfigError(
+                f"split: the test fraction must be > 0 (methods are scored on it), got {self.split}"
+            )
         bad = [m for m in self.methods if m not in METHODS]
         if bad:
             raise ConfigError(f"methods: {bad[0]!r} is not valid; choose from {', '.join(sorted(METHODS))}")

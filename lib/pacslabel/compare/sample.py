@@ -1,22 +1,66 @@
-"""The bounded comparison sample of images/ (constraint end points first) and its array helpers."""
+"""The bounded comparison sample of images/ (constraint end points first), its patient-disjoint split and
+its array helpers."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from pacslabel.compare.config import CompareConfig
-from pacslabel.runroot import IMAGES, RunRoot
+from pacslabel.runroot import IMAGES, TAGS, RunRoot
+from pacslabel.splits import assign_splits, group_keys
 from pacslabel.train.data import UID, fetch_images, read_constraints
 
 log = logging.getLogger(__name__)
 
 
-def load_sample(cfg: CompareConfig, rr: RunRoot):
-    """``(uids, images uint8 (N, H, W), modality, region, must (M, 2), cannot (C, 2))`` of the sample."""
+@dataclass
+class Sample:
+    """The comparison sample: uint8 images (N, H, W), truth, row-index pairs (M, 2) and split name per row."""
+
+    uids: list[str]
+    x: np.ndarray
+    modality: np.ndarray
+    region: np.ndarray
+    must: np.ndarray
+    cannot: np.ndarray
+    split: np.ndarray
+
+    def rows(self, split: str) -> np.ndarray:
+        """Row indices of one split ("train" / "validation" / "test")."""
+        return np.flatnonzero(self.split == split)
+
+
+def sample_splits(rr: RunRoot, uids: list[str], seed: int, fractions) -> np.ndarray:
+    """Split name of every uid, by its patient key, else its study, else the instance itself (from tags/,
+    reading only the rows of ``uids``)."""
+    if not rr.has_table(TAGS):
+        raise FileNotFoundError(f"{rr.uri_of(TAGS)} has no Parquet files: the split needs patient keys")
+    dset = pads.dataset(rr.path(TAGS), filesystem=rr.fs, format="parquet")
+    cols = [c for c in (UID, "patient_key", "study_instance_uid") if c in dset.schema.names]
+    rows = dset.to_table(columns=cols, filter=pads.field(UID).isin(list(uids))).to_pylist()
+    by_uid = {r[UID]: r for r in rows}
+    if len(by_uid) < len(uids):
+        log.warning("%d sample instances have no tags/ row: each is its own group", len(uids) - len(by_uid))
+    patient = [by_uid.get(u, {}).get("patient_key") for u in uids]
+    study = [by_uid.get(u, {}).get("study_instance_uid") or u for u in uids]
+    return assign_splits(group_keys(patient, study), seed, fractions)
+
+
+def pairs_within(pairs: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """The pairs (M, 2) whose both ends are in ``rows``, re-indexed to positions in ``rows``."""
+    pos = np.full(n, -1, np.int64)
+    pos[rows] = np.arange(len(rows))
+    p = pos[pairs]
+    return p[(p >= 0).all(1)].reshape(-1, 2)
+
+
+def load_sample(cfg: CompareConfig, rr: RunRoot) -> Sample:
+    """The sample: constraint end points first (up to ``constrained_share``), then random images."""
     rng = np.random.default_rng(cfg.first_seed)
     truth = pq.read_table(cfg.truth, columns=[UID, "modality", "anatomical_region"]).to_pandas()
     truth = truth.drop_duplicates(UID).set_index(UID)
@@ -53,13 +97,14 @@ def load_sample(cfg: CompareConfig, rr: RunRoot):
         return np.asarray(out, np.int64).reshape(-1, 2)
 
     t = truth.loc[uids]
-    return (
+    return Sample(
         uids,
         x,
         t["modality"].to_numpy(object),
         t["anatomical_region"].to_numpy(object),
         idx(must_u),
         idx(cannot_u),
+        sample_splits(rr, uids, cfg.split_seed, cfg.split),
     )
 
 
