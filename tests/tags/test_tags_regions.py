@@ -116,7 +116,7 @@ def test_normalisation():
     assert normalise_text("Fuß") == "fuss"
     assert normalise_text("Međa") == "meda"
     assert bpe_key("t-spine") == bpe_key("T_SPINE") == "TSPINE"
-    assert normalise_text(None) == ""
+    assert normalise_text(None) == normalise_text(pd.NA) == normalise_text(float("nan")) == ""
 
 
 def test_first_match_and_field_order(tmp_path):

@@ -38,7 +38,8 @@ from pacslabel.relabel.increment import (
 )
 from pacslabel.runroot import EMBEDDINGS, FEATURES_TAGS, IMAGES, LABELS, MODELS, REPORTS, TAGS, RunRoot
 from pacslabel.runtime import RayConfig
-from pacslabel.tags.job import PREPROCESSOR_MODEL, REGIONS_TABLE, EncodeBatch, RegionBatch
+from pacslabel.tags.job import PREPROCESSOR_MODEL, EncodeBatch
+from pacslabel.tags.region_batches import REGIONS_TABLE, RegionBatch
 
 log = logging.getLogger(__name__)
 
@@ -156,18 +157,22 @@ class _Steps:
         )
 
     def tags(self) -> dict[str, int]:
-        """regions/ and features/tags/ rows of the new tags, with the saved preprocessor."""
+        """regions/ (rules, the saved region model, then study consistency within the new rows) and
+        features/tags/ rows of the new tags, with the saved preprocessor."""
         from pacslabel.tags.profile import SelectionConfig
+        from pacslabel.tags.region_stage import fill_studies
 
         saved = _saved_config(self.rr, PREPROCESSOR_MODEL)
-        rules = (saved.get("regions") or {}).get("rules", "")
+        regions = saved.get("regions") or {}
+        rules = regions.get("rules", "")
         max_values = (saved.get("selection") or {}).get("max_array_values", SelectionConfig.max_array_values)
         out = {"regions": 0, "features": 0}
         inc = self._increment(TAGS, UID, REGIONS_TABLE)
         if inc is not None:
-            out["regions"] = append_rows(
-                self.rr, self._apply(inc, RegionBatch, rules_path=rules), REGIONS_TABLE
-            )
+            rows = self._apply(inc, RegionBatch, rules_path=rules, run_root=self.rr.uri)
+            if regions.get("study_consistency", True):
+                rows = fill_studies(rows)
+            out["regions"] = append_rows(self.rr, rows, REGIONS_TABLE)
         inc = self._increment(TAGS, UID, FEATURES_TAGS)
         if inc is not None:
             encoded = self._apply(

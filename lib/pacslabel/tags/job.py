@@ -1,7 +1,10 @@
 """The tags job: regions, profile and selection, features, constraints, optional tag K-medoids.
 
 Reads ``tags/`` under the run root and writes:
-  - ``regions/``: sop_instance_uid, modality, region (REGIONS or null), rule_id, rules_version
+  - ``regions/``: sop_instance_uid, study_instance_uid, series_instance_uid, modality, region (REGIONS
+    or null), rule_id (a rule, ``remap:<key>``, "learned" or "study"), source (bpe / rules / learned /
+    study), probability (learned rows), rules_version; see :mod:`pacslabel.tags.region_stage`
+  - ``models/region_model/``: model.pkl, meta.json, config.yaml (the learned fallback of the rules)
   - ``tag_profile/profile.parquet``: one row per profiled column with the selection decision
   - ``models/tag_preprocessor/``: preprocessor.pkl, meta.json (feature names), config.yaml
   - ``features/tags/``: sop_instance_uid, features (fixed_shape_tensor float32 [d]);
@@ -26,7 +29,9 @@ from pacslabel.config import ConfigError
 from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.runroot import CONSTRAINTS, EMBEDDINGS, FEATURES_TAGS, IMAGES, MODELS, TAGS, RunRoot
 from pacslabel.runtime import RayConfig
+from pacslabel.tags.learned_region import LearnedRegionConfig
 from pacslabel.tags.profile import SelectionConfig
+from pacslabel.tags.region_batches import REGIONS_TABLE, RegionLabeller
 from pacslabel.tags.schema import (
     OTHER_PREFIX,
     PAPER_CATEGORICAL,
@@ -37,7 +42,6 @@ from pacslabel.tags.schema import (
 
 log = logging.getLogger(__name__)
 
-REGIONS_TABLE = "regions"
 PROFILE_TABLE = "tag_profile"
 PREPROCESSOR_MODEL = "tag_preprocessor"
 FEATURE_NAMES = ("features", "tags_feature_names.json")
@@ -48,6 +52,14 @@ KMEDOIDS_DIR = "tag_kmedoids"
 class RegionsConfig:
     rules: str = ""
     truth: str = ""
+    learned: LearnedRegionConfig = field(default_factory=LearnedRegionConfig)
+    study_consistency: bool = True
+    measure_fraction: float = 0.1
+
+    def validate(self) -> None:
+        if not 0.0 <= self.measure_fraction < 1.0:
+            raise ConfigError(f"regions.measure_fraction: {self.measure_fraction} is not in [0, 1)")
+        self.learned.validate()
 
 
 @dataclass
@@ -129,32 +141,11 @@ class TagsConfig:
         if k.enabled and (k.sample_rows < 3 or not k.ks or min(k.ks) < 2):
             raise ConfigError("kmedoids: sample_rows >= 3 and ks (each >= 2) required")
         self.selection.validate()
+        self.regions.validate()
 
 
 # ---------------------------------------------------------------------------------------------------
 # batch callables (loaded once per worker)
-
-
-class RegionBatch:
-    """map_batches callable: regions/ rows for a pandas batch of tags."""
-
-    def __init__(self, rules_path: str = ""):
-        from pacslabel.tags.regions import RegionReconstructor
-
-        self.regions = RegionReconstructor(rules_path or None)
-
-    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
-        region, rule = self.regions(batch)
-        modality = batch["modality"] if "modality" in batch.columns else pd.Series([None] * len(batch))
-        return pd.DataFrame(
-            {
-                "sop_instance_uid": batch["sop_instance_uid"].astype(object).to_numpy(),
-                "modality": modality.astype(object).to_numpy(),
-                "region": region.to_numpy(),
-                "rule_id": rule.to_numpy(),
-                "rules_version": np.full(len(batch), self.regions.rules.version, dtype=np.int32),
-            }
-        )
 
 
 def feature_frame(batch: pd.DataFrame, columns: list[str], regions, max_array_values: int) -> pd.DataFrame:
@@ -173,12 +164,11 @@ class EncodeBatch:
 
     def __init__(self, run_root: str, rules_path: str, max_array_values: int):
         from pacslabel.tags.preprocess import TagPreprocessor
-        from pacslabel.tags.regions import RegionReconstructor
 
         data = RunRoot(run_root).read_bytes(MODELS, PREPROCESSOR_MODEL, "preprocessor.pkl")
         self.pre = TagPreprocessor.from_bytes(data)
         self.columns = [*self.pre.numeric, *self.pre.categorical]
-        self.regions = RegionReconstructor(rules_path or None)
+        self.regions = RegionLabeller(rules_path, run_root)
         self.max_array_values = max_array_values
 
     def __call__(self, batch: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -197,11 +187,6 @@ def _hash_filter(batch: pd.DataFrame, fraction: float, seed: int) -> pd.DataFram
 
 def _uid_filter(batch: pd.DataFrame, uids: frozenset) -> pd.DataFrame:
     return batch[batch["sop_instance_uid"].isin(uids)]
-
-
-def _count_regions(batch: pd.DataFrame) -> pd.DataFrame:
-    frame = batch[["modality", "region", "rule_id"]].astype(object).fillna("(none)")
-    return frame.value_counts().rename("rows").reset_index()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -250,36 +235,17 @@ def _tensor_to_numpy(column) -> np.ndarray:
 
 
 def run_regions(cfg: TagsConfig, rr: RunRoot, ds) -> dict[str, Any]:
-    import ray
-
+    """regions/ and the region model (:mod:`pacslabel.tags.region_stage`), scored against a truth file
+    when ``regions.truth`` names one."""
+    from pacslabel.tags.region_stage import run_regions as run_region_stage
     from pacslabel.tags.regions import region_accuracy
 
-    regions = ds.map_batches(
-        RegionBatch,
-        fn_constructor_kwargs={"rules_path": cfg.regions.rules},
-        batch_format="pandas",
-        batch_size=cfg.batch_size,
-        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=cfg.workers),
-    )
-    _write_ds(regions, rr, REGIONS_TABLE)
-    counts = (
-        ray.data.read_parquet(rr.uri_of(REGIONS_TABLE), columns=["modality", "region", "rule_id"])
-        .map_batches(_count_regions, batch_format="pandas")
-        .to_pandas()
-    )
-    counts = counts.groupby(["modality", "region", "rule_id"], as_index=False)["rows"].sum()
-    per_mod = counts.assign(covered=np.where(counts["region"] != "(none)", counts["rows"], 0))
-    per_mod = per_mod.groupby("modality")[["rows", "covered"]].sum()
-    summary: dict[str, Any] = {
-        "rows": int(counts["rows"].sum()),
-        "covered": int(per_mod["covered"].sum()),
-        "coverage_by_modality": {m: round(r.covered / r.rows, 4) for m, r in per_mod.iterrows() if r.rows},
-        "rule_hits": counts.groupby("rule_id")["rows"].sum().sort_values(ascending=False).to_dict(),
-    }
+    summary = run_region_stage(cfg, rr, ds)
     if cfg.regions.truth:
         import pyarrow.dataset as pads
 
         truth = pd.read_parquet(cfg.regions.truth, columns=["sop_instance_uid", "anatomical_region"])
+        truth = truth.dropna(subset=["sop_instance_uid"])
         table = pads.dataset(rr.path(REGIONS_TABLE), format="parquet", filesystem=rr.fs).to_table(
             columns=["sop_instance_uid", "modality", "region"],
             filter=pads.field("sop_instance_uid").isin(truth["sop_instance_uid"].tolist()),
@@ -290,10 +256,14 @@ def run_regions(cfg: TagsConfig, rr: RunRoot, ds) -> dict[str, Any]:
     return summary
 
 
-def run_profile(cfg: TagsConfig, rr: RunRoot, ds) -> pd.DataFrame:
+def run_profile(cfg: TagsConfig, rr: RunRoot, ds, region_sources: dict | None = None) -> pd.DataFrame:
+    """tag_profile/; the ``region`` row also says per region how many rows each source labelled."""
     from pacslabel.tags.profile import profile_dataset
 
-    profile = profile_dataset(ds, cfg.selection, cfg.regions.rules, cfg.batch_size, cfg.workers)
+    profile = profile_dataset(ds, cfg.selection, cfg.regions.rules, cfg.batch_size, cfg.workers, rr.uri)
+    profile["region_sources"] = np.where(
+        profile["column"] == "region", json.dumps(region_sources or {}), None
+    )
     _write_frame(profile, rr, PROFILE_TABLE, "profile.parquet")
     return profile
 
@@ -303,7 +273,6 @@ def run_features(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
 
     from pacslabel.config import dump_config
     from pacslabel.tags.preprocess import TagPreprocessor
-    from pacslabel.tags.regions import RegionReconstructor
 
     chosen = profile[profile["selected"]]
     numeric = chosen.loc[chosen["kind"] == "continuous", "column"].tolist()
@@ -315,7 +284,7 @@ def run_features(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
     frame = feature_frame(
         sample,
         [*numeric, *categorical],
-        RegionReconstructor(cfg.regions.rules or None),
+        RegionLabeller(cfg.regions.rules, rr.uri),
         cfg.selection.max_array_values,
     )
     started = time.time()
@@ -457,13 +426,12 @@ def _embedding_sample(rr: RunRoot, seed: int, n: int, pca_components: int) -> tu
 def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_total: int) -> dict[str, Any]:
     from pacslabel.tags.clustering import best_k, kmedoids_sweep, visual_check
     from pacslabel.tags.gower import GowerEncoder
-    from pacslabel.tags.regions import RegionReconstructor
 
     k = cfg.kmedoids
     chosen = profile[profile["selected"]]
     numeric = chosen.loc[chosen["kind"] == "continuous", "column"].tolist()
     categorical = chosen.loc[chosen["kind"] == "categorical", "column"].tolist()
-    regions = RegionReconstructor(cfg.regions.rules or None)
+    regions = RegionLabeller(cfg.regions.rules, rr.uri)
     sample = _sample(ds, n_total, k.sample_rows, cfg.seed + 1)
     frame = feature_frame(sample, [*numeric, *categorical], regions, cfg.selection.max_array_values)
     enc = GowerEncoder(numeric, categorical).fit(frame)
@@ -514,7 +482,7 @@ def run_tags(cfg: TagsConfig) -> dict[str, Any]:
     summary["regions"] = run_regions(cfg, rr, ds)
     summary["regions"]["seconds"] = round(time.time() - t, 3)
     t = time.time()
-    profile = run_profile(cfg, rr, ds)
+    profile = run_profile(cfg, rr, ds, summary["regions"]["by_region"])
     summary["profile"] = {
         "columns": len(profile),
         "selected": profile.loc[profile["selected"], "column"].tolist(),

@@ -195,13 +195,13 @@ def select_columns(profile: pd.DataFrame, cfg: SelectionConfig) -> pd.DataFrame:
 
 class ProfileBatch:
     """map_batches callable: the partial profile of one pandas batch (tags, flattened other_tags and
-    the reconstructed region). Loads the region rules once per worker."""
+    the reconstructed region: rules, then the run root's region model). Loads them once per worker."""
 
-    def __init__(self, cfg: SelectionConfig, rules_path: str = ""):
-        from pacslabel.tags.regions import RegionReconstructor
+    def __init__(self, cfg: SelectionConfig, rules_path: str = "", run_root: str = ""):
+        from pacslabel.tags.region_batches import RegionLabeller
 
         self.cfg = cfg
-        self.regions = RegionReconstructor(rules_path or None)
+        self.regions = RegionLabeller(rules_path, run_root)
 
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
         frame = batch
@@ -216,14 +216,19 @@ class ProfileBatch:
 
 
 def profile_dataset(
-    ds, cfg: SelectionConfig, rules_path: str = "", batch_size: int = 4096, workers: int = 2
+    ds,
+    cfg: SelectionConfig,
+    rules_path: str = "",
+    batch_size: int = 4096,
+    workers: int = 2,
+    run_root: str = "",
 ) -> pd.DataFrame:
     """Profile a Ray Dataset of the tags table; returns the combined profile with the selection."""
     import ray
 
     parts = ds.map_batches(
         ProfileBatch,
-        fn_constructor_kwargs={"cfg": cfg, "rules_path": rules_path},
+        fn_constructor_kwargs={"cfg": cfg, "rules_path": rules_path, "run_root": run_root},
         batch_format="pandas",
         batch_size=batch_size,
         compute=ray.data.ActorPoolStrategy(min_size=1, max_size=max(1, workers)),

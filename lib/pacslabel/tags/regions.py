@@ -1,10 +1,11 @@
 """Anatomical region reconstruction from BodyPartExamined and the free-text description tags.
 
 The rules are data (``regions.yaml`` next to this module, or any file with the same layout): fields
-visited in a fixed order (descriptions before BodyPartExamined), exact remaps of BodyPartExamined,
-ordered multilingual regular expressions with first-match semantics, then (modality, region)
-special cases. Output regions are :data:`pacslabel.vocab.REGIONS`
-or missing. See the header of ``regions.yaml`` for the evaluation order.
+visited in a fixed order (descriptions before BodyPartExamined), exact remaps of BodyPartExamined (the
+PS3.16 defined terms of ``bodypart_terms.yaml`` first, the file's own remaps over them), ordered
+multilingual regular expressions with first-match semantics, then (modality, region) special cases.
+Output regions are :data:`pacslabel.vocab.REGIONS` or missing. See the header of ``regions.yaml`` for
+the evaluation order.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from pacslabel.tags.bodypart_terms import body_part_terms
 from pacslabel.vocab import REGIONS
 
 DEFAULT_RULES = Path(__file__).with_name("regions.yaml")
@@ -30,7 +32,7 @@ _EXTRA_LETTERS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ
 
 def normalise_text(value: object) -> str:
     """Case-folded ASCII with separators turned into single spaces ("RTG Pluća_PA" -> "rtg pluca pa")."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
     text = unicodedata.normalize("NFKD", str(value).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c)).translate(_EXTRA_LETTERS)
@@ -56,7 +58,8 @@ class Rule:
 
 
 class RegionRules:
-    """The parsed rules file: ``fields`` (search order), ``remaps``, ordered ``rules``, ``special``."""
+    """The parsed rules file: ``fields`` (search order), ``remaps``, ordered ``rules``, ``special``;
+    ``multi`` holds the parts of the multi-region BodyPartExamined values (by remap key)."""
 
     def __init__(
         self,
@@ -65,12 +68,14 @@ class RegionRules:
         remaps: dict[str, str],
         rules: list[Rule],
         special: dict[tuple[str, str], str],
+        multi: dict[str, frozenset[str]] | None = None,
     ):
         self.version = version
         self.fields = fields
         self.remaps = remaps
         self.rules = rules
         self.special = special
+        self.multi = multi or {}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> RegionRules:
@@ -85,6 +90,15 @@ class RegionRules:
                 if key in remaps and remaps[key] != target:
                     raise ValueError(f"{path}: remap value {value!r} maps to both {remaps[key]} and {target}")
                 remaps[key] = str(target)
+        multi: dict[str, frozenset[str]] = {}
+        if data.get("standard_terms", True):
+            for term in body_part_terms().values():
+                key = bpe_key(term.term)
+                if key in remaps or term.region is None:
+                    continue
+                remaps[key] = term.region
+                if term.parts:
+                    multi[key] = frozenset(term.parts)
         rules: list[Rule] = []
         seen: set[str] = set()
         for raw in data.get("rules") or []:
@@ -114,7 +128,7 @@ class RegionRules:
             if raw["to"] not in _REGION_SET:
                 raise ValueError(f"{path}: special case targets {raw['to']!r}, not a region")
             special[(str(raw["modality"]).upper(), str(raw["region"]))] = str(raw["to"])
-        return cls(int(data.get("version", 0)), fields, remaps, rules, special)
+        return cls(int(data.get("version", 0)), fields, remaps, rules, special, multi)
 
     def table(self) -> pd.DataFrame:
         """One row per rule (order, id, region, lang, pattern), for the report."""
@@ -144,7 +158,7 @@ class RegionReconstructor:
     def __init__(self, rules: RegionRules | str | Path | None = None):
         self.rules = rules if isinstance(rules, RegionRules) else RegionRules.load(rules)
         self._matches: dict[tuple[str, str], tuple[int, ...]] = {}
-        self._resolved: dict[tuple, tuple[str | None, str | None]] = {}
+        self._resolved: dict[tuple, tuple[str | None, str | None, str | None]] = {}
 
     def _match(self, field: str, value: str) -> tuple[int, ...]:
         key = (field, value)
@@ -160,56 +174,79 @@ class RegionReconstructor:
                 self._matches[key] = hit
         return hit
 
-    def resolve(self, modality: str | None, values: dict[str, str | None]) -> tuple[str | None, str | None]:
-        """Region and rule id for one instance (``values``: field -> raw text or None)."""
+    def resolve(
+        self, modality: str | None, values: dict[str, str | None]
+    ) -> tuple[str | None, str | None, str | None]:
+        """Region, rule id and the field that decided, for one instance (``values``: field -> raw text
+        or None). A multi-region BodyPartExamined is read as its default region unless a later field
+        names another of its parts."""
         modality = (modality or "").strip().upper()
         current: str | None = None
         rule_id: str | None = None
+        decided_by: str | None = None
+        parts: frozenset[str] = frozenset()
         done = False
         for field in self.rules.fields:
             value = values.get(field)
             if not value:
                 continue
-            if field == "body_part_examined" and current not in _REGION_SET:
+            bpe = field == "body_part_examined"
+            if bpe and current not in _REGION_SET:
                 key = bpe_key(value)
                 target = self.rules.remaps.get(key)
                 if target is not None:
-                    current, rule_id = target, f"remap:{key}"
+                    current, rule_id, decided_by = target, f"remap:{key}", field
+                    parts = self.rules.multi.get(key, frozenset())
             for i in self._match(field, value):
                 rule = self.rules.rules[i]
                 if rule.modalities is not None and modality not in rule.modalities:
                     continue
-                if current is None or current not in _REGION_SET or current in rule.from_:
-                    current, rule_id = rule.region, rule.id
+                if (
+                    current is None
+                    or current not in _REGION_SET
+                    or current in rule.from_
+                    or (not bpe and rule.region in parts)
+                ):
+                    current, rule_id, decided_by = rule.region, rule.id, field
                     done = True
                     break
             if done:
                 break
         if current not in _REGION_SET:
-            return None, None
+            return None, None, None
         special = self.rules.special.get((modality, current))
         if special is not None:
             current, rule_id = special, f"{rule_id}>special:{modality}"
-        return current, rule_id
+        return current, rule_id, decided_by
 
-    def __call__(self, df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    def explain(self, df: pd.DataFrame, hide: Iterable[str] = ()) -> pd.DataFrame:
+        """Per row: ``region``, ``rule_id`` and ``source`` ("bpe" when BodyPartExamined decided, "rules"
+        when a description did, None when open). Fields in ``hide`` count as missing."""
         fields = self.rules.fields
+        hidden = set(hide)
         n = len(df)
-        columns = [self._column(df, name, n) for name in ["modality", *fields]]
-        regions: list[str | None] = []
-        rule_ids: list[str | None] = []
+        columns = [
+            [None] * n if name in hidden else self._column(df, name, n) for name in ["modality", *fields]
+        ]
+        rows = []
         for row in zip(*columns, strict=True):
             hit = self._resolved.get(row)
             if hit is None:
                 hit = self.resolve(row[0], dict(zip(fields, row[1:], strict=True)))
                 if len(self._resolved) < 200_000:
                     self._resolved[row] = hit
-            regions.append(hit[0])
-            rule_ids.append(hit[1])
-        return (
-            pd.Series(regions, index=df.index, dtype=object, name="region"),
-            pd.Series(rule_ids, index=df.index, dtype=object, name="rule_id"),
+            rows.append(hit)
+        out = pd.DataFrame(rows, index=df.index, columns=["region", "rule_id", "source"], dtype=object)
+        out["source"] = (
+            out["source"]
+            .map(lambda f: None if f is None else ("bpe" if f == "body_part_examined" else "rules"))
+            .astype(object)
         )
+        return out
+
+    def __call__(self, df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        out = self.explain(df)
+        return out["region"].rename("region"), out["rule_id"].rename("rule_id")
 
     @staticmethod
     def _column(df: pd.DataFrame, name: str, n: int) -> list[str | None]:

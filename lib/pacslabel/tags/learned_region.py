@@ -1,0 +1,259 @@
+"""Region from the archive's own vocabulary: character n-gram TF-IDF and a logistic regression.
+
+The model reads the description fields (study, requested procedure, protocol, series) as character
+n-grams of their normalised text, and modality, manufacturer and model name as one token each. It is
+fitted on rows whose BodyPartExamined names one region, and it answers only where it is sure: the
+largest probability must reach ``threshold_`` (chosen on held-out studies, see :func:`choose_threshold`)
+and at least ``min_known`` of the description's n-grams must have been seen in training, so a
+description unlike any of the archive's stays open rather than guessed from the modality.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pacslabel.tags.regions import normalise_text
+
+TEXT_FIELDS = ("study_description", "requested_procedure_description", "protocol_name", "series_description")
+DEVICE_FIELDS = ("modality", "manufacturer", "manufacturer_model_name")
+MODEL_FIELDS = (*TEXT_FIELDS, *DEVICE_FIELDS)
+FORMAT_VERSION = 1
+
+
+@dataclass
+class LearnedRegionConfig:
+    """The learned fallback of the region rules (``regions.learned`` in configs/tags.yaml)."""
+
+    enabled: bool = True
+    sample_rows: int = 200_000  # labelled (study, text) rows the model is fitted on, at most
+    min_labelled: int = 30  # fewer labelled (study, text) rows: no model (also the calibration minimum)
+    calibration_fraction: float = 0.25  # share of the labelled studies held out to choose the threshold
+    precision: float = 0.95  # the threshold gives the largest coverage at this precision on them
+    min_probability: float = 0.5  # the threshold never goes below this
+    min_known_ngrams: float = 0.5  # share of a description's n-grams seen in training, else open
+    ngram_min: int = 2
+    ngram_max: int = 5
+    max_features: int = 262_144
+    c: float = 10.0  # inverse regularisation strength of the logistic regression
+
+    def validate(self) -> None:
+        from pacslabel.config import ConfigError
+
+        for key in ("precision", "min_probability", "min_known_ngrams"):
+            value = getattr(self, key)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"regions.learned.{key}: {value} is not in [0, 1]")
+        if not 0.0 < self.calibration_fraction < 1.0:
+            raise ConfigError("regions.learned.calibration_fraction: must be in (0, 1)")
+        if not 1 <= self.ngram_min <= self.ngram_max:
+            raise ConfigError("regions.learned.ngram_min / ngram_max: need 1 <= ngram_min <= ngram_max")
+        if self.sample_rows < 2 or self.min_labelled < 2 or self.max_features < 1 or self.c <= 0:
+            raise ConfigError("regions.learned: sample_rows, min_labelled >= 2, max_features >= 1, c > 0")
+
+
+def _column(frame: pd.DataFrame, name: str) -> list:
+    return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
+
+def _key(value: object) -> str:
+    return "" if value is None or value is pd.NA or value != value else str(value)
+
+
+def model_inputs(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(description text, device tokens) per row: the distinct normalised descriptions joined by spaces;
+    ``mod=ct man=ge_medical_systems mdl=...`` for the fields present."""
+    texts = []
+    for values in zip(*(_column(frame, f) for f in TEXT_FIELDS), strict=True):
+        parts = dict.fromkeys(t for t in (normalise_text(v) for v in values) if t)
+        texts.append(" ".join(parts))
+    devices = []
+    for values in zip(*(_column(frame, f) for f in DEVICE_FIELDS), strict=True):
+        tokens = [
+            f"{prefix}={normalise_text(v).replace(' ', '_')}"
+            for prefix, v in zip(("mod", "man", "mdl"), values, strict=True)
+            if normalise_text(v)
+        ]
+        devices.append(" ".join(tokens))
+    return texts, devices
+
+
+class RegionTextModel:
+    """Text fields -> region, with a probability; ``fit`` returns self, ``decide`` applies the gates."""
+
+    def __init__(
+        self,
+        ngram_range: tuple[int, int] = (2, 5),
+        max_features: int = 262_144,
+        c: float = 10.0,
+        min_known: float = 0.5,
+        random_state: int = 0,
+    ):
+        self.ngram_range = tuple(ngram_range)
+        self.max_features = max_features
+        self.c = c
+        self.min_known = min_known
+        self.random_state = random_state
+        self.threshold_: float | None = None
+
+    def fit(self, frame: pd.DataFrame, labels, sample_weight=None) -> RegionTextModel:
+        """Fit on the text fields of ``frame`` (any of :data:`MODEL_FIELDS`) and one region per row."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        texts, devices = model_inputs(frame)
+        labels = np.asarray(labels, dtype=object)
+        self.text_vectorizer_ = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.ngram_range,
+            lowercase=False,
+            min_df=1,
+            sublinear_tf=True,
+            max_features=self.max_features,
+            dtype=np.float32,
+        )
+        self.device_vectorizer_ = TfidfVectorizer(
+            token_pattern=r"\S+", lowercase=False, use_idf=False, binary=True, dtype=np.float32
+        )
+        x = self._stack(self.text_vectorizer_.fit_transform(texts), self._devices_fit(devices))
+        weight = None
+        if sample_weight is not None:
+            weight = np.asarray(sample_weight, dtype=np.float64)
+            weight = weight * (len(weight) / weight.sum())
+        self.classifier_ = LogisticRegression(C=self.c, max_iter=500, random_state=self.random_state)
+        self.classifier_.fit(x, labels, sample_weight=weight)
+        self.classes_ = self.classifier_.classes_
+        self.known_n_ = min(max(4, self.ngram_range[0]), self.ngram_range[1])
+        self.n_features_ = x.shape[1]
+        return self
+
+    def _devices_fit(self, devices: list[str]):
+        import scipy.sparse as sp
+
+        if not any(devices):
+            self.device_vectorizer_ = None
+            return sp.csr_matrix((len(devices), 0), dtype=np.float32)
+        return self.device_vectorizer_.fit_transform(devices)
+
+    def _devices(self, devices: list[str]):
+        import scipy.sparse as sp
+
+        if self.device_vectorizer_ is None:
+            return sp.csr_matrix((len(devices), 0), dtype=np.float32)
+        return self.device_vectorizer_.transform(devices)
+
+    @staticmethod
+    def _stack(text, device):
+        import scipy.sparse as sp
+
+        return sp.hstack([text, device], format="csr")
+
+    def known_share(self, texts: list[str]) -> np.ndarray:
+        """Share of each text's n-grams of length ``known_n_`` (4 where the range allows: long enough to
+        be specific, short words padded by spaces included) seen in training; 0 without any."""
+        analyse = self.text_vectorizer_.build_analyzer()
+        vocabulary = self.text_vectorizer_.vocabulary_
+        out = np.zeros(len(texts), dtype=np.float64)
+        for i, text in enumerate(texts):
+            grams = [g for g in analyse(text) if len(g) == self.known_n_] if text else []
+            if grams:
+                out[i] = sum(g in vocabulary for g in grams) / len(grams)
+        return out
+
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Per row: most probable ``region``, its ``probability`` and ``known`` (see :meth:`known_share`).
+
+        Rows are scored once per distinct combination of the model fields."""
+        raw = [_column(frame, f) for f in MODEL_FIELDS]
+        keys = np.asarray(["\x1f".join(map(_key, row)) for row in zip(*raw, strict=True)], dtype=object)
+        codes, uniques = pd.factorize(keys)
+        first = np.zeros(len(uniques), dtype=np.int64)
+        first[codes] = np.arange(len(codes))  # any row of a key: its fields read the same
+        distinct = pd.DataFrame(
+            {f: [values[i] for i in first] for f, values in zip(MODEL_FIELDS, raw, strict=True)}
+        )
+        texts, devices = model_inputs(distinct)
+        if len(distinct):
+            x = self._stack(self.text_vectorizer_.transform(texts), self._devices(devices))
+            proba = self.classifier_.predict_proba(x)
+            best = proba.argmax(axis=1)
+            region = self.classes_[best].astype(object)
+            probability = proba[np.arange(len(best)), best]
+        else:
+            region, probability = np.zeros(0, dtype=object), np.zeros(0)
+        known = self.known_share(texts)
+        return pd.DataFrame(
+            {"region": region[codes], "probability": probability[codes], "known": known[codes]},
+            index=frame.index,
+        )
+
+    def accepted(self, scored: pd.DataFrame) -> np.ndarray:
+        """Rows of a :meth:`predict` frame the model answers (threshold and known-n-gram gates)."""
+        if self.threshold_ is None:
+            return np.zeros(len(scored), dtype=bool)
+        return ((scored["probability"] >= self.threshold_) & (scored["known"] >= self.min_known)).to_numpy()
+
+    def decide(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """:meth:`predict` with ``region`` and ``probability`` set to None where the model stays open."""
+        scored = self.predict(frame)
+        keep = self.accepted(scored)
+        scored["region"] = scored["region"].astype(object)
+        scored.loc[~keep, "region"] = None
+        scored.loc[~keep, "probability"] = np.nan
+        return scored
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_VERSION,
+            "classes": [str(c) for c in self.classes_],
+            "threshold": self.threshold_,
+            "min_known": self.min_known,
+            "ngram_range": list(self.ngram_range),
+            "n_features": int(self.n_features_),
+        }
+
+    def to_bytes(self) -> bytes:
+        return pickle.dumps({"format": FORMAT_VERSION, "object": self}, protocol=5)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RegionTextModel:
+        payload = pickle.loads(data)
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+            raise ValueError(f"not a RegionTextModel of format {FORMAT_VERSION}")
+        if not isinstance(payload.get("object"), cls):
+            raise ValueError("payload does not hold a RegionTextModel")
+        return payload["object"]
+
+
+def choose_threshold(
+    probability: np.ndarray, correct: np.ndarray, weight: np.ndarray, precision: float, floor: float = 0.0
+) -> dict[str, Any]:
+    """The lowest probability cut whose answers reach ``precision`` (weighted), i.e. the largest coverage
+    at that precision; cuts fall between distinct probabilities and never below ``floor``.
+
+    Returns ``threshold`` (None when no cut reaches the precision), and the ``precision`` and
+    ``coverage`` (share of the total weight answered) at it.
+    """
+    probability = np.asarray(probability, dtype=np.float64)
+    correct = np.asarray(correct, dtype=bool)
+    weight = np.asarray(weight, dtype=np.float64)
+    total = float(weight.sum())
+    order = np.argsort(-probability, kind="stable")
+    p, c, w = probability[order], correct[order], weight[order]
+    cum_w = np.cumsum(w)
+    cum_c = np.cumsum(w * c)
+    # a cut can only sit after the last of a run of equal probabilities
+    ends = np.append(p[1:] != p[:-1], True) if len(p) else np.zeros(0, dtype=bool)
+    ok = ends & (p >= floor) & (cum_c >= precision * cum_w) & (cum_w > 0)
+    if not ok.any():
+        return {"threshold": None, "precision": None, "coverage": 0.0}
+    i = int(np.flatnonzero(ok)[-1])
+    return {
+        "threshold": float(p[i]),
+        "precision": float(cum_c[i] / cum_w[i]),
+        "coverage": float(cum_w[i] / total) if total else 0.0,
+    }

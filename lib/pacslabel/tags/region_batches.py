@@ -1,0 +1,281 @@
+"""Batch functions of the region stage: rules then the learned model per row, the labelled rows the
+model learns from, and study-level consistency.
+
+Every function maps a pandas batch of ``tags/`` (or of the staged region rows) to a pandas frame or,
+for region rows, an Arrow table of fixed types, so the same code runs in Ray Data's ``map_batches``
+and on a driver-side table (relabel).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pacslabel.runroot import MODELS, RunRoot
+from pacslabel.tags.constraints import labelled_mask
+from pacslabel.tags.learned_region import MODEL_FIELDS, RegionTextModel
+from pacslabel.tags.regions import RegionReconstructor, bpe_key
+
+REGIONS_TABLE = "regions"
+REGION_MODEL = "region_model"
+BPE = "body_part_examined"
+STUDY = "study_instance_uid"
+REGION_SCHEMA = pa.schema(
+    [
+        ("sop_instance_uid", pa.string()),
+        (STUDY, pa.string()),
+        ("series_instance_uid", pa.string()),
+        ("modality", pa.string()),
+        ("region", pa.string()),
+        ("rule_id", pa.string()),
+        ("source", pa.string()),
+        ("probability", pa.float32()),
+        ("rules_version", pa.int32()),
+    ]
+)
+MEASURE_SCHEMA = pa.schema(
+    [
+        ("measured", pa.bool_()),
+        ("truth", pa.string()),
+        ("rules_only", pa.string()),
+        ("masked_region", pa.string()),
+        ("masked_source", pa.string()),
+    ]
+)
+_MEASURE_SEED, _CALIBRATION_SEED, _SAMPLE_SEED = 101, 202, 303
+
+
+def _text(batch: pd.DataFrame, name: str) -> pd.Series:
+    """Column as object strings with None for missing or blank (a column of Nones when absent)."""
+    if name not in batch.columns:
+        return pd.Series([None] * len(batch), index=batch.index, dtype=object)
+    values = [
+        None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
+        for v in batch[name].tolist()
+    ]
+    return pd.Series([v or None for v in values], index=batch.index, dtype=object)
+
+
+def region_table(frame: pd.DataFrame, measure: bool = False) -> pa.Table:
+    """Region rows as Arrow with fixed types (a batch whose regions are all open stays ``string``)."""
+    schema = pa.unify_schemas([REGION_SCHEMA, MEASURE_SCHEMA]) if measure else REGION_SCHEMA
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def study_keys(batch: pd.DataFrame) -> np.ndarray:
+    """Study uid per row (the instance uid where the study is missing), for study-disjoint choices."""
+    study = _text(batch, STUDY)
+    return study.fillna(_text(batch, "sop_instance_uid")).fillna("").to_numpy(dtype=object)
+
+
+def measured_studies(batch: pd.DataFrame, fraction: float, seed: int) -> np.ndarray:
+    """Rows of the studies whose BodyPartExamined is hidden for the measurement (stable keyed hash)."""
+    if fraction <= 0:
+        return np.zeros(len(batch), dtype=bool)
+    return labelled_mask(study_keys(batch), fraction, seed + _MEASURE_SEED)
+
+
+def load_region_model(run_root: str) -> RegionTextModel | None:
+    """The saved region model under ``models/region_model/`` of ``run_root`` (None when there is none)."""
+    if not run_root:
+        return None
+    rr = RunRoot(run_root)
+    if not rr.exists(MODELS, REGION_MODEL, "model.pkl"):
+        return None
+    return RegionTextModel.from_bytes(rr.read_bytes(MODELS, REGION_MODEL, "model.pkl"))
+
+
+class RegionLabeller:
+    """The rules, then the learned model where they leave the region open (``df -> (region, rule_id)``,
+    like :class:`RegionReconstructor`, so feature code takes either)."""
+
+    def __init__(self, rules_path: str = "", run_root: str = ""):
+        self.rules = RegionReconstructor(rules_path or None)
+        self.model = load_region_model(run_root)
+
+    def explain(self, batch: pd.DataFrame, hide: tuple[str, ...] = ()) -> pd.DataFrame:
+        """region, rule_id, source (bpe / rules / learned) and probability (learned rows) per row."""
+        out = self.rules.explain(batch, hide=hide)
+        out["probability"] = np.nan
+        open_rows = np.flatnonzero(out["region"].isna().to_numpy())
+        if self.model is not None and len(open_rows):
+            frame = batch.iloc[open_rows].drop(columns=[c for c in hide if c in batch.columns])
+            decided = self.model.decide(frame)
+            hit = decided["region"].notna().to_numpy()
+            rows = open_rows[hit]
+            out.iloc[rows, out.columns.get_loc("region")] = decided["region"].to_numpy(dtype=object)[hit]
+            for column in ("rule_id", "source"):
+                out.iloc[rows, out.columns.get_loc(column)] = "learned"
+            out.iloc[rows, out.columns.get_loc("probability")] = decided["probability"].to_numpy()[hit]
+        return out
+
+    def __call__(self, batch: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        out = self.explain(batch)
+        return out["region"].rename("region"), out["rule_id"].rename("rule_id")
+
+    def body_part_region(self, batch: pd.DataFrame) -> pd.Series:
+        """The one region BodyPartExamined names on its own (None: missing, generic or multi-region)."""
+        others = tuple(f for f in self.rules.rules.fields if f != BPE)
+        region = self.rules.explain(batch, hide=others)["region"]
+        multi = _text(batch, BPE).map(lambda v: v is not None and bpe_key(v) in self.rules.rules.multi)
+        return region.where(~multi.to_numpy(dtype=bool), None).astype(object)
+
+
+class RegionBatch:
+    """map_batches callable: region rows of a pandas batch of tags (rules, then the saved model).
+
+    With ``measure_fraction`` > 0 the rows of that share of studies also carry the measurement columns:
+    ``truth`` (the region BodyPartExamined names), ``rules_only`` and ``masked_region`` /
+    ``masked_source`` (rules, then the model, with BodyPartExamined hidden)."""
+
+    def __init__(
+        self, rules_path: str = "", run_root: str = "", measure_fraction: float = 0.0, seed: int = 1
+    ):
+        self.labeller = RegionLabeller(rules_path, run_root)
+        self.measure_fraction = measure_fraction
+        self.seed = seed
+
+    def __call__(self, batch: pd.DataFrame) -> pa.Table:
+        out = self.labeller.explain(batch)
+        frame = pd.DataFrame(
+            {
+                "sop_instance_uid": _text(batch, "sop_instance_uid").to_numpy(),
+                STUDY: _text(batch, STUDY).to_numpy(),
+                "series_instance_uid": _text(batch, "series_instance_uid").to_numpy(),
+                "modality": _text(batch, "modality").to_numpy(),
+                "region": out["region"].to_numpy(dtype=object),
+                "rule_id": out["rule_id"].to_numpy(dtype=object),
+                "source": out["source"].to_numpy(dtype=object),
+                "probability": out["probability"].to_numpy(dtype=np.float32),
+                "rules_version": np.full(len(batch), self.labeller.rules.rules.version, dtype=np.int32),
+            }
+        )
+        if self.measure_fraction <= 0:
+            return region_table(frame)
+        measured = measured_studies(batch, self.measure_fraction, self.seed)
+        frame["measured"] = measured
+        for name in MEASURE_SCHEMA.names[1:]:
+            frame[name] = np.full(len(batch), None, dtype=object)
+        if measured.any():
+            part = batch.loc[measured]
+            masked = self.labeller.explain(part, hide=(BPE,))
+            frame.loc[measured, "truth"] = self.labeller.body_part_region(part).to_numpy(dtype=object)
+            frame.loc[measured, "rules_only"] = self.labeller.rules.explain(part, hide=(BPE,))[
+                "region"
+            ].to_numpy()
+            frame.loc[measured, "masked_region"] = masked["region"].to_numpy(dtype=object)
+            frame.loc[measured, "masked_source"] = masked["source"].to_numpy(dtype=object)
+        return region_table(frame, measure=True)
+
+
+class LabelBatch:
+    """map_batches callable: the rows the region model learns from, grouped by study and text.
+
+    A row is labelled when BodyPartExamined names one region and the descriptions (read by the rules
+    without it) name no other; ``status`` is "label" or "contradicted". Rows of measured studies are
+    left out. Columns: study_instance_uid, the model fields ("" when missing), label, status,
+    text_open (the rules alone leave it open), n (instances), series (distinct series)."""
+
+    def __init__(self, rules_path: str = "", measure_fraction: float = 0.0, seed: int = 1):
+        self.labeller = RegionLabeller(rules_path)
+        self.measure_fraction = measure_fraction
+        self.seed = seed
+
+    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        truth = self.labeller.body_part_region(batch)
+        text = self.labeller.rules.explain(batch, hide=(BPE,))["region"]
+        keep = truth.notna().to_numpy() & ~measured_studies(batch, self.measure_fraction, self.seed)
+        frame = pd.DataFrame({STUDY: study_keys(batch)}, index=batch.index)
+        for name in MODEL_FIELDS:
+            frame[name] = _text(batch, name).fillna("").to_numpy(dtype=object)
+        frame["label"] = truth.to_numpy(dtype=object)
+        frame["text_open"] = text.isna().to_numpy()
+        frame["status"] = np.where(text.notna() & (text != truth), "contradicted", "label")
+        frame["series"] = _text(batch, "series_instance_uid").fillna("").to_numpy(dtype=object)
+        keys = [STUDY, *MODEL_FIELDS, "label", "status", "text_open"]
+        grouped = frame.loc[keep].groupby(keys, sort=False)["series"].agg(["size", "nunique"])
+        return grouped.rename(columns={"size": "n", "nunique": "series"}).reset_index()
+
+
+def sample_studies(batch: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
+    """Rows of a stable ``fraction`` of the studies (by keyed hash of the study uid)."""
+    return batch[labelled_mask(batch[STUDY].astype(object).to_numpy(), fraction, seed + _SAMPLE_SEED)]
+
+
+def calibration_studies(studies: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    """True for the studies held out to choose the model's threshold."""
+    return labelled_mask(studies, fraction, seed + _CALIBRATION_SEED)
+
+
+# ---------------------------------------------------------------------------------------------------
+# study-level consistency
+
+_KINDS = (("region", "region", "source", "rule_id"), ("masked", "masked_region", "masked_source", None))
+
+
+def study_pairs(batch: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (study, kind, region) of staged region rows; region "" marks an open row. Kind "masked"
+    holds the measured rows' regions with BodyPartExamined hidden."""
+    parts = []
+    for kind, column, _, _ in _KINDS:
+        if column not in batch.columns:
+            continue
+        rows = batch[batch["measured"].astype(bool)] if kind == "masked" else batch
+        part = pd.DataFrame(
+            {
+                STUDY: rows[STUDY].astype(object),
+                "kind": kind,
+                "region": rows[column].astype(object).fillna(""),
+            }
+        )
+        parts.append(part[part[STUDY].notna()].drop_duplicates())
+    return pd.concat(parts, ignore_index=True)
+
+
+def study_fill(pairs: pd.DataFrame) -> pd.DataFrame:
+    """(study, kind, region) to fill open rows with, from :func:`study_pairs` rows holding whole studies:
+    where a study has open rows and its other rows name exactly one region."""
+    keys = [STUDY, "kind"]
+    named = pairs[pairs["region"] != ""].groupby(keys, as_index=False)["region"].agg(["nunique", "first"])
+    agreed = named[named["nunique"] == 1].rename(columns={"first": "region"})[[*keys, "region"]]
+    open_studies = pairs.loc[pairs["region"] == "", keys].drop_duplicates()
+    return open_studies.merge(agreed, on=keys)
+
+
+def fill_from_studies(batch: pd.DataFrame, fills: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """Open rows of the studies in ``fills[kind]`` take the study's region (source and rule_id "study")."""
+    batch = batch.copy()
+    for kind, column, source, rule in _KINDS:
+        table = fills.get(kind)
+        if not table or column not in batch.columns:
+            continue
+        region = batch[STUDY].map(table)
+        hit = (batch[column].isna() & region.notna()).to_numpy()
+        batch.loc[hit, column] = region[hit]
+        batch.loc[hit, source] = "study"
+        if rule:
+            batch.loc[hit, rule] = "study"
+    return batch
+
+
+def fills_by_kind(fills: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """:func:`study_fill` rows as kind -> study -> region."""
+    return {
+        str(kind): dict(zip(part[STUDY], part["region"], strict=True)) for kind, part in fills.groupby("kind")
+    }
+
+
+def measure_counts(batch: pd.DataFrame) -> pd.DataFrame:
+    """Per modality, over measured rows with a truth: rows, and covered / correct rows of the rules
+    alone, rules + model, and rules + model + study."""
+    rows = batch[batch["measured"].astype(bool) & batch["truth"].notna()]
+    truth = rows["truth"].astype(object)
+    model = rows["masked_region"].where(rows["masked_source"] != "study", None)
+    variants = {"rules": rows["rules_only"], "rules_model": model, "rules_model_study": rows["masked_region"]}
+    out = pd.DataFrame({"modality": rows["modality"].astype(object).fillna("(none)"), "n": 1})
+    for name, region in variants.items():
+        region = region.astype(object)
+        out[f"{name}_covered"] = region.notna().astype(int).to_numpy()
+        out[f"{name}_correct"] = (region == truth).astype(int).to_numpy()
+    return out.groupby("modality", as_index=False).sum()

@@ -1,0 +1,285 @@
+"""The region stage of the tags job: fit the region model, write ``regions/``, measure and summarise.
+
+1. The rows whose BodyPartExamined names one region (and whose descriptions name no other) are
+   grouped by study and text; a bounded sample of studies fits :class:`RegionTextModel` and a
+   study-disjoint held-out share of them chooses its threshold; the model is then refitted on the
+   whole sample and saved to ``models/region_model/`` (relabel applies it unchanged).
+2. One Ray Data pass applies the rules and the model to every row (staged under ``_work/``); rows of a
+   seeded share of studies are also labelled with BodyPartExamined hidden, for the measurement only
+   (those studies are left out of the fit).
+3. Open rows of a study whose other rows agree on one region take it (``rule_id`` "study").
+4. The summary gives the coverage, the share of each source per region, the fit, and the coverage and
+   accuracy of the rules alone, rules + model and rules + model + study on the hidden rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pacslabel.runroot import MODELS, RunRoot
+from pacslabel.tags.learned_region import MODEL_FIELDS, RegionTextModel, choose_threshold
+from pacslabel.tags.region_batches import (
+    REGION_MODEL,
+    REGIONS_TABLE,
+    STUDY,
+    LabelBatch,
+    RegionBatch,
+    calibration_studies,
+    fill_from_studies,
+    fills_by_kind,
+    measure_counts,
+    region_table,
+    sample_studies,
+    study_fill,
+    study_pairs,
+)
+
+log = logging.getLogger(__name__)
+
+STAGE_TABLE = "_work/regions"
+ROWS_PER_PARTITION = 2_000_000
+SOURCES = ("bpe", "rules", "learned", "study")
+
+
+def _actors(cfg) -> dict[str, Any]:
+    import ray
+
+    return {
+        "batch_format": "pandas",
+        "batch_size": cfg.batch_size,
+        "compute": ray.data.ActorPoolStrategy(min_size=1, max_size=cfg.workers),
+    }
+
+
+def _replace_dir(rr: RunRoot, name: str) -> None:
+    if rr.exists(name):
+        rr.fs.delete_dir(rr.path(name))
+
+
+def _status_rows(batch: pd.DataFrame) -> pd.DataFrame:
+    return batch.groupby("status", as_index=False)["n"].sum()
+
+
+def _labelled_sample(cfg, ds) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Labelled (study, text) rows of a bounded sample of studies, and the archive's labelled and
+    contradicted row counts (BodyPartExamined names one region; the descriptions name another)."""
+    r = cfg.regions
+    grouped = ds.map_batches(
+        LabelBatch,
+        fn_constructor_kwargs={
+            "rules_path": r.rules,
+            "measure_fraction": r.measure_fraction,
+            "seed": cfg.seed,
+        },
+        **_actors(cfg),
+    ).materialize()
+    n_groups = grouped.count()
+    counts = {"labelled_rows": 0, "contradicted_rows": 0, "labelled_groups": n_groups}
+    if not n_groups:
+        return pd.DataFrame(), counts
+    fraction = min(1.0, r.learned.sample_rows / n_groups)
+    sample = grouped.map_batches(
+        sample_studies, fn_kwargs={"fraction": fraction, "seed": cfg.seed}, batch_format="pandas"
+    ).to_pandas()
+    keys = [STUDY, *MODEL_FIELDS, "label", "status", "text_open"]
+    sample = sample.groupby(keys, as_index=False, sort=False)[["n", "series"]].sum()
+    totals = grouped.map_batches(_status_rows, batch_format="pandas").to_pandas().groupby("status")["n"].sum()
+    counts["labelled_rows"] = int(totals.get("label", 0))
+    counts["contradicted_rows"] = int(totals.get("contradicted", 0))
+    counts["sampled_fraction"] = round(fraction, 6)
+    return sample[sample["status"] == "label"].reset_index(drop=True), counts
+
+
+def _fit(cfg, rows: pd.DataFrame) -> RegionTextModel:
+    lc = cfg.regions.learned
+    distinct = rows.groupby([*MODEL_FIELDS, "label"], as_index=False)["series"].sum()
+    return RegionTextModel(
+        ngram_range=(lc.ngram_min, lc.ngram_max),
+        max_features=lc.max_features,
+        c=lc.c,
+        min_known=lc.min_known_ngrams,
+        random_state=cfg.seed,
+    ).fit(distinct, distinct["label"], sample_weight=distinct["series"].clip(lower=1))
+
+
+def _calibrate(model: RegionTextModel, held: pd.DataFrame, lc) -> dict[str, Any]:
+    """Threshold on the held-out rows the rules leave open (all held-out rows when those are too few)."""
+    population = held[held["text_open"]]
+    basis = "rows the rules leave open"
+    if len(population) < lc.min_labelled:
+        population, basis = held, "all held-out rows"
+    scored = model.predict(population)
+    fillable = (scored["known"] >= model.min_known).to_numpy()
+    correct = (scored["region"] == population["label"]).to_numpy()
+    weight = population["n"].to_numpy(dtype=np.float64)
+    chosen = choose_threshold(
+        np.where(fillable, scored["probability"], -1.0), correct, weight, lc.precision, lc.min_probability
+    )
+    return {"basis": basis, "held_out_groups": len(population), **chosen}
+
+
+def fit_region_model(cfg, rr: RunRoot, ds) -> dict[str, Any]:
+    """Fit, calibrate and save the region model; removes a stale one when no model can be fitted."""
+    from pacslabel.config import dump_config
+
+    started = time.time()
+    _replace_dir(rr, f"{MODELS}/{REGION_MODEL}")
+    lc = cfg.regions.learned
+    rows, summary = _labelled_sample(cfg, ds)
+    classes = rows["label"].nunique() if len(rows) else 0
+    if len(rows) < lc.min_labelled or classes < 2:
+        summary["model"] = f"none: {len(rows)} labelled groups, {classes} regions (need {lc.min_labelled}, 2)"
+        return summary
+    held = calibration_studies(rows[STUDY].to_numpy(dtype=object), lc.calibration_fraction, cfg.seed)
+    if held.all() or not held.any() or rows.loc[~held, "label"].nunique() < 2:
+        summary["model"] = "none: the labelled studies do not split into fit and held-out parts"
+        return summary
+    calibration = _calibrate(_fit(cfg, rows[~held]), rows[held].reset_index(drop=True), lc)
+    model = _fit(cfg, rows)
+    model.threshold_ = calibration["threshold"]
+    rr.write_bytes(model.to_bytes(), MODELS, REGION_MODEL, "model.pkl")
+    rr.write_json(model.meta(), MODELS, REGION_MODEL, "meta.json")
+    rr.write_text(dump_config(cfg), MODELS, REGION_MODEL, "config.yaml")
+    summary.update(
+        model="fitted"
+        if model.threshold_ is not None
+        else "fitted, unused: no threshold reaches the precision",
+        fit_groups=len(rows),
+        classes=[str(c) for c in model.classes_],
+        n_features=int(model.n_features_),
+        calibration=calibration,
+        seconds=round(time.time() - started, 3),
+    )
+    return summary
+
+
+def study_fills(stage) -> dict[str, dict[str, str]]:
+    """kind -> study -> region for the open rows of studies whose other rows agree (a Ray Data groupby
+    by study, one hash partition per ``ROWS_PER_PARTITION`` staged rows)."""
+    partitions = int(np.clip(stage.count() // ROWS_PER_PARTITION, 1, 200))
+    pairs = stage.map_batches(study_pairs, batch_format="pandas")
+    fills = pairs.groupby(STUDY, num_partitions=partitions).map_groups(study_fill, batch_format="pandas")
+    fills = fills.to_pandas()
+    return fills_by_kind(fills) if len(fills) else {}
+
+
+def fill_studies(rows):
+    """Region rows (an Arrow table on the driver, or a Ray Dataset) with the open rows of each study
+    filled where the study's other rows agree; the same rule as the tags job, within ``rows``."""
+    import pyarrow as pa
+
+    if isinstance(rows, pa.Table):
+        frame = rows.to_pandas()
+        return region_table(fill_from_studies(frame, fills_by_kind(study_fill(study_pairs(frame)))))
+    rows = rows.materialize()
+    return rows.map_batches(_final_rows, fn_kwargs={"fills": study_fills(rows)}, batch_format="pandas")
+
+
+def _final_rows(batch: pd.DataFrame, fills: dict[str, dict[str, str]]):
+    return region_table(fill_from_studies(batch, fills))
+
+
+def _measured_counts(batch: pd.DataFrame, fills: dict[str, dict[str, str]]) -> pd.DataFrame:
+    return measure_counts(fill_from_studies(batch[batch["measured"].astype(bool)], fills))
+
+
+def _rates(n: int, covered: int, correct: int) -> dict[str, Any]:
+    return {
+        "covered": covered,
+        "correct": correct,
+        "coverage": round(covered / n, 4) if n else None,
+        "accuracy": round(correct / covered, 4) if covered else None,
+    }
+
+
+def measurement(counts: pd.DataFrame, fraction: float) -> dict[str, Any]:
+    """Coverage and accuracy per modality (and ALL) of each variant on the hidden rows."""
+    counts = counts.groupby("modality").sum()
+    counts.loc["ALL"] = counts.sum()
+    variants = ("rules", "rules_model", "rules_model_study")
+    by_modality = {
+        str(m): {
+            "n": int(row["n"]),
+            **{
+                v: _rates(int(row["n"]), int(row[f"{v}_covered"]), int(row[f"{v}_correct"])) for v in variants
+            },
+        }
+        for m, row in counts.iterrows()
+    }
+    return {"fraction": fraction, "by_modality": by_modality}
+
+
+def _source_counts(rr: RunRoot) -> pd.DataFrame:
+    import ray
+
+    def count(batch: pd.DataFrame) -> pd.DataFrame:
+        frame = batch[["modality", "region", "rule_id", "source"]].astype(object).fillna("(none)")
+        return frame.value_counts().rename("rows").reset_index()
+
+    counts = (
+        ray.data.read_parquet(rr.uri_of(REGIONS_TABLE), columns=["modality", "region", "rule_id", "source"])
+        .map_batches(count, batch_format="pandas")
+        .to_pandas()
+    )
+    return counts.groupby(["modality", "region", "rule_id", "source"], as_index=False)["rows"].sum()
+
+
+def run_regions(cfg, rr: RunRoot, ds) -> dict[str, Any]:
+    """Fit the model, write ``regions/`` and return the regions summary (see the module docstring)."""
+    import ray
+
+    r = cfg.regions
+    summary: dict[str, Any] = {}
+    if r.learned.enabled:
+        summary["learned"] = fit_region_model(cfg, rr, ds)
+    else:
+        _replace_dir(rr, f"{MODELS}/{REGION_MODEL}")
+    _replace_dir(rr, STAGE_TABLE)
+    ds.map_batches(
+        RegionBatch,
+        fn_constructor_kwargs={
+            "rules_path": r.rules,
+            "run_root": rr.uri,
+            "measure_fraction": r.measure_fraction,
+            "seed": cfg.seed,
+        },
+        **_actors(cfg),
+    ).write_parquet(rr.uri_of(STAGE_TABLE))
+    stage = ray.data.read_parquet(rr.uri_of(STAGE_TABLE))
+    fills = study_fills(stage) if r.study_consistency else {}
+    _replace_dir(rr, REGIONS_TABLE)
+    stage.map_batches(_final_rows, fn_kwargs={"fills": fills}, batch_format="pandas").write_parquet(
+        rr.uri_of(REGIONS_TABLE)
+    )
+    if r.measure_fraction > 0:
+        parts = stage.map_batches(
+            _measured_counts, fn_kwargs={"fills": fills}, batch_format="pandas"
+        ).to_pandas()
+        if len(parts):
+            summary["hidden_bpe"] = measurement(parts, r.measure_fraction)
+    _replace_dir(rr, STAGE_TABLE)
+
+    counts = _source_counts(rr)
+    per_mod = counts.assign(covered=np.where(counts["region"] != "(none)", counts["rows"], 0))
+    per_mod = per_mod.groupby("modality")[["rows", "covered"]].sum()
+    covered = counts[counts["region"] != "(none)"]
+    by_region = covered.pivot_table(
+        index="region", columns="source", values="rows", aggfunc="sum", fill_value=0
+    )
+    summary.update(
+        rows=int(counts["rows"].sum()),
+        covered=int(per_mod["covered"].sum()),
+        coverage_by_modality={m: round(x.covered / x.rows, 4) for m, x in per_mod.iterrows() if x.rows},
+        rule_hits=counts.groupby("rule_id")["rows"].sum().sort_values(ascending=False).to_dict(),
+        sources={s: int(covered.loc[covered["source"] == s, "rows"].sum()) for s in SOURCES},
+        by_region={
+            str(region): {s: int(row.get(s, 0)) for s in SOURCES} for region, row in by_region.iterrows()
+        },
+        studies_filled=len(fills.get("region", {})),
+    )
+    return summary
