@@ -211,3 +211,30 @@ def test_medoids_read_from_model_meta(tmp_path):
     assert read_medoids(root) == {"model": "other", "kind": "medoid", "by_label": {0: "a", 1: "b"}}
     root.write_json({"medoids": {"7": "m7"}}, "models", "kmeans", "meta.json")
     assert read_medoids(root)["by_label"] == {7: "m7"}
+
+
+def test_read_compare_flattens_the_per_split_scores_of_the_compare_job(tmp_path):
+    from pacslabel.evaluate.inputs import read_compare
+    from pacslabel.runroot import RunRoot
+
+    rr = RunRoot(tmp_path)
+    rr.write_json(
+        {
+            "sample": {"images": 10},
+            "methods": {
+                "cae_kmeans": {
+                    "runs": 2,
+                    "test": {"nmi_modality": {"mean": 0.4, "sd": 0.1}},
+                    "train": {"nmi_modality": {"mean": 0.5, "sd": 0.0}},
+                }
+            },
+        },
+        "compare.json",
+    )
+    assert read_compare(rr, "compare.json") == {
+        "cae_kmeans": {
+            "runs": {"mean": 2, "sd": None},
+            "nmi_modality (test)": {"mean": 0.4, "sd": 0.1},
+            "nmi_modality (train)": {"mean": 0.5, "sd": 0.0},
+        }
+    }

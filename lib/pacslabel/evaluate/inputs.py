@@ -102,8 +102,20 @@ def run_summary(root: RunRoot, batch_rows: int = 65_536) -> dict:
     }
 
 
+def _compare_metrics(metrics: dict) -> dict:
+    """One method's scores, with per-split blocks (``test``, ``train``) flattened to ``metric (split)``."""
+    flat = {}
+    for key, value in metrics.items():
+        if isinstance(value, dict) and "mean" not in value:
+            flat.update({f"{m} ({key})": v for m, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
 def read_compare(root: RunRoot, name: str) -> dict[str, dict[str, dict]] | None:
-    """compare.json as method -> metric -> {mean, sd}; bare numbers become {mean: x}."""
+    """compare.json (its ``methods`` block when present) as method -> metric -> {mean, sd}; bare numbers
+    become {mean: x}; per-split blocks become ``metric (split)``."""
     if not name or not root.exists(name):
         return None
     try:
@@ -114,11 +126,12 @@ def read_compare(root: RunRoot, name: str) -> dict[str, dict[str, dict]] | None:
     if not isinstance(data, dict):
         return None
     out: dict[str, dict[str, dict]] = {}
-    for method, metrics in data.items():
+    methods = data.get("methods") if isinstance(data.get("methods"), dict) else data
+    for method, metrics in methods.items():
         if not isinstance(metrics, dict):
             continue
         row = {}
-        for metric, value in metrics.items():
+        for metric, value in _compare_metrics(metrics).items():
             if isinstance(value, dict) and isinstance(value.get("mean"), int | float):
                 row[str(metric)] = {"mean": value["mean"], "sd": value.get("sd")}
             elif isinstance(value, int | float) and not isinstance(value, bool):
