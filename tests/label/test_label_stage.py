@@ -55,6 +55,9 @@ def _make(rr, start, n, seed, shift=0.0):
         ),
     )
     _write(rr, "tags", f"part-{start}", pa.table({"sop_instance_uid": uids, "accession_key": accs}))
+    # regions/ as the tags stage writes it (pandas: large_string keys)
+    regions = {"sop_instance_uid": pa.array(uids, pa.large_string()), "region": ["HEAD"] * n}
+    _write(rr, "regions", f"part-{start}", pa.table(regions))
     studies = sorted(set(accs))
     rep_rows = [(a, group[accs.index(a)]) for a in studies if int(a[3:]) % 3 != 0]
     rep = np.eye(5, dtype=np.float32)[[g for _, g in rep_rows]] + 0.2 * rng.normal(size=(len(rep_rows), 5))
@@ -98,7 +101,7 @@ def test_label_then_assign_new_then_retrain(ray_local, run_root, fusion):
     s1 = run_label(cfg)
     assert s1["n_instances"] == 240 and s1["n_labelled"] == 240 and 150 <= s1["n_sample"] <= 200
     assert s1["sources"] == ["images", "tags", "reports"] and s1["device"] == "cpu"
-    assert s1["n_partitions"] == 1 and 2 <= s1["k"] <= 6
+    assert s1["n_partitions"] == 1 and 2 <= s1["k"] <= 6 and list(s1["k_per_partition"]) == ["?|HEAD"]
     lab = _labels(run_root)
     assert len(lab) == 240 and lab["sop_instance_uid"].is_unique and set(lab["run_id"]) == {"r1"}
     # the three generated groups are recovered when K came out as 3

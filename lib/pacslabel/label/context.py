@@ -33,6 +33,13 @@ def _tag_columns(rr: RunRoot, extra: tuple[str, ...] = ()) -> list[str]:
     return [UID, *(c for c in (*CONTEXT, *extra) if c in have and c != "region")]
 
 
+def plain_strings(t: pa.Table) -> pa.Table:
+    """Batch fn (pyarrow): ``large_string`` columns as ``string`` (join keys must share one type)."""
+    return t.cast(
+        pa.schema([pa.field(f.name, pa.string()) if f.type == pa.large_string() else f for f in t.schema])
+    )
+
+
 def read_context(rr: RunRoot, with_acc: bool, partitions: int, n_joins: int):
     """Lazy dataset: sop_instance_uid + the context columns (+ accession_key) of every ``tags/`` row."""
     import ray
@@ -40,8 +47,10 @@ def read_context(rr: RunRoot, with_acc: bool, partitions: int, n_joins: int):
     from pacslabel.runtime import join_kwargs
 
     ds = ray.data.read_parquet(rr.uri_of(TAGS), columns=_tag_columns(rr, (ACC,) if with_acc else ()))
+    ds = ds.map_batches(plain_strings, batch_format="pyarrow")
     if "region" in table_columns(rr, REGIONS):
         regions = ray.data.read_parquet(rr.uri_of(REGIONS), columns=[UID, "region"])
+        regions = regions.map_batches(plain_strings, batch_format="pyarrow")
         ds = ds.join(regions, join_type="left_outer", on=(UID,), **join_kwargs(n_joins, partitions))
     return ds
 
