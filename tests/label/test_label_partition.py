@@ -8,7 +8,7 @@ from pacslabel.label import LabelConfig, fit_model
 from pacslabel.label.inputs import Sample
 from pacslabel.label.kfit import k_grid
 from pacslabel.label.names import label_names, terms
-from pacslabel.label.partition import UNASSIGNED, PartitionIndex, partition_keys
+from pacslabel.label.partition import UNASSIGNED, PartitionIndex, partition_keys, without_study_sources
 from pacslabel.splits import assign_splits, group_keys
 
 
@@ -144,3 +144,18 @@ def test_label_ids_are_stable_across_a_retrain_and_sample_split_is_disjoint_by_p
     for k in set(keys):
         assert len(set(split[keys == k])) == 1
     assert set(split) == {"train", "validation", "test"}
+
+
+def test_study_sources_are_left_out_only_where_the_region_is_known():
+    from pacslabel.label.fusion import Fusion
+
+    rng = np.random.default_rng(0)
+    parts = {"images": rng.normal(size=(4, 3)).astype(np.float32), "reports": rng.normal(size=(4, 2))}
+    present = {s: np.ones(4, bool) for s in parts}
+    fusion = Fusion(sources=["images", "reports"]).fit(parts, present)
+    x = fusion.transform(parts, present)
+    keys = np.array(["MR|KNEE", "MR|?", "CT|HEAD", "CT|?"], dtype=object)
+    out = without_study_sources(x, keys, ["modality", "region"], fusion, ["reports"])
+    assert (out[[0, 2], 3:] == 0).all() and (out[[1, 3], 3:] == x[[1, 3], 3:]).all()
+    assert (out[:, :3] == x[:, :3]).all()
+    assert without_study_sources(x, keys, ["modality"], fusion, ["reports"]) is x

@@ -37,11 +37,12 @@ class LabelConfig:
     source_k: int = 20
     temperature: float = 0.1
     partition_by: list[str] = field(default_factory=lambda: ["modality", "region"])
+    study_sources: list[Source] = field(default_factory=lambda: ["reports"])  # not where the region is known
     k: int | Literal["auto"] = "auto"  # per partition
     k_rule: Literal["silhouette", "elbow"] = "silhouette"
     k_min: int = 1
     k_max: int = 40
-    min_rows_per_label: int = 20
+    min_rows_per_label: int = 5
     min_silhouette: float = 0.1
     silhouette_sample: int = 2000
     split: list[float] = field(default_factory=lambda: [0.7, 0.15, 0.15])

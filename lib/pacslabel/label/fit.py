@@ -15,7 +15,7 @@ import numpy as np
 
 from pacslabel.label.drift import quantiles
 from pacslabel.label.model import LabelModel
-from pacslabel.label.partition import UNASSIGNED, partition_keys
+from pacslabel.label.partition import UNASSIGNED, partition_keys, without_study_sources
 from pacslabel.splits import assign_splits, group_keys
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,10 @@ def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "")
     fusion.fit(
         {s: p[train] for s, p in sample.parts.items()}, {s: m[train] for s, m in sample.present.items()}
     )
-    x = fusion.transform(sample.parts, sample.present)
-    t_fusion = time.perf_counter() - t0
     keys = partition_keys(sample.context, cfg.partition_by, n)
+    x = fusion.transform(sample.parts, sample.present)
+    x = without_study_sources(x, keys, cfg.partition_by, fusion, cfg.study_sources)
+    t_fusion = time.perf_counter() - t0
     centroids, partitions, fits = fit_partitions(x, keys, train, val, cfg)
     model = LabelModel(
         fusion=fusion,
@@ -96,6 +97,7 @@ def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "")
         label_ids=np.arange(len(centroids), dtype=np.int32),
         partition_by=list(cfg.partition_by),
         partitions=partitions,
+        study_sources=list(cfg.study_sources),
     )
     idx, dist = model.index().search(x, keys)
     model.label_ids, id_rule = stable_label_ids(_previous_ids(previous, fusion, sample), idx, model.k)

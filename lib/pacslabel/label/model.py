@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pacslabel.label.fusion import Fusion
-from pacslabel.label.partition import UNASSIGNED, PartitionIndex, partition_keys
+from pacslabel.label.partition import UNASSIGNED, PartitionIndex, partition_keys, without_study_sources
 from pacslabel.runroot import MODELS, RunRoot
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class LabelModel:
     partition_by: list[str] = field(default_factory=list)
     partitions: list[str] | None = None  # partition key of every centroid; None: one partition
     names: dict[int, str] = field(default_factory=dict)
+    study_sources: list[str] = field(default_factory=list)  # left out where the region is known
 
     def __post_init__(self) -> None:
         if self.partitions is None:
@@ -59,8 +60,9 @@ class LabelModel:
     def assign(self, parts: dict, present: dict, columns: dict, index: PartitionIndex | None = None):
         """(label id or UNASSIGNED, distance, fused rows) of instances given per-source parts and the
         partition fields in ``columns`` (e.g. ``{"modality": [...], "region": [...]}``)."""
+        keys = partition_keys(columns, self.partition_by, len(next(iter(present.values()))))
         x = self.fusion.transform(parts, present)
-        keys = partition_keys(columns, self.partition_by, len(x))
+        x = without_study_sources(x, keys, self.partition_by, self.fusion, self.study_sources)
         idx, dist = (index or self.index()).search(x, keys)
         ids = np.where(idx >= 0, np.asarray(self.label_ids, np.int32)[np.maximum(idx, 0)], UNASSIGNED)
         return ids.astype(np.int32), dist, x
@@ -82,6 +84,7 @@ class LabelModel:
                 "label_ids": [int(i) for i in self.label_ids],
                 "partition_by": list(self.partition_by),
                 "partitions": list(self.partitions),
+                "study_sources": list(self.study_sources),
                 "label_names": {str(k): v for k, v in sorted(self.names.items())},
                 "sources": list(self.fusion.sources),
                 "fusion": self.fusion.params(),
@@ -113,6 +116,7 @@ class LabelModel:
             train_distances=td,
             partition_by=list(meta.get("partition_by", [])),
             partitions=meta.get("partitions"),
+            study_sources=list(meta.get("study_sources", [])),
             names={int(k): v for k, v in meta.get("label_names", {}).items()},
         )
 

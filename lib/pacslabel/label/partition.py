@@ -36,6 +36,30 @@ def modality_of(key: str) -> str:
     return key.split("|", 1)[0]
 
 
+def without_study_sources(
+    x: np.ndarray, keys: np.ndarray, by: list[str], fusion, study_sources
+) -> np.ndarray:
+    """``x`` with the blocks of study-level sources (reports) zeroed in rows whose region is known.
+
+    A report describes a whole study, so inside one modality and region it can only tell studies apart,
+    not the series of a study that look different; where the region is unknown it still helps place the
+    instance. ``fusion`` gives the block layout (sources in order, ``block_dims``)."""
+    drop = [s for s in study_sources if s in fusion.sources]
+    if not drop or "region" not in by or not len(x):
+        return x
+    at = by.index("region")
+    known = np.asarray([str(k).split("|")[at] != MISSING for k in keys])
+    if not known.any():
+        return x
+    x = x.copy()
+    start = 0
+    for s, d in fusion.block_dims().items():
+        if s in drop:
+            x[known, start : start + d] = 0.0
+        start += d
+    return x
+
+
 class PartitionIndex:
     """Nearest centroid within each row's partition (exact, FAISS flat indexes built once)."""
 
