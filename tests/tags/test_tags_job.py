@@ -70,6 +70,13 @@ def test_job_end_to_end(ray_local, run_root, archive):
     acc = {r["modality"]: r for r in summary["regions"]["accuracy_vs_truth"]}
     assert acc["ALL"]["accuracy"] > 0.97 and acc["ALL"]["coverage"] > 0.9
     assert sum(summary["regions"]["rule_hits"].values()) == 600
+    # and per variant on the rows without BodyPartExamined
+    absent = summary["regions"]["absent_bpe"]
+    assert absent["rows"] == df["body_part_examined"].isna().sum()
+    overall = absent["by_modality"]["ALL"]
+    assert overall["n"] == absent["rows"]
+    covered = [overall[v]["covered"] for v in ("rules", "rules_model", "rules_model_study")]
+    assert 0 < covered[0] <= covered[1] <= covered[2] <= overall["n"]
     # profile and features
     profile = pd.read_parquet(run_root.path("tag_profile", "profile.parquet"))
     assert profile["selected"].any() and "reason" in profile

@@ -1,4 +1,5 @@
-"""The learned region fallback without Ray: model gates, threshold choice, save / load, study fill."""
+"""The learned region fallback without Ray: model gates, abbreviations, labelled rows, threshold choice
+and calibration, save / load, study fill, scoring against a truth file."""
 
 import numpy as np
 import pandas as pd
@@ -6,15 +7,23 @@ import pytest
 
 from pacslabel.config import ConfigError, load_config
 from pacslabel.tags.job import TagsConfig
-from pacslabel.tags.learned_region import RegionTextModel, choose_threshold, model_inputs
+from pacslabel.tags.learned_region import (
+    MODEL_FIELDS,
+    RegionTextModel,
+    abbreviation_keys,
+    choose_threshold,
+    model_inputs,
+)
 from pacslabel.tags.region_batches import (
     LabelBatch,
     RegionLabeller,
+    calibration_folds,
     fill_from_studies,
     fills_by_kind,
     study_fill,
     study_pairs,
 )
+from pacslabel.tags.region_stage import calibrate, held_out_scores, truth_measurement
 
 # protocol codes no rule knows, each used by one region of this made-up archive
 CODES = {
@@ -106,6 +115,128 @@ def test_model_inputs_dedupe_and_device_tokens():
     assert devices == ["mod=ct man=ge_medical_systems"]
 
 
+def test_abbreviation_keys_by_hand():
+    # consonant skeleton (first letter kept): pelvis -> plvs, pelv -> plv; prefixes of 2 to 5 letters
+    assert abbreviation_keys("pelvis pelv plvs") == "pl plv plvs"
+    assert abbreviation_keys("chest chst") == "ch chs chst"
+    # words with digits, one letter, or a one-letter skeleton give nothing
+    assert abbreviation_keys("t2 ax 5mm a eye") == "ax"
+    assert abbreviation_keys("") == ""
+
+
+def test_abbreviations_meet_the_full_words():
+    words = {"PELVIS": "pelvis", "KNEE": "knee", "CHEST": "thorax", "HEAD": "brain"}
+    frame = pd.DataFrame(
+        [
+            {"modality": "MR", "series_description": f"{word} {view}", "label": region}
+            for region, word in words.items()
+            for view in ("ap", "lat", "ax t2", "sag pd", "cor t1", "obl")
+        ]
+    )
+    query = pd.DataFrame(
+        {"modality": ["MR"] * 4, "series_description": ["plvs ax t2", "thrx lat", "brn sag", "kn"]}
+    )
+    with_keys = RegionTextModel(random_state=0).fit(frame, frame["label"]).predict(query)
+    without = RegionTextModel(abbreviations=False, random_state=0).fit(frame, frame["label"]).predict(query)
+    assert with_keys["region"].tolist() == ["PELVIS", "CHEST", "HEAD", "KNEE"]
+    assert (with_keys["probability"] > without["probability"] + 0.2).all()
+
+
+def test_label_batch_learns_from_rule_labels_where_bpe_names_none():
+    batch = pd.DataFrame(
+        {
+            "sop_instance_uid": ["a", "b", "c", "d"],
+            "study_instance_uid": ["s1", "s1", "s2", "s3"],
+            "series_instance_uid": ["r1", "r2", "r3", "r4"],
+            "modality": ["CT"] * 4,
+            "body_part_examined": [None, None, "EXTREMITY", "KNEE"],
+            "study_description": ["CT thorax", "CT thorax", "knee CT", None],
+            "protocol_name": ["0,OPA,GE,HSP", "PORT 1V AP", "KN3 PD FSE", "KN3 T1 COR"],
+        }
+    )
+    out = LabelBatch()(batch).sort_values("protocol_name")
+    assert out[["protocol_name", "label", "origin", "text_open", "n", "series"]].values.tolist() == [
+        ["0,OPA,GE,HSP", "CHEST", "rules", False, 1, 1],
+        ["KN3 PD FSE", "KNEE", "rules", False, 1, 1],  # EXTREMITY names no region: the rules decide
+        ["KN3 T1 COR", "KNEE", "bpe", True, 1, 1],
+        ["PORT 1V AP", "CHEST", "rules", False, 1, 1],
+    ]
+    assert (out["status"] == "label").all()
+    only_bpe = LabelBatch(rule_labels=False)(batch)
+    assert only_bpe["origin"].tolist() == ["bpe"] and only_bpe["label"].tolist() == ["KNEE"]
+
+
+def test_calibration_folds_are_stable_and_study_disjoint():
+    studies = np.array([f"s{i // 3}" for i in range(3000)], dtype=object)
+    folds = calibration_folds(studies, 4, seed=1)
+    assert set(folds) == {0, 1, 2, 3}
+    assert pd.Series(folds).groupby(studies).nunique().max() == 1
+    assert (np.bincount(folds) > 600).all()
+    np.testing.assert_array_equal(folds, calibration_folds(studies, 4, seed=1))
+    assert (folds != calibration_folds(studies, 4, seed=2)).any()
+
+
+def test_held_out_scores_and_calibration():
+    cfg = load_config(TagsConfig, "configs/tags.yaml", ["run_root=x"])
+    frame = _rows(n_per_code=20)
+    frame = frame.reindex(columns=[*MODEL_FIELDS, "label"], fill_value="")
+    rows = frame.assign(
+        study_instance_uid=[f"s{i}" for i in range(len(frame))],
+        n=2,
+        series=1,
+        origin=np.where(np.arange(len(frame)) % 2, "bpe", "rules"),
+        text_open=np.arange(len(frame)) % 4 == 1,
+    )
+    held = held_out_scores(cfg, rows)
+    # every row once, scored by a model that never saw its study
+    assert sorted(held["study_instance_uid"]) == sorted(rows["study_instance_uid"])
+    assert (held["region"] == held["label"]).mean() > 0.9
+    lc = cfg.regions.learned
+    chosen = calibrate(held, lc)
+    assert chosen["basis"] == "all held-out rows" and chosen["held_out_groups"] == len(rows)
+    assert chosen["threshold"] >= lc.min_probability and chosen["precision"] >= lc.precision
+    lc.min_calibration = 30
+    chosen = calibrate(held, lc)
+    assert chosen["basis"] == "rows the rules leave open" and chosen["held_out_groups"] == len(rows) // 4
+
+
+def test_truth_measurement_on_rows_without_body_part(run_root, tmp_path):
+    uids = [f"u{i}" for i in range(7)]
+    run_root.makedirs("tags")
+    pd.DataFrame(
+        {
+            "sop_instance_uid": uids,
+            "body_part_examined": ["CHEST", None, " ", None, None, None, None],
+        }
+    ).to_parquet(run_root.path("tags", "part-0.parquet"))
+    run_root.makedirs("regions")
+    pd.DataFrame(
+        {
+            "sop_instance_uid": uids,
+            "modality": ["CT", "CT", "CT", "CT", "MR", "MR", "MR"],
+            "region": ["CHEST", "CHEST", "HEAD", None, "KNEE", "KNEE", "HEAD"],
+            "source": ["bpe", "rules", "learned", None, "study", "learned", "rules"],
+        }
+    ).to_parquet(run_root.path("regions", "part-0.parquet"))
+    truth = tmp_path / "truth.parquet"
+    pd.DataFrame(
+        {
+            "sop_instance_uid": uids,
+            "anatomical_region": ["CHEST", "CHEST", "CHEST", "HEAD", "KNEE", "KNEE", None],
+        }
+    ).to_parquet(truth)
+    got = truth_measurement(run_root, str(truth))
+    # u0 has BodyPartExamined; u6 has no truth
+    assert got["rows"] == 5
+    ct, mr, overall = (got["by_modality"][k] for k in ("CT", "MR", "ALL"))
+    assert ct["n"] == 3 and mr["n"] == 2 and overall["n"] == 5
+    assert ct["rules"] == {"covered": 1, "correct": 1, "coverage": 0.3333, "accuracy": 1.0}
+    assert ct["rules_model"] == {"covered": 2, "correct": 1, "coverage": 0.6667, "accuracy": 0.5}
+    assert mr["rules_model"] == {"covered": 1, "correct": 1, "coverage": 0.5, "accuracy": 1.0}
+    assert mr["rules_model_study"] == {"covered": 2, "correct": 2, "coverage": 1.0, "accuracy": 1.0}
+    assert overall["rules_model_study"] == {"covered": 4, "correct": 3, "coverage": 0.8, "accuracy": 0.75}
+
+
 def test_choose_threshold_by_hand():
     prob = np.array([0.99, 0.9, 0.9, 0.8, 0.6, 0.4])
     correct = np.array([1, 1, 0, 1, 1, 0], dtype=bool)
@@ -141,7 +272,7 @@ def test_label_batch_uses_only_single_region_bpe_not_contradicted():
     ]
     contradicted = out[out["status"] == "contradicted"]
     assert contradicted["study_instance_uid"].tolist() == ["s2"]  # KNEE, but the study says thorax
-    assert labelled["text_open"].all()
+    assert labelled["text_open"].all() and (labelled["origin"] == "bpe").all()
 
 
 def test_study_fill_within_studies_only():
@@ -165,7 +296,7 @@ def test_config_validation():
     assert cfg.regions.learned.precision == 0.95 and cfg.regions.study_consistency
     for bad, key in [
         ("regions.learned.precision=1.5", "precision"),
-        ("regions.learned.calibration_fraction=0", "calibration_fraction"),
+        ("regions.learned.calibration_folds=1", "calibration_folds"),
         ("regions.learned.ngram_min=6", "ngram_min"),
         ("regions.measure_fraction=1", "measure_fraction"),
     ]:

@@ -236,8 +236,10 @@ def _tensor_to_numpy(column) -> np.ndarray:
 
 def run_regions(cfg: TagsConfig, rr: RunRoot, ds) -> dict[str, Any]:
     """regions/ and the region model (:mod:`pacslabel.tags.region_stage`), scored against a truth file
-    when ``regions.truth`` names one."""
+    when ``regions.truth`` names one: on all its rows (``accuracy_vs_truth``) and per variant on the
+    rows without BodyPartExamined (``absent_bpe``)."""
     from pacslabel.tags.region_stage import run_regions as run_region_stage
+    from pacslabel.tags.region_stage import truth_measurement
     from pacslabel.tags.regions import region_accuracy
 
     summary = run_region_stage(cfg, rr, ds)
@@ -253,6 +255,7 @@ def run_regions(cfg: TagsConfig, rr: RunRoot, ds) -> dict[str, Any]:
         joined = table.to_pandas().merge(truth, on="sop_instance_uid")
         acc = region_accuracy(joined["modality"], joined["region"], joined["anatomical_region"])
         summary["accuracy_vs_truth"] = acc.to_dict(orient="records")
+        summary["absent_bpe"] = truth_measurement(rr, cfg.regions.truth)
     return summary
 
 

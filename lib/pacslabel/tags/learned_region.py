@@ -1,16 +1,19 @@
 """Region from the archive's own vocabulary: character n-gram TF-IDF and a logistic regression.
 
 The model reads the description fields (study, requested procedure, protocol, series) as character
-n-grams of their normalised text, and modality, manufacturer and model name as one token each. It is
-fitted on rows whose BodyPartExamined names one region, and it answers only where it is sure: the
-largest probability must reach ``threshold_`` (chosen on held-out studies, see :func:`choose_threshold`)
-and at least ``min_known`` of the description's n-grams must have been seen in training, so a
-description unlike any of the archive's stays open rather than guessed from the modality.
+n-grams of their normalised text and as :func:`abbreviation_keys` (so that "plvs" meets "pelvis"), and
+modality, manufacturer and model name as one token each. It is fitted on the archive's labelled rows
+(see :class:`pacslabel.tags.region_batches.LabelBatch`), and it answers only where it is sure: the
+largest probability must reach ``threshold_`` (chosen on out-of-fold studies, see
+:func:`choose_threshold`) and at least ``min_known`` of the description's n-grams must have been seen
+in training, so a description unlike any of the archive's stays open rather than guessed from the
+modality.
 """
 
 from __future__ import annotations
 
 import pickle
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +26,7 @@ TEXT_FIELDS = ("study_description", "requested_procedure_description", "protocol
 DEVICE_FIELDS = ("modality", "manufacturer", "manufacturer_model_name")
 MODEL_FIELDS = (*TEXT_FIELDS, *DEVICE_FIELDS)
 FORMAT_VERSION = 1
+_VOWELS = re.compile("[aeiouy]")
 
 
 @dataclass
@@ -30,9 +34,12 @@ class LearnedRegionConfig:
     """The learned fallback of the region rules (``regions.learned`` in configs/tags.yaml)."""
 
     enabled: bool = True
+    rule_labels: bool = True  # also learn from rows the rules label where BodyPartExamined names no region
+    abbreviations: bool = True  # consonant-skeleton prefixes of the words as features (abbreviation_keys)
     sample_rows: int = 200_000  # labelled (study, text) rows the model is fitted on, at most
-    min_labelled: int = 30  # fewer labelled (study, text) rows: no model (also the calibration minimum)
-    calibration_fraction: float = 0.25  # share of the labelled studies held out to choose the threshold
+    min_labelled: int = 30  # fewer labelled (study, text) rows: no model
+    min_calibration: int = 200  # fewer out-of-fold rows left open by the rules: threshold on all of them
+    calibration_folds: int = 4  # study-disjoint folds whose out-of-fold scores choose the threshold
     precision: float = 0.95  # the threshold gives the largest coverage at this precision on them
     min_probability: float = 0.5  # the threshold never goes below this
     min_known_ngrams: float = 0.5  # share of a description's n-grams seen in training, else open
@@ -48,8 +55,8 @@ class LearnedRegionConfig:
             value = getattr(self, key)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"regions.learned.{key}: {value} is not in [0, 1]")
-        if not 0.0 < self.calibration_fraction < 1.0:
-            raise ConfigError("regions.learned.calibration_fraction: must be in (0, 1)")
+        if self.calibration_folds < 2:
+            raise ConfigError("regions.learned.calibration_folds: must be >= 2")
         if not 1 <= self.ngram_min <= self.ngram_max:
             raise ConfigError("regions.learned.ngram_min / ngram_max: need 1 <= ngram_min <= ngram_max")
         if self.sample_rows < 2 or self.min_labelled < 2 or self.max_features < 1 or self.c <= 0:
@@ -82,6 +89,19 @@ def model_inputs(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return texts, devices
 
 
+def abbreviation_keys(text: str, longest: int = 5) -> str:
+    """Keys shared by a word and its clinical abbreviations: the prefixes (2 to ``longest`` letters) of
+    each word's consonant skeleton (first letter, then the consonants), so that truncations and
+    consonant spellings meet the full word ("pelvis", "pelv", "plvs" all give ``pl plv``)."""
+    keys = []
+    for word in text.split():
+        if len(word) < 2 or not word.isalpha():
+            continue
+        skeleton = word[0] + _VOWELS.sub("", word[1:])
+        keys.extend(skeleton[:k] for k in range(2, min(len(skeleton), longest) + 1))
+    return " ".join(dict.fromkeys(keys))
+
+
 class RegionTextModel:
     """Text fields -> region, with a probability; ``fit`` returns self, ``decide`` applies the gates."""
 
@@ -91,12 +111,14 @@ class RegionTextModel:
         max_features: int = 262_144,
         c: float = 10.0,
         min_known: float = 0.5,
+        abbreviations: bool = True,
         random_state: int = 0,
     ):
         self.ngram_range = tuple(ngram_range)
         self.max_features = max_features
         self.c = c
         self.min_known = min_known
+        self.abbreviations = abbreviations
         self.random_state = random_state
         self.threshold_: float | None = None
 
@@ -119,7 +141,14 @@ class RegionTextModel:
         self.device_vectorizer_ = TfidfVectorizer(
             token_pattern=r"\S+", lowercase=False, use_idf=False, binary=True, dtype=np.float32
         )
-        x = self._stack(self.text_vectorizer_.fit_transform(texts), self._devices_fit(devices))
+        self.abbreviation_vectorizer_ = TfidfVectorizer(
+            token_pattern=r"\S+", lowercase=False, sublinear_tf=True, dtype=np.float32
+        )
+        x = self._stack(
+            self.text_vectorizer_.fit_transform(texts),
+            self._keys_fit(texts),
+            self._devices_fit(devices),
+        )
         weight = None
         if sample_weight is not None:
             weight = np.asarray(sample_weight, dtype=np.float64)
@@ -130,6 +159,22 @@ class RegionTextModel:
         self.known_n_ = min(max(4, self.ngram_range[0]), self.ngram_range[1])
         self.n_features_ = x.shape[1]
         return self
+
+    def _keys_fit(self, texts: list[str]):
+        import scipy.sparse as sp
+
+        keys = [abbreviation_keys(t) for t in texts] if self.abbreviations else []
+        if not any(keys):
+            self.abbreviation_vectorizer_ = None
+            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+        return self.abbreviation_vectorizer_.fit_transform(keys)
+
+    def _keys(self, texts: list[str]):
+        import scipy.sparse as sp
+
+        if self.abbreviation_vectorizer_ is None:
+            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+        return self.abbreviation_vectorizer_.transform([abbreviation_keys(t) for t in texts])
 
     def _devices_fit(self, devices: list[str]):
         import scipy.sparse as sp
@@ -147,10 +192,10 @@ class RegionTextModel:
         return self.device_vectorizer_.transform(devices)
 
     @staticmethod
-    def _stack(text, device):
+    def _stack(*blocks):
         import scipy.sparse as sp
 
-        return sp.hstack([text, device], format="csr")
+        return sp.hstack(blocks, format="csr")
 
     def known_share(self, texts: list[str]) -> np.ndarray:
         """Share of each text's n-grams of length ``known_n_`` (4 where the range allows: long enough to
@@ -178,7 +223,7 @@ class RegionTextModel:
         )
         texts, devices = model_inputs(distinct)
         if len(distinct):
-            x = self._stack(self.text_vectorizer_.transform(texts), self._devices(devices))
+            x = self._stack(self.text_vectorizer_.transform(texts), self._keys(texts), self._devices(devices))
             proba = self.classifier_.predict_proba(x)
             best = proba.argmax(axis=1)
             region = self.classes_[best].astype(object)

@@ -43,6 +43,7 @@ MEASURE_SCHEMA = pa.schema(
         ("masked_source", pa.string()),
     ]
 )
+LABEL_KEYS = [STUDY, *MODEL_FIELDS, "label", "status", "origin", "text_open"]
 _MEASURE_SEED, _CALIBRATION_SEED, _SAMPLE_SEED = 101, 202, 303
 
 
@@ -172,29 +173,38 @@ class RegionBatch:
 class LabelBatch:
     """map_batches callable: the rows the region model learns from, grouped by study and text.
 
-    A row is labelled when BodyPartExamined names one region and the descriptions (read by the rules
-    without it) name no other; ``status`` is "label" or "contradicted". Rows of measured studies are
-    left out. Columns: study_instance_uid, the model fields ("" when missing), label, status,
-    text_open (the rules alone leave it open), n (instances), series (distinct series)."""
+    A row is labelled by BodyPartExamined (``origin`` "bpe") when it names one region; ``status`` is
+    "contradicted" when the descriptions (read by the rules without it) name another, else "label".
+    With ``rule_labels``, a row whose BodyPartExamined names no region is labelled by the region the
+    rules read from its descriptions (``origin`` "rules"), so the model also learns the codes that
+    stand beside words the rules know. Rows of measured studies are left out. Columns:
+    study_instance_uid, the model fields ("" when missing), label, status, origin, text_open (the rules
+    alone leave it open), n (instances), series (distinct series)."""
 
-    def __init__(self, rules_path: str = "", measure_fraction: float = 0.0, seed: int = 1):
+    def __init__(
+        self, rules_path: str = "", measure_fraction: float = 0.0, seed: int = 1, rule_labels: bool = True
+    ):
         self.labeller = RegionLabeller(rules_path)
         self.measure_fraction = measure_fraction
         self.seed = seed
+        self.rule_labels = rule_labels
 
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
-        truth = self.labeller.body_part_region(batch)
+        bpe = self.labeller.body_part_region(batch)
         text = self.labeller.rules.explain(batch, hide=(BPE,))["region"]
-        keep = truth.notna().to_numpy() & ~measured_studies(batch, self.measure_fraction, self.seed)
+        named = bpe.notna().to_numpy()
+        read = text.notna().to_numpy()
+        measured = measured_studies(batch, self.measure_fraction, self.seed)
+        keep = (named | (read & self.rule_labels)) & ~measured
         frame = pd.DataFrame({STUDY: study_keys(batch)}, index=batch.index)
         for name in MODEL_FIELDS:
             frame[name] = _text(batch, name).fillna("").to_numpy(dtype=object)
-        frame["label"] = truth.to_numpy(dtype=object)
-        frame["text_open"] = text.isna().to_numpy()
-        frame["status"] = np.where(text.notna() & (text != truth), "contradicted", "label")
+        frame["label"] = np.where(named, bpe.to_numpy(dtype=object), text.to_numpy(dtype=object))
+        frame["text_open"] = ~read
+        frame["status"] = np.where(named & read & (text != bpe).to_numpy(), "contradicted", "label")
+        frame["origin"] = np.where(named, "bpe", "rules")
         frame["series"] = _text(batch, "series_instance_uid").fillna("").to_numpy(dtype=object)
-        keys = [STUDY, *MODEL_FIELDS, "label", "status", "text_open"]
-        grouped = frame.loc[keep].groupby(keys, sort=False)["series"].agg(["size", "nunique"])
+        grouped = frame.loc[keep].groupby(LABEL_KEYS, sort=False)["series"].agg(["size", "nunique"])
         return grouped.rename(columns={"size": "n", "nunique": "series"}).reset_index()
 
 
@@ -203,9 +213,12 @@ def sample_studies(batch: pd.DataFrame, fraction: float, seed: int) -> pd.DataFr
     return batch[labelled_mask(batch[STUDY].astype(object).to_numpy(), fraction, seed + _SAMPLE_SEED)]
 
 
-def calibration_studies(studies: np.ndarray, fraction: float, seed: int) -> np.ndarray:
-    """True for the studies held out to choose the model's threshold."""
-    return labelled_mask(studies, fraction, seed + _CALIBRATION_SEED)
+def calibration_folds(studies: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """Fold (0 .. ``folds`` - 1) of each row by a keyed hash of its study, for study-disjoint
+    out-of-fold scores."""
+    key = f"pl-fold-{seed + _CALIBRATION_SEED:08d}"[-16:]
+    h = pd.util.hash_array(np.asarray(studies, dtype=object), hash_key=key, categorize=False)
+    return (h % np.uint64(folds)).astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,15 +1,17 @@
 """The region stage of the tags job: fit the region model, write ``regions/``, measure and summarise.
 
-1. The rows whose BodyPartExamined names one region (and whose descriptions name no other) are
-   grouped by study and text; a bounded sample of studies fits :class:`RegionTextModel` and a
-   study-disjoint held-out share of them chooses its threshold; the model is then refitted on the
+1. The labelled rows (BodyPartExamined names one region and the descriptions no other; or, where it
+   names none, the rules read one in the descriptions) are grouped by study and text; a bounded sample
+   of studies is split into study-disjoint folds, each scored by a :class:`RegionTextModel` fitted on
+   the others, and these out-of-fold scores choose the threshold; the model is then fitted on the
    whole sample and saved to ``models/region_model/`` (relabel applies it unchanged).
 2. One Ray Data pass applies the rules and the model to every row (staged under ``_work/``); rows of a
    seeded share of studies are also labelled with BodyPartExamined hidden, for the measurement only
    (those studies are left out of the fit).
 3. Open rows of a study whose other rows agree on one region take it (``rule_id`` "study").
 4. The summary gives the coverage, the share of each source per region, the fit, and the coverage and
-   accuracy of the rules alone, rules + model and rules + model + study on the hidden rows.
+   accuracy of the rules alone, rules + model and rules + model + study on the hidden rows (and, with
+   a truth file, on the rows without BodyPartExamined: :func:`truth_measurement`).
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pacslabel.runroot import MODELS, RunRoot
+from pacslabel.runroot import MODELS, TAGS, RunRoot
 from pacslabel.tags.learned_region import MODEL_FIELDS, RegionTextModel, choose_threshold
 from pacslabel.tags.region_batches import (
+    BPE,
+    LABEL_KEYS,
     REGION_MODEL,
     REGIONS_TABLE,
     STUDY,
     LabelBatch,
     RegionBatch,
-    calibration_studies,
+    calibration_folds,
     fill_from_studies,
     fills_by_kind,
     measure_counts,
@@ -62,12 +66,13 @@ def _replace_dir(rr: RunRoot, name: str) -> None:
 
 
 def _status_rows(batch: pd.DataFrame) -> pd.DataFrame:
-    return batch.groupby("status", as_index=False)["n"].sum()
+    return batch.groupby(["status", "origin"], as_index=False)["n"].sum()
 
 
 def _labelled_sample(cfg, ds) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Labelled (study, text) rows of a bounded sample of studies, and the archive's labelled and
-    contradicted row counts (BodyPartExamined names one region; the descriptions name another)."""
+    """Labelled (study, text) rows of a bounded sample of studies, and the archive's row counts:
+    labelled by BodyPartExamined, labelled by the rules, contradicted (BodyPartExamined names one
+    region, the descriptions another)."""
     r = cfg.regions
     grouped = ds.map_batches(
         LabelBatch,
@@ -75,22 +80,25 @@ def _labelled_sample(cfg, ds) -> tuple[pd.DataFrame, dict[str, int]]:
             "rules_path": r.rules,
             "measure_fraction": r.measure_fraction,
             "seed": cfg.seed,
+            "rule_labels": r.learned.rule_labels,
         },
         **_actors(cfg),
     ).materialize()
     n_groups = grouped.count()
-    counts = {"labelled_rows": 0, "contradicted_rows": 0, "labelled_groups": n_groups}
+    counts = {"labelled_groups": n_groups}
+    counts.update(dict.fromkeys(("labelled_rows", "rule_labelled_rows", "contradicted_rows"), 0))
     if not n_groups:
         return pd.DataFrame(), counts
     fraction = min(1.0, r.learned.sample_rows / n_groups)
     sample = grouped.map_batches(
         sample_studies, fn_kwargs={"fraction": fraction, "seed": cfg.seed}, batch_format="pandas"
     ).to_pandas()
-    keys = [STUDY, *MODEL_FIELDS, "label", "status", "text_open"]
-    sample = sample.groupby(keys, as_index=False, sort=False)[["n", "series"]].sum()
-    totals = grouped.map_batches(_status_rows, batch_format="pandas").to_pandas().groupby("status")["n"].sum()
-    counts["labelled_rows"] = int(totals.get("label", 0))
-    counts["contradicted_rows"] = int(totals.get("contradicted", 0))
+    sample = sample.groupby(LABEL_KEYS, as_index=False, sort=False)[["n", "series"]].sum()
+    totals = grouped.map_batches(_status_rows, batch_format="pandas").to_pandas()
+    totals = totals.groupby(["status", "origin"])["n"].sum()
+    counts["labelled_rows"] = int(totals.get(("label", "bpe"), 0))
+    counts["rule_labelled_rows"] = int(totals.get(("label", "rules"), 0))
+    counts["contradicted_rows"] = int(totals.get(("contradicted", "bpe"), 0))
     counts["sampled_fraction"] = round(fraction, 6)
     return sample[sample["status"] == "label"].reset_index(drop=True), counts
 
@@ -103,22 +111,39 @@ def _fit(cfg, rows: pd.DataFrame) -> RegionTextModel:
         max_features=lc.max_features,
         c=lc.c,
         min_known=lc.min_known_ngrams,
+        abbreviations=lc.abbreviations,
         random_state=cfg.seed,
     ).fit(distinct, distinct["label"], sample_weight=distinct["series"].clip(lower=1))
 
 
-def _calibrate(model: RegionTextModel, held: pd.DataFrame, lc) -> dict[str, Any]:
-    """Threshold on the held-out rows the rules leave open (all held-out rows when those are too few)."""
-    population = held[held["text_open"]]
-    basis = "rows the rules leave open"
-    if len(population) < lc.min_labelled:
+def held_out_scores(cfg, rows: pd.DataFrame) -> pd.DataFrame:
+    """Out-of-fold predictions: ``rows`` split into ``calibration_folds`` study-disjoint folds, each
+    scored by a model fitted on the others (``region``, ``probability``, ``known`` added; folds whose
+    other rows hold fewer than two regions are left out)."""
+    studies = rows[STUDY].to_numpy(dtype=object)
+    folds = calibration_folds(studies, cfg.regions.learned.calibration_folds, cfg.seed)
+    parts = []
+    for fold in np.unique(folds):
+        held = folds == fold
+        if rows.loc[~held, "label"].nunique() < 2:
+            continue
+        part = rows[held].reset_index(drop=True)
+        scored = _fit(cfg, rows[~held]).predict(part)
+        parts.append(part.assign(**{c: scored[c].to_numpy() for c in ("region", "probability", "known")}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def calibrate(held: pd.DataFrame, lc) -> dict[str, Any]:
+    """Threshold on the out-of-fold rows like the ones the model fills (labelled by BodyPartExamined,
+    left open by the rules); on all out-of-fold rows when those are fewer than ``min_calibration``."""
+    population, basis = held[(held["origin"] == "bpe") & held["text_open"]], "rows the rules leave open"
+    if len(population) < lc.min_calibration:
         population, basis = held, "all held-out rows"
-    scored = model.predict(population)
-    fillable = (scored["known"] >= model.min_known).to_numpy()
-    correct = (scored["region"] == population["label"]).to_numpy()
+    fillable = (population["known"] >= lc.min_known_ngrams).to_numpy()
+    correct = (population["region"] == population["label"]).to_numpy()
     weight = population["n"].to_numpy(dtype=np.float64)
     chosen = choose_threshold(
-        np.where(fillable, scored["probability"], -1.0), correct, weight, lc.precision, lc.min_probability
+        np.where(fillable, population["probability"], -1.0), correct, weight, lc.precision, lc.min_probability
     )
     return {"basis": basis, "held_out_groups": len(population), **chosen}
 
@@ -135,11 +160,11 @@ def fit_region_model(cfg, rr: RunRoot, ds) -> dict[str, Any]:
     if len(rows) < lc.min_labelled or classes < 2:
         summary["model"] = f"none: {len(rows)} labelled groups, {classes} regions (need {lc.min_labelled}, 2)"
         return summary
-    held = calibration_studies(rows[STUDY].to_numpy(dtype=object), lc.calibration_fraction, cfg.seed)
-    if held.all() or not held.any() or rows.loc[~held, "label"].nunique() < 2:
+    held = held_out_scores(cfg, rows)
+    if held.empty:
         summary["model"] = "none: the labelled studies do not split into fit and held-out parts"
         return summary
-    calibration = _calibrate(_fit(cfg, rows[~held]), rows[held].reset_index(drop=True), lc)
+    calibration = calibrate(held, lc)
     model = _fit(cfg, rows)
     model.threshold_ = calibration["threshold"]
     rr.write_bytes(model.to_bytes(), MODELS, REGION_MODEL, "model.pkl")
@@ -197,21 +222,69 @@ def _rates(n: int, covered: int, correct: int) -> dict[str, Any]:
     }
 
 
-def measurement(counts: pd.DataFrame, fraction: float) -> dict[str, Any]:
-    """Coverage and accuracy per modality (and ALL) of each variant on the hidden rows."""
+VARIANT_SOURCES = {
+    "rules": ("rules",),
+    "rules_model": ("rules", "learned"),
+    "rules_model_study": ("rules", "learned", "study"),
+}
+"""The measured variants and the ``source`` values of the regions each one counts."""
+
+
+def measurement(counts: pd.DataFrame) -> dict[str, Any]:
+    """Coverage and accuracy per modality (and ALL) of each variant, from per-modality counts."""
     counts = counts.groupby("modality").sum()
     counts.loc["ALL"] = counts.sum()
-    variants = ("rules", "rules_model", "rules_model_study")
     by_modality = {
         str(m): {
             "n": int(row["n"]),
             **{
-                v: _rates(int(row["n"]), int(row[f"{v}_covered"]), int(row[f"{v}_correct"])) for v in variants
+                v: _rates(int(row["n"]), int(row[f"{v}_covered"]), int(row[f"{v}_correct"]))
+                for v in VARIANT_SOURCES
             },
         }
         for m, row in counts.iterrows()
     }
-    return {"fraction": fraction, "by_modality": by_modality}
+    return by_modality
+
+
+def truth_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per modality, over ``rows`` (modality, region, source, truth): rows, and covered / correct rows
+    of each of :data:`VARIANT_SOURCES`."""
+    truth = rows["truth"].astype(object).to_numpy()
+    out = pd.DataFrame({"modality": rows["modality"].astype(object).fillna("(none)").to_numpy(), "n": 1})
+    for name, sources in VARIANT_SOURCES.items():
+        used = rows["source"].isin(sources).to_numpy() & rows["region"].notna().to_numpy()
+        region = np.where(used, rows["region"].astype(object).fillna("").to_numpy(), "")
+        out[f"{name}_covered"] = used.astype(int)
+        out[f"{name}_correct"] = (used & (region == truth)).astype(int)
+    return out.groupby("modality", as_index=False).sum()
+
+
+def _read(rr: RunRoot, table: str, columns: list[str], uids: list[str]) -> pd.DataFrame:
+    import pyarrow.dataset as pads
+
+    dataset = pads.dataset(rr.path(table), format="parquet", filesystem=rr.fs)
+    present = [c for c in columns if c in dataset.schema.names]
+    frame = dataset.to_table(columns=present, filter=pads.field("sop_instance_uid").isin(uids)).to_pandas()
+    return frame.reindex(columns=columns)
+
+
+def truth_measurement(rr: RunRoot, truth_path: str) -> dict[str, Any]:
+    """``regions/`` scored against a truth file (sop_instance_uid, anatomical_region): coverage and
+    accuracy per modality on the rows whose BodyPartExamined is absent from ``tags/``, for the rules
+    alone, rules + model and rules + model + study (the layout of :func:`measurement`)."""
+    truth = pd.read_parquet(truth_path, columns=["sop_instance_uid", "anatomical_region"])
+    truth = truth.dropna(subset=["sop_instance_uid", "anatomical_region"])
+    uids = truth["sop_instance_uid"].tolist()
+    regions = _read(rr, REGIONS_TABLE, ["sop_instance_uid", "modality", "region", "source"], uids)
+    tags = _read(rr, TAGS, ["sop_instance_uid", BPE], uids)
+    value = tags[BPE].astype(object)
+    absent = tags.loc[value.isna() | (value.astype(str).str.strip() == ""), ["sop_instance_uid"]]
+    rows = regions.merge(absent, on="sop_instance_uid").merge(truth, on="sop_instance_uid")
+    rows = rows.rename(columns={"anatomical_region": "truth"})
+    if rows.empty:
+        return {"rows": 0}
+    return {"rows": len(rows), "by_modality": measurement(truth_counts(rows))}
 
 
 def _source_counts(rr: RunRoot) -> pd.DataFrame:
@@ -261,7 +334,7 @@ def run_regions(cfg, rr: RunRoot, ds) -> dict[str, Any]:
             _measured_counts, fn_kwargs={"fills": fills}, batch_format="pandas"
         ).to_pandas()
         if len(parts):
-            summary["hidden_bpe"] = measurement(parts, r.measure_fraction)
+            summary["hidden_bpe"] = {"fraction": r.measure_fraction, "by_modality": measurement(parts)}
     _replace_dir(rr, STAGE_TABLE)
 
     counts = _source_counts(rr)
