@@ -1,6 +1,7 @@
 """Shared vocabularies: the modalities and the normalised anatomical regions every stage speaks."""
 
-MODALITIES = ("CT", "MR", "CR", "DX", "XA", "RF", "NM", "US")
+MODALITIES = ("CT", "MR", "CR", "DX", "MG", "XA", "RF", "NM", "PT", "US")
+"""The modalities of synthetic archives; ingest exports every modality with image pixels."""
 
 REGIONS = (
     "HEAD",

@@ -76,3 +76,23 @@ def deep_sequence_file(path, depth: int = 400) -> str:
     with open(path, "wb") as f:
         f.write(head + meta + body)
     return str(path)
+
+
+def write_lossy(path, uid_suffix: str, **kw) -> str:
+    """A copy of ``make_dataset(uid_suffix, **kw)`` in lossy JPEG 2000."""
+    from pydicom.uid import JPEG2000
+
+    ds = make_dataset(uid_suffix, **kw)
+    ds.compress(JPEG2000, j2k_cr=[20], generate_instance_uid=False)
+    ds.save_as(str(path), enforce_file_format=True)
+    return str(path)
+
+
+def write_truncated(path, uid_suffix: str, **kw) -> str:
+    """A copy of ``make_dataset(uid_suffix, **kw)`` whose pixel data is cut short (a broken transfer)."""
+    from pathlib import Path
+
+    write_dicom(path, uid_suffix, **kw)
+    data = Path(path).read_bytes()
+    Path(path).write_bytes(data[: len(data) - 600])
+    return str(path)

@@ -2,10 +2,12 @@
 
 Every file goes through :class:`pacslabel.ingest.batches.BatchProcessor` (header pass in-process, pixels in
 the isolated decoder process with its per-file timeout, shards committed under a temporary run root),
-without Ray. The decode runs with ``export.modalities = []`` so that every pixel-bearing file reaches a
-decoder; a second, header-only pass with the job's default modality list checks that the modality policy
-is the only difference. The oracle for classes and identifiers is an independent pydicom read of each
-source file.
+without Ray. The decode runs with ``export.derived = keep`` so that every pixel-bearing file reaches a
+decoder; a second, header-only pass with the job's defaults checks that the derived-object policy is the
+only difference. No batch of that run holds two files of one SOP Instance UID and duplicates are not
+resolved, so its tables hold every file's own outcome; the duplicate instances are then resolved on a copy
+and compared with a rule applied to those outcomes, and with a run in ordinary batches. The oracle for
+classes and identifiers is an independent pydicom read of each source file.
 
 The corpus is read where it lies (``../shared/corpus`` relative to the project root) and never copied;
 its tests skip when it is absent. pydicom's bundled files are always present.
@@ -17,6 +19,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import warnings
 from pathlib import Path
 from typing import Any
@@ -27,9 +30,9 @@ import pyarrow.dataset as pads
 import pytest
 
 from pacslabel.imagecol import pixels_to_numpy
-from pacslabel.ingest import REASONS, DecodeConfig, ExportConfig, IngestConfig
+from pacslabel.ingest import REASONS, DecodeConfig, ExportConfig, IngestConfig, dedup
 from pacslabel.ingest.batches import BatchProcessor
-from pacslabel.ingest.header import inspect_file
+from pacslabel.ingest.header import SECONDARY_CAPTURE_CLASSES, inspect_file
 from pacslabel.ingest.pixels import _classify_decode_error
 from pacslabel.ingest.rejects import STAGES
 from pacslabel.privacy import hash_key
@@ -135,7 +138,13 @@ REASON_STAGES = {
     "value_policy": {"export"},
     "shape_policy": {"export"},
     "internal_error": {"header", "decode"},
+    "derived_object": {"select"},
+    "duplicate_instance": {"dedup"},
 }
+# transfer syntaxes that keep every stored value (a file without file meta is a raw, uncompressed dataset)
+LOSSLESS = {None, "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.2"}
+LOSSLESS |= {"1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70"}
+LOSSLESS |= {"1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.201"}
 _UID_LIKE = re.compile(r"^[0-9.]+$")
 
 
@@ -166,7 +175,7 @@ def _source_facts(path: str) -> dict[str, Any]:
     """Independent header read of the source file: classes and identifier values."""
     import pydicom
 
-    facts: dict[str, Any] = {"classes": set(), "identifiers": set(), "kept": set()}
+    facts: dict[str, Any] = {"classes": set(), "identifiers": set(), "kept": set(), "uid": None}
     facts.update(patient_id=None, accession=None, photometric="", presentation_lut_shape="")
     facts["window_centers"] = []
     try:
@@ -206,6 +215,7 @@ def _source_facts(path: str) -> dict[str, Any]:
         classes.add("enhanced")
     if get("PixelRepresentation") == 1:
         classes.add("signed")
+    facts["uid"] = str(get("SOPInstanceUID") or (meta or {}).get("MediaStorageSOPInstanceUID") or "") or None
     facts["photometric"] = photometric
     facts["presentation_lut_shape"] = str(get("PresentationLUTShape") or "").upper()
     for keyword in IDENTIFIER_KEYWORDS:
@@ -235,36 +245,91 @@ def _read(root: RunRoot, table: str) -> pa.Table:
     return pads.dataset(root.uri_of(table), format="parquet").to_table()
 
 
-@pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory) -> dict[str, Any]:
-    """Every corpus + pydicom file through BatchProcessor in batches of 64, with every modality decoded."""
-    paths = _corpus_files() + _pydicom_files()
-    run_root = tmp_path_factory.mktemp("corpus") / "run"
+def _corpus_config(run_root: Path) -> IngestConfig:
+    """Every modality and derived object decoded."""
     cfg = IngestConfig(
         input="unused",
         run_root=str(run_root),
-        export=ExportConfig(size=SIZE, modalities=[]),
+        export=ExportConfig(size=SIZE, derived="keep"),
         decode=DecodeConfig(isolation="process", timeout_s=30.0),
     )
     cfg.validate()
+    return cfg
+
+
+def _process(cfg: IngestConfig, run_root: Path, batches: list[list[str]]) -> list[dict[str, Any]]:
     proc = BatchProcessor(cfg, SALT, RUN_ID, str(run_root))
-    stats = []
     try:
-        for start in range(0, len(paths), BATCH):
-            chunk = paths[start : start + BATCH]
+        stats = []
+        for chunk in batches:
             st = [os.stat(p) for p in chunk]
             stats.append(proc.process(chunk, [s.st_size for s in st], [s.st_mtime_ns for s in st]))
+        return stats
     finally:
         proc.close()
+
+
+def _batches_without_duplicates(paths: list[str], facts: dict[str, dict]) -> list[list[str]]:
+    """Batches of at most ``BATCH`` paths, none holding two files of one SOP Instance UID."""
+    batches: list[list[str]] = []
+    uids: list[set[str]] = []
+    for path in paths:
+        uid = facts[path]["uid"]
+        free = (i for i, b in enumerate(batches) if len(b) < BATCH and (uid is None or uid not in uids[i]))
+        i = next(free, len(batches))
+        if i == len(batches):
+            batches.append([])
+            uids.append(set())
+        batches[i].append(path)
+        uids[i].add(uid)
+    return batches
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory) -> dict[str, Any]:
+    """Every corpus + pydicom file through BatchProcessor, every file's own outcome (see module doc)."""
+    paths = _corpus_files() + _pydicom_files()
+    facts = {p: _source_facts(p) for p in paths}
+    run_root = tmp_path_factory.mktemp("corpus") / "run"
+    stats = _process(_corpus_config(run_root), run_root, _batches_without_duplicates(paths, facts))
     root = RunRoot(run_root)
     tables = {name: _read(root, name) for name in (MANIFEST, TAGS, IMAGES, REJECTS)}
     return {
         "paths": paths,
         "stats": stats,
         "tables": tables,
-        "facts": {p: _source_facts(p) for p in paths},
+        "facts": facts,
         "has_corpus": bool(_corpus_files()),
+        "root": run_root,
     }
+
+
+def _expected_duplicates(run: dict[str, Any], paths: set[str]) -> dict[str, str]:
+    """Loser -> kept path among ``paths`` by the rule (an image before none, lossless before lossy, path),
+    from the per-file outcomes of ``run``."""
+    images = _image_paths(run)
+    groups: dict[str, list[dict]] = collections.defaultdict(list)
+    for row in run["tables"][TAGS].select(["sop_instance_uid", "path", "transfer_syntax_uid"]).to_pylist():
+        if row["path"] in paths:
+            groups[row["sop_instance_uid"]].append(row)
+    losers = {}
+    for rows in groups.values():
+        ranked = sorted(
+            rows,
+            key=lambda r: (r["path"] not in images, r["transfer_syntax_uid"] not in LOSSLESS, r["path"]),
+        )
+        losers.update((r["path"], ranked[0]["path"]) for r in ranked[1:])
+    return losers
+
+
+@pytest.fixture(scope="module")
+def corpus_dedup(corpus_run, tmp_path_factory) -> dict[str, Any]:
+    """``corpus_run``'s run root with its duplicate instances resolved (in the driver)."""
+    run_root = tmp_path_factory.mktemp("dedup") / "run"
+    shutil.copytree(corpus_run["root"], run_root)
+    root = RunRoot(run_root)
+    found = dedup.deduplicate(root, RUN_ID, 50_000, lambda rows: 1, "_staging/dedup-test")
+    return {"found": found, "tables": {name: _read(root, name) for name in (MANIFEST, TAGS, IMAGES, REJECTS)}}
 
 
 def _reasons(run: dict[str, Any]) -> dict[str, str]:
@@ -470,50 +535,47 @@ def test_patient_and_accession_keys_are_salted_hashes(corpus_run):
     assert checked > 50
 
 
-def test_header_pass_with_job_defaults_differs_only_by_modality_policy(corpus_run):
-    """The job's default modality list: same header outcomes except modality_policy, for every file."""
+def test_header_pass_with_job_defaults_differs_only_by_the_derived_policy(corpus_run):
+    """The job's defaults export every modality: the header outcomes differ from ``corpus_run``'s only
+    where a secondary capture is rejected (derived_object), for every file."""
     cfg = IngestConfig(input="unused", run_root="unused")
+    assert cfg.export.modalities == [] and cfg.export.derived == "reject"
     reasons, stages = _reasons(corpus_run), _stages(corpus_run)
     images = _image_paths(corpus_run)
     after_header = {"decode", "export"}
     tag_paths = set(corpus_run["tables"][TAGS]["path"].to_pylist())
-    allowed = set(ExportConfig().modalities)
-    n_policy = 0
+    derived, selected = collections.Counter(), collections.Counter()
     for path in corpus_run["paths"]:
         res = inspect_file(path, os.path.getsize(path), SALT, RUN_ID, cfg)
         assert (res.tags is not None) == (path in tag_paths), path
-        if res.reject is not None and res.reject[1] == "modality_policy":
-            n_policy += 1
-            assert res.tags["modality"] not in allowed
+        if res.reject is not None and res.reject[1] == "derived_object":
+            derived[res.tags["modality"]] += 1
+            assert res.tags["sop_class_uid"] in SECONDARY_CAPTURE_CLASSES
             assert path in images or stages[path] in after_header, path
             continue
         if res.reject is not None:
             assert reasons[path] == res.reject[1], path
         else:
             assert path in images or stages[path] in after_header, path
-            assert (res.tags["modality"] or "") in allowed
-    assert n_policy > 0
+            assert res.tags["sop_class_uid"] not in SECONDARY_CAPTURE_CLASSES
+            selected[res.tags["modality"]] += 1
+    assert sum(derived.values()) > (20 if corpus_run["has_corpus"] else 5), derived
+    if corpus_run["has_corpus"]:  # whole-slide microscopy and OT parametric maps reach the decoder
+        assert selected["SM"] and selected["OT"], selected
+
+
+def _read_ahead_off(paths: list[str], facts: dict[str, dict], run_root: Path) -> RunRoot:
+    cfg = _corpus_config(run_root)
+    cfg.decode.read_ahead_files = 0
+    _process(cfg, run_root, _batches_without_duplicates(paths, facts))
+    return RunRoot(run_root)
 
 
 def test_reading_ahead_changes_no_outcome_and_no_pixel(corpus_run, tmp_path):
     """``corpus_run`` reads ahead (the default); every other file without read-ahead ends the same."""
     paths = corpus_run["paths"][::2]
     chosen = set(paths)
-    root = RunRoot(tmp_path / "run")
-    cfg = IngestConfig(
-        input="unused",
-        run_root=root.uri,
-        export=ExportConfig(size=SIZE, modalities=[]),
-        decode=DecodeConfig(timeout_s=30.0, read_ahead_files=0),
-    )
-    cfg.validate()
-    proc = BatchProcessor(cfg, SALT, RUN_ID, root.uri)
-    try:
-        for start in range(0, len(paths), BATCH):
-            chunk = paths[start : start + BATCH]
-            proc.process(chunk, [os.path.getsize(p) for p in chunk], [0] * len(chunk))
-    finally:
-        proc.close()
+    root = _read_ahead_off(paths, corpus_run["facts"], tmp_path / "run")
     rej = _read(root, REJECTS)
     assert dict(zip(rej["path"].to_pylist(), rej["reason"].to_pylist(), strict=True)) == {
         p: r for p, r in _reasons(corpus_run).items() if p in chosen
@@ -527,10 +589,77 @@ def test_reading_ahead_changes_no_outcome_and_no_pixel(corpus_run, tmp_path):
     assert off and off == pixels_by_path(corpus_run["tables"][IMAGES])
 
 
+def _outcome(tables: dict[str, pa.Table]) -> dict[str, Any]:
+    """Kept tags / image paths and (reason, message) per rejected path."""
+    rej = tables[REJECTS]
+    return {
+        "tags": sorted(tables[TAGS]["path"].to_pylist()),
+        "images": sorted(tables[IMAGES]["path"].to_pylist()),
+        "rejects": {
+            r["path"]: (r["reason"], r["message"])
+            for r in rej.select(["path", "reason", "message"]).to_pylist()
+        },
+    }
+
+
+def test_duplicate_instances_leave_one_row_per_uid_and_reject_the_others(corpus_run, corpus_dedup):
+    """Copies of one instance (the same study in several encodings, re-exports) among the corpus and
+    pydicom's files: one tags / images row per SOP Instance UID, every other copy a duplicate_instance
+    reject naming the copy kept by the rule."""
+    before, after = corpus_run["tables"], corpus_dedup["tables"]
+    expected = _expected_duplicates(corpus_run, set(corpus_run["paths"]))
+    found = corpus_dedup["found"]
+    assert found["demoted"] == len(expected) > (60 if corpus_run["has_corpus"] else 25), found
+    uids = after[TAGS]["sop_instance_uid"].to_pylist()
+    assert len(uids) == len(set(uids)) and set(uids) == set(before[TAGS]["sop_instance_uid"].to_pylist())
+    image_uids = after[IMAGES]["sop_instance_uid"].to_pylist()
+    assert len(image_uids) == len(set(image_uids))
+    assert set(after[TAGS]["path"].to_pylist()) == set(before[TAGS]["path"].to_pylist()) - set(expected)
+    assert set(after[IMAGES]["path"].to_pylist()) == _image_paths(corpus_run) - set(expected)
+    rejects = {r["path"]: r for r in after[REJECTS].to_pylist()}
+    for path, kept in expected.items():
+        row = rejects[path]
+        assert (row["reason"], row["stage"]) == ("duplicate_instance", "dedup"), row
+        assert row["message"].endswith(f": {kept}") and row["sop_instance_uid"], row
+    # every other file keeps its own outcome; the manifest still holds every file once
+    old = {p: r for p, r in _reasons(corpus_run).items() if p not in expected}
+    assert {p: r["reason"] for p, r in rejects.items() if p not in expected} == old
+    status = dict(
+        zip(after[MANIFEST]["path"].to_pylist(), after[MANIFEST]["status"].to_pylist(), strict=True)
+    )
+    assert sorted(status) == sorted(corpus_run["paths"])
+    assert {p for p, s in status.items() if s == "ok"} == set(after[IMAGES]["path"].to_pylist())
+    if corpus_run["has_corpus"]:
+        by_key = {_key(p): _key(k) for p, k in expected.items()}
+        # lossless before lossy, although the lossy copies come first by path
+        assert by_key["pydicom:693_J2KI.dcm"] == "pydicom__pydicom-data/data_store__data__693_UNCI.dcm"
+        assert by_key["pydicom__pydicom-data/data_store__data__US1_J2KI.dcm"].endswith("US1_UNCI.dcm")
+        # a copy whose pixels are cut short loses to one that decodes
+        assert by_key["pydicom:MR_truncated.dcm"] == "pydicom:MR_small.dcm"
+        assert by_key["pydicom:JPEG2000-embedded-sequence-delimiter.dcm"].endswith("JPEG2000_UNC.dcm")
+
+
+def test_batches_with_duplicates_end_as_resolving_every_file_alone(corpus_run, corpus_dedup, tmp_path):
+    """The ingest's own batches (copies side by side, resolved by the worker, then across batches)
+    give exactly the outcome of resolving the per-file outcomes at once."""
+    paths = corpus_run["paths"]
+    run_root = tmp_path / "run"
+    stats = _process(
+        _corpus_config(run_root), run_root, [paths[i : i + BATCH] for i in range(0, len(paths), BATCH)]
+    )
+    assert sum(s["duplicates"] for s in stats) > 10  # copies met in their batch
+    root = RunRoot(run_root)
+    found = dedup.deduplicate(root, RUN_ID, 50_000, lambda rows: 1, "_staging/dedup-test")
+    assert found["repointed"] > 0  # a batch's choice that a copy in another batch beats
+    tables = {name: _read(root, name) for name in (MANIFEST, TAGS, IMAGES, REJECTS)}
+    assert _outcome(tables) == _outcome(corpus_dedup["tables"])
+
+
 def test_ray_stage_over_the_corpus_agrees_with_the_batch_function_and_uses_the_pool(
     corpus_run, ray_local, tmp_path
 ):
-    """The job's Ray Data stage over the corpus directory: same outcome per file, several actors busy."""
+    """The job's Ray Data stage over the corpus directory (duplicates resolved on Ray): the outcome of
+    each file alone, then the rule over the copies; several actors busy."""
     if not corpus_run["has_corpus"]:
         pytest.skip("real DICOM corpus not found at ../shared/corpus; real-file tests skipped")
     from pacslabel.ingest import ingest_new_files
@@ -543,7 +672,8 @@ def test_ray_stage_over_the_corpus_agrees_with_the_batch_function_and_uses_the_p
         batch_size=16,
         num_workers=2,
         inline_max_files=0,
-        export=ExportConfig(size=SIZE, modalities=[]),
+        driver_dedup_max_rows=0,
+        export=ExportConfig(size=SIZE, derived="keep"),
         decode=DecodeConfig(timeout_s=30.0),
     )
     summary = ingest_new_files(top, root, cfg, salt=SALT)
@@ -552,10 +682,15 @@ def test_ray_stage_over_the_corpus_agrees_with_the_batch_function_and_uses_the_p
     assert len(manifest) == len(set(manifest)) and set(manifest) == corpus
     rej = _read(root, REJECTS)
     stage_reasons = dict(zip(rej["path"].to_pylist(), rej["reason"].to_pylist(), strict=True))
+    duplicates = _expected_duplicates(corpus_run, corpus)
     batch_reasons = {p: r for p, r in _reasons(corpus_run).items() if p in corpus}
-    assert stage_reasons == batch_reasons
-    assert set(_read(root, IMAGES)["path"].to_pylist()) == _image_paths(corpus_run) & corpus
+    assert stage_reasons == {**batch_reasons, **dict.fromkeys(duplicates, "duplicate_instance")}
+    images = _read(root, IMAGES)
+    assert set(images["path"].to_pylist()) == (_image_paths(corpus_run) & corpus) - set(duplicates)
+    assert summary["duplicates"]["partitions"] >= 1 and summary["duplicates"]["candidates"] > 100
     assert summary["files"] == len(corpus) and summary["images"] + summary["rejects"] == len(corpus)
+    assert summary["images"] == images.num_rows and summary["tags"] == _read(root, TAGS).num_rows
+    assert summary["reasons"] == dict(sorted(collections.Counter(stage_reasons.values()).items()))
     assert summary["batches"] == -(-len(corpus) // 16)
     # both actors took batches (the reader's single coalesced block used to go to one actor)
     assert summary["actors_used"] == 2, summary

@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import pytest
 from ingest_fixtures import SECRETS, deep_sequence_file, make_dataset, write_dicom
 
+from pacslabel.config import ConfigError
 from pacslabel.ingest import ExportConfig, IngestConfig
 from pacslabel.ingest.decode import DecoderProcess
 from pacslabel.ingest.header import inspect_file
@@ -113,7 +115,9 @@ def test_selection_reasons(tmp_path):
     assert inspect(tmp_path / "sr.dcm").reject[1] == "non_image_object"
     ds = make_dataset("17", modality="OT")
     ds.save_as(str(tmp_path / "ot.dcm"), enforce_file_format=True)
-    assert inspect(tmp_path / "ot.dcm").reject[1] == "modality_policy"
+    assert inspect(tmp_path / "ot.dcm").reject is None  # every modality with image pixels by default
+    restricted = ExportConfig(modalities=["CT", "MR"])
+    assert inspect(tmp_path / "ot.dcm", export=restricted).reject[1] == "modality_policy"
     ds = make_dataset("18")
     del ds.PixelData
     ds.save_as(str(tmp_path / "nopix.dcm"), enforce_file_format=True)
@@ -123,6 +127,23 @@ def test_selection_reasons(tmp_path):
     del ds.file_meta.MediaStorageSOPInstanceUID
     ds.save_as(str(tmp_path / "nouid.dcm"), enforce_file_format=False)
     assert inspect(tmp_path / "nouid.dcm").reject[1] == "missing_uid"
+
+
+@pytest.mark.parametrize("modality", ["OT", "CT", None])
+def test_secondary_captures_follow_the_derived_policy(tmp_path, modality):
+    """A secondary capture (OT, the source's modality, or none) is rejected by default with a tags row,
+    and exported with ``export.derived: keep``; other pixel objects of those modalities are not touched."""
+    ds = make_dataset("31", modality=modality or "CT")
+    if modality is None:
+        del ds.Modality
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
+    ds.ConversionType = "WSD"
+    ds.save_as(str(tmp_path / "sc.dcm"), enforce_file_format=True)
+    res = inspect(tmp_path / "sc.dcm")
+    assert res.reject[:2] == ("select", "derived_object") and res.tags["sop_class_uid"].endswith(".7")
+    assert inspect(tmp_path / "sc.dcm", export=ExportConfig(derived="keep")).reject is None
+    with pytest.raises(ConfigError, match=r"export\.derived"):
+        ExportConfig(derived="drop").validate()
 
 
 def test_decoder_process_survives_abort_and_hang(tmp_path):

@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from pacslabel.synth import catalog as cat
 from pacslabel.synth.appearance import Appearance, default_appearance, draw_appearances
@@ -141,3 +142,47 @@ def test_every_group_has_its_own_look(modality):
         shown = {name: _shown(_render(_style(modality, region, name, size=96))) for name in names}
         for a, b in itertools.combinations(names, 2):
             assert np.abs(shown[a] - shown[b]).mean() > 0.001, (modality, region, a, b)
+
+
+def test_mammogram_views_and_sides():
+    """MLO shows the pectoral muscle in the upper chest-wall corner, CC does not; a right breast is the
+    mirror image of a left one (chest wall on the image's right)."""
+
+    def render(name: str, flip: bool = False) -> np.ndarray:
+        look = Appearance.parse(name)
+        style = Style("MG", "BREAST", 160, 128, appearance=look, anat_seed=4, pose=Pose(0.0, 1.0, 0, 0, flip))
+        px = render_frames(style, 0.0, np.random.default_rng(0))
+        assert px.photometric == "MONOCHROME2" and px.array.shape == (160, 128)
+        return px.array.astype(np.float32)
+
+    cc, mlo = render("CC"), render("MLO")
+    corner = (slice(0, 30), slice(0, 25))
+    assert mlo[corner].mean() > 1.3 * cc[corner].mean()
+    left, right = render("CC"), render("CC", flip=True)
+    assert left[:, :40].mean() > 2 * left[:, -40:].mean()  # the breast lies against the chest wall
+    assert right[:, -40:].mean() > 2 * right[:, :40].mean()
+
+
+def test_pet_attenuation_correction_and_projection():
+    """Without attenuation correction the body's centre fades against its rim; the maximum intensity
+    projection is a tall whole-body image stored black on white; activity is stored in Bq/ml."""
+
+    def activity(name: str, rows: int = 128, cols: int = 128) -> tuple[np.ndarray, Pixels]:
+        px = _render(
+            _style("PT", "WHOLEBODY", name, size=rows) if rows == cols else _tall(name, rows, cols), 0.2
+        )
+        return px.array * px.rescale[0] + px.rescale[1], px
+
+    ac, ac_px = activity("AC AX")
+    nac, _ = activity("NAC AX")
+    body = ndimage.binary_fill_holes(ac > 1000.0)
+    depth = ndimage.distance_transform_edt(body)
+    deep, shallow = depth > 0.6 * depth.max(), body & (depth < 5)
+    assert nac[deep].sum() / ac[deep].sum() < 0.5 * nac[shallow].sum() / ac[shallow].sum()
+    assert ac_px.photometric == "MONOCHROME2" and ac.max() > 10_000  # hot organs above 2 SUV
+    mip, mip_px = activity("MIP ANT", 192, 96)
+    assert mip_px.photometric == "MONOCHROME1" and mip.shape == (192, 96)
+
+
+def _tall(name: str, rows: int, cols: int) -> Style:
+    return Style("PT", "WHOLEBODY", rows, cols, appearance=Appearance.parse(name), anat_seed=4)

@@ -22,8 +22,11 @@ from pacslabel.vocab import MODALITIES, REGIONS
 def test_catalog_covers_the_vocabulary():
     cat.check_catalog()
     assert set(cat.MODALITY_WEIGHTS) == set(MODALITIES)
-    assert "BREAST" in cat.REGION_WEIGHTS["DX"] and "BREAST" in cat.REGION_WEIGHTS["MR"]
-    assert all("BREAST" not in cat.REGION_WEIGHTS[m] for m in ("CT", "CR", "XA", "RF", "NM"))
+    assert cat.REGION_WEIGHTS["MG"] == {"BREAST": 100} and "BREAST" in cat.REGION_WEIGHTS["MR"]
+    assert all("BREAST" not in cat.REGION_WEIGHTS[m] for m in ("CT", "CR", "DX", "XA", "RF", "NM", "PT"))
+    assert max(cat.REGION_WEIGHTS["PT"], key=cat.REGION_WEIGHTS["PT"].get) == "WHOLEBODY"
+    assert set(cat.PT_TRACERS) == set(cat.REGION_WEIGHTS["PT"])
+    assert abs(sum(cat.MODALITY_WEIGHTS.values()) - 1.0) < 1e-9
     assert "SINUS" not in cat.REGION_WEIGHTS["MR"] and "SINUS" not in cat.REGION_WEIGHTS["RF"]
     assert {"T_SPINE", "TSPINE", "T-SPINE"} <= set(cat.BODY_PART_VARIANTS["TSPINE"])
     assert "THORAX" in cat.BODY_PART_VARIANTS["CHEST"]
@@ -58,7 +61,7 @@ def test_body_part_missing_rate_per_series(plans):
             total[study.modality] += 1
             missing[study.modality] += s.body_part is None
     for m, rate in cat.BODY_PART_MISSING_RATE.items():
-        assert total[m] > 150
+        assert total[m] > 100
         tol = 3 * np.sqrt(rate * (1 - rate) / total[m]) + 0.01
         assert abs(missing[m] / total[m] - rate) < tol, (m, missing[m] / total[m], rate)
     for m in ("CR", "DX", "XA", "RF"):
@@ -213,6 +216,33 @@ def test_appearance_tag_rates(plans):
         )
     rate = cat.CONTRAST_AGENT_MISSING_RATE
     assert abs(agent_missing / contrast - rate) < 3 * np.sqrt(rate * (1 - rate) / contrast) + 0.01
+
+
+def test_mammograms_show_both_breasts_and_pet_studies_one_tracer(plans):
+    """A mammography study's second series of a view images the other breast, mirrored; a PET study
+    has one tracer and patient weight for all its series."""
+    mg = [(study, series) for study, series in plans if study.modality == "MG"]
+    pt = [(study, series) for study, series in plans if study.modality == "PT"]
+    assert len(mg) > 60 and len(pt) > 20
+    for _, series in mg:
+        first = {}
+        for s in series:
+            view, side = s.style.appearance.view, s.laterality
+            assert s.acquisition["ImageLaterality"] == side and s.acquisition["ViewPosition"] == view
+            assert s.style.pose.flip == (side == "R")
+            assert side == first.setdefault(view, side) or side != first[view]
+        views = [s.style.appearance.view for s in series]
+        for view in set(views):
+            sides = [s.laterality for s in series if s.style.appearance.view == view]
+            assert len(set(sides[:2])) == len(sides[:2])  # the same view twice: both breasts
+    for study, series in pt:
+        assert study.tracer in cat.PT_TRACERS[study.region] and study.weight_kg > 0
+        names = {
+            s.acquisition["RadiopharmaceuticalInformationSequence"][0].Radiopharmaceutical for s in series
+        }
+        assert names == {cat.RADIOPHARMACEUTICALS[study.tracer][0]}
+        for s in series:
+            assert (s.n_instances == 1) == (s.style.appearance.mode == "MIP")
 
 
 def test_descriptions_name_the_appearance_mostly(plans):

@@ -6,13 +6,14 @@ callables: per-batch worker, diff classification), ``listing`` (parallel directo
 ``tags`` (typed, flattened tags row), ``values`` (header values), ``deid`` (what never leaves a worker),
 ``export`` (the window chain and policies as array functions), ``pixels`` (decode + export of one
 file), ``decode`` (isolated decoder process), ``readahead`` (header prefetch), ``rejects`` (reason
-codes), ``tables`` (schemas, atomic shards), ``incremental`` (commit, resume, supersede), ``reports``
-(reports join).
+codes), ``tables`` (schemas, atomic shards), ``incremental`` (commit, resume, supersede), ``dedup``
+(one instance per SOP Instance UID), ``reports`` (reports join).
 
 Accounting invariant (tested): every manifest path is in exactly one of images/ (status ok) or
 rejects/ (status rejected); every tags/ and images/ row's path is in the manifest; every images/ row
 has a tags/ row. tags/ has one row per accepted instance (a parsed header with SOP Class and SOP
-Instance UIDs), including instances whose pixels were then rejected.
+Instance UIDs), including instances whose pixels were then rejected, and one per SOP Instance UID:
+further files of an instance are rejects (``duplicate_instance``) naming the copy kept.
 """
 
 from __future__ import annotations

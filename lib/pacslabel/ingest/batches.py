@@ -1,7 +1,8 @@
 """The ``map_batches`` callables of ingest: the per-batch worker and the classification of the diff's join.
 
 :class:`IngestWorker` is a callable class for ``map_batches`` (one decoder child per actor, started
-once): header pass in the worker, pixels in its isolated decoder process, atomic commit.
+once): header pass in the worker, pixels in its isolated decoder process, the batch's duplicate
+instances resolved (:mod:`.dedup`), atomic commit.
 :class:`BatchProcessor` is the same logic without Ray, used by the worker, by the driver for a few files
 and by tests. :func:`classify` turns a partition of the Ray diff's join into to-do rows.
 """
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pydicom
 
+from pacslabel.ingest import dedup
 from pacslabel.ingest.header import inspect_file
 from pacslabel.ingest.pixels import guarded, process_dataset, process_file
 from pacslabel.ingest.readahead import ReadAhead
@@ -91,7 +93,7 @@ class BatchProcessor:
         heads = self.read_ahead.heads(paths, sizes, wanted)
         for path, size, mtime, head in zip(paths, sizes, mtimes, heads, strict=True):
             status = "rejected"
-            tsuid = None
+            tsuid = uid = None
             try:
                 t0 = time.perf_counter()
                 hdr = inspect_file(path, size, self.salt, self.run_id, self.cfg, head)
@@ -99,6 +101,7 @@ class BatchProcessor:
                 tsuid = hdr.transfer_syntax_uid
                 if hdr.tags is not None:
                     tags_rows.append(hdr.tags)
+                    uid = hdr.tags["sop_instance_uid"]
                 if hdr.reject is not None:
                     stage, reason, message = hdr.reject
                 else:
@@ -132,6 +135,7 @@ class BatchProcessor:
                         "message": message,
                         "run_id": self.run_id,
                         "transfer_syntax_uid": tsuid,
+                        "sop_instance_uid": uid,
                     }
                 )
                 reasons[reason] += 1
@@ -146,6 +150,20 @@ class BatchProcessor:
                 }
             )
             stats["bytes"] += max(size, 0)
+        losers = dedup.batch_losers(tags_rows, {row["path"] for row in image_rows})
+        if losers:
+            demoted = [row for row in tags_rows if row["path"] in losers]
+            tags_rows = [row for row in tags_rows if row["path"] not in losers]
+            kept = [i for i, row in enumerate(image_rows) if row["path"] not in losers]
+            windows.subtract(row["window_source"] for row in image_rows if row["path"] in losers)
+            image_rows, pixels = [image_rows[i] for i in kept], [pixels[i] for i in kept]
+            reasons.subtract(row["reason"] for row in reject_rows if row["path"] in losers)
+            reject_rows = [row for row in reject_rows if row["path"] not in losers]
+            reject_rows += [self._duplicate(row, losers[row["path"]]) for row in demoted]
+            for row in manifest_rows:
+                if row["path"] in losers:
+                    row["status"] = "rejected"
+            reasons[dedup.DUPLICATE] += len(losers)
         name = shard_name(batch_id)
         fs = self.root.fs
         if tags_rows:
@@ -168,13 +186,26 @@ class BatchProcessor:
             rejects=len(reject_rows),
             header_s=t_header,
             pixels_s=t_pixels,
-            reasons=dict(reasons),
-            window_sources=dict(windows),
+            reasons={k: v for k, v in reasons.items() if v},
+            window_sources={k: v for k, v in windows.items() if v},
+            duplicates=len(losers),
             decoder_restarts=getattr(self.decoder, "restarts", 0) - restarts_before,
             pid=os.getpid(),
         )
         self.committed += 1
         return {"batch_id": batch_id, **stats}
+
+    def _duplicate(self, tags: dict[str, Any], kept: str) -> dict[str, Any]:
+        """The rejects row of the file of tags row ``tags``, a copy of the instance kept at ``kept``."""
+        return {
+            "path": tags["path"],
+            "stage": dedup.STAGE,
+            "reason": dedup.DUPLICATE,
+            "message": dedup.duplicate_message(kept),
+            "run_id": self.run_id,
+            "transfer_syntax_uid": tags["transfer_syntax_uid"],
+            "sop_instance_uid": tags["sop_instance_uid"],
+        }
 
     def close(self) -> None:
         self.read_ahead.close()

@@ -7,15 +7,21 @@ from typing import Literal
 
 from pacslabel.config import ConfigError
 from pacslabel.runtime import RayConfig
-from pacslabel.vocab import MODALITIES
+
+DERIVED_POLICIES = ("keep", "reject")
 
 
 @dataclass
 class ExportConfig:
-    """The RadiologyNET-style image export (window chain, policies, resize)."""
+    """The RadiologyNET-style image export (window chain, policies, resize).
+
+    ``modalities`` empty: every modality whose files carry image pixels (objects without them are
+    rejected whatever the list); ``derived``: what becomes of secondary captures.
+    """
 
     size: int = 256
-    modalities: list[str] = field(default_factory=lambda: list(MODALITIES))
+    modalities: list[str] = field(default_factory=list)
+    derived: Literal["keep", "reject"] = "reject"
     strict_window: bool = False
     percentile_low: float = 0.5
     percentile_high: float = 99.5
@@ -37,6 +43,8 @@ class ExportConfig:
             raise ConfigError("export.background_fraction: need 0 < value <= 1")
         if self.max_frames_tried < 1:
             raise ConfigError("export.max_frames_tried: need >= 1")
+        if self.derived not in DERIVED_POLICIES:
+            raise ConfigError(f"export.derived: {self.derived!r}; valid: {', '.join(DERIVED_POLICIES)}")
         self.modalities = [m.strip().upper() for m in self.modalities if m.strip()]
 
 
@@ -78,6 +86,7 @@ class IngestConfig:
     driver_diff_max_rows: int = 50_000  # listing + manifest rows diffed in the driver; beyond: a Ray join
     diff_partitions: int = 16  # hash partitions of the Ray diff, at least
     diff_partition_rows: int = 1_000_000  # ... and one per this many listing + manifest rows beyond
+    driver_dedup_max_rows: int = 50_000  # tags rows deduplicated in the driver; beyond: a Ray aggregation
     num_workers: int = 0
     cpus_per_worker: float = 1.0
     list_cpus_per_task: float = 0.5
@@ -100,6 +109,8 @@ class IngestConfig:
             raise ConfigError("driver_diff_max_rows: must be >= 0 and diff_partitions >= 1")
         if self.diff_partition_rows < 1:
             raise ConfigError("diff_partition_rows: must be >= 1")
+        if self.driver_dedup_max_rows < 0:
+            raise ConfigError("driver_dedup_max_rows: must be >= 0 (0 = always on Ray)")
         if self.driver_list_max_files < 0:
             raise ConfigError("driver_list_max_files: must be >= 0 (0 = always list with Ray tasks)")
         if self.num_workers < 0:

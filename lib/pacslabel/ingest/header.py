@@ -56,16 +56,45 @@ NON_IMAGE_MODALITIES = frozenset(
         "RTPLAN",
         "RTRECORD",
         "RTDOSE",
+        "RTINTENT",
+        "RTRAD",
+        "RTSEGANN",
         "DOC",
         "ANN",
         "PLAN",
         "RWV",
         "ECG",
+        "EPS",
         "HD",
         "AU",
         "RESP",
+        "ASMT",
+        "CTPROTOCOL",
+        "M3D",
+        "POS",
+        "SMR",
+        "AR",
+        "KER",
+        "LEN",
+        "SRF",
+        "VA",
+        "IOL",
+        "BDUS",
     }
 )
+"""Modalities of objects without an image of their own: reports, annotations, radiotherapy plans and
+doses, waveforms, measurements, protocols, 3D models."""
+SECONDARY_CAPTURE_CLASSES = frozenset(
+    {
+        "1.2.840.10008.5.1.4.1.1.7",  # secondary capture
+        "1.2.840.10008.5.1.4.1.1.7.1",  # multi-frame single bit
+        "1.2.840.10008.5.1.4.1.1.7.2",  # multi-frame grayscale byte
+        "1.2.840.10008.5.1.4.1.1.7.3",  # multi-frame grayscale word
+        "1.2.840.10008.5.1.4.1.1.7.4",  # multi-frame true colour
+    }
+)
+"""Derived objects (``export.derived``): screen saves, scanned documents and films, rendered views and
+images converted from other formats; their Modality is OT, absent, or the source's."""
 _PIXEL_TAGS_LE = (b"\xe0\x7f\x10\x00", b"\xe0\x7f\x08\x00", b"\xe0\x7f\x09\x00")
 _PIXEL_TAGS_BE = (b"\x7f\xe0\x00\x10", b"\x7f\xe0\x00\x08", b"\x7f\xe0\x00\x09")
 _BYTES_PER_SAMPLE = {1: 1, 8: 1, 16: 2, 32: 4, 64: 8}
@@ -179,6 +208,14 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any, head: byt
     if allowed and (modality or "") not in allowed:
         return _reject(
             "select", "modality_policy", f"modality {modality or '(absent)'} not in {allowed}", tags, tsuid
+        )
+    if cfg.export.derived == "reject" and sop_class in SECONDARY_CAPTURE_CLASSES:
+        return _reject(
+            "select",
+            "derived_object",
+            f"secondary capture (SOP class {sop_class}, modality {modality or '(absent)'}); export.derived",
+            tags,
+            tsuid,
         )
     rows = to_int(hv.value("Rows"))
     cols = to_int(hv.value("Columns"))

@@ -2,7 +2,8 @@
 
 Stages: ``list`` (file system), ``header`` (sniffing and header parse), ``select`` (policies decided from
 the header alone), ``decode`` (pixel decoding in the isolated decoder process), ``export`` (window chain
-and value / shape policies on the decoded frame).
+and value / shape policies on the decoded frame), ``dedup`` (another file holds the same instance, see
+:mod:`pacslabel.ingest.dedup`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ REASONS: dict[str, str] = {
     "no_pixel_data": "an image-type object without Pixel Data",
     "invalid_pixel_module": "Pixel Data present but Rows, Columns or BitsAllocated missing or invalid",
     "modality_policy": "modality absent or not in the configured list (export.modalities)",
+    "derived_object": "a secondary capture (screen save, scanned document, rendered or converted view) "
+    "and export.derived is reject",
     "too_large": "file or claimed pixel size above the caps (decode.max_*_bytes), or out of memory",
     "undecodable_transfer_syntax": "no installed (permissive licence) decoder handles this transfer syntax",
     "decode_error": "a decoder raised on this file's pixel data",
@@ -25,9 +28,11 @@ REASONS: dict[str, str] = {
     "value_policy": "windowed 8-bit image black, near-black, constant or with too few grey levels",
     "shape_policy": "min(rows, cols) / max(rows, cols) below export.min_aspect",
     "internal_error": "an unexpected exception in the ingest code (a bug: the message names it)",
+    "duplicate_instance": "another file holds the same SOP Instance UID and is kept (an image before none, "
+    "lossless before lossy, an earlier run, path order); the message names it",
 }
 
-STAGES = ("list", "header", "select", "decode", "export")
+STAGES = ("list", "header", "select", "decode", "export", "dedup")
 
 
 def check_reason(reason: str) -> str:

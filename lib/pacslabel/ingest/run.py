@@ -1,4 +1,4 @@
-"""The ingest stage on Ray: list -> diff -> supersede -> map_batches(IngestWorker) -> summary.
+"""The ingest stage on Ray: list -> diff -> supersede -> map_batches(IngestWorker) -> dedup -> summary.
 
 Data flow (streaming; the driver holds a bounded diff, the changed paths and one stats row per batch):
 
@@ -10,8 +10,10 @@ Data flow (streaming; the driver holds a bounded diff, the changed paths and one
 4. supersede changed files (their old rows are removed, manifest last);
 5. stream the to-do list (one block per batch: made in the driver for a bounded list, else
    ``read_parquet -> repartition``) through ``map_batches(IngestWorker, ActorPoolStrategy)`` (a few
-   files: the same batches in the driver process); every batch writes and commits its own shards, and
-   returns one stats row that the driver folds into the summary.
+   files: the same batches in the driver process); every batch resolves its own duplicate instances,
+   writes and commits its own shards, and returns one stats row that the driver folds into the summary;
+6. resolve duplicate instances across batches and runs (:mod:`.dedup`: in the driver for a small run
+   root, else a Ray hash aggregation on sop_instance_uid) and rewrite the batches that hold losers.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.dataset as pads
 
-from pacslabel.ingest import incremental
+from pacslabel.ingest import dedup, incremental
 from pacslabel.ingest.batches import BatchProcessor, IngestWorker
 from pacslabel.ingest.config import IngestConfig
 from pacslabel.ingest.diff import Diff, diff_partition_count, plan_on_ray
@@ -45,7 +47,8 @@ STAGING = "_staging"
 
 
 def new_run_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    """Start time to the microsecond and a random suffix: run ids sort in the order the runs began."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def _num_workers(cfg: IngestConfig) -> int:
@@ -79,7 +82,7 @@ def _fold(total: dict[str, Any], stats: dict[str, Any]) -> None:
             continue
         if isinstance(value, dict):
             bucket = total.setdefault(key, collections.Counter())
-            bucket.update(value)
+            bucket.update(value)  # counts of a deduplication's rewrites may be negative
         elif isinstance(value, int | float):
             total[key] = total.get(key, 0) + value
 
@@ -153,6 +156,8 @@ def ingest_new_files(
     totals: dict[str, Any] = {}
     n_batches = 0
     t0 = time.time()
+    if diff.todo_rows:
+        root.write_bytes(b"", *dedup.PENDING)
     if 0 < diff.todo_rows <= cfg.inline_max_files:
         n_batches = _ingest_on_driver(_todo_table(diff, root), cfg, salt, run_id, root, totals)
         summary["workers"] = 0
@@ -182,6 +187,17 @@ def ingest_new_files(
         summary["workers"] = workers
     if diff.todo_rows:
         summary["ingest_seconds"] = round(time.time() - t0, 3)
+    if root.exists(*dedup.PENDING):
+        found = dedup.deduplicate(
+            root,
+            run_id,
+            cfg.driver_dedup_max_rows,
+            lambda rows: diff_partition_count(rows, cfg.diff_partitions, cfg.diff_partition_rows),
+            staging,
+        )
+        _fold(totals, found.pop("this_run", {}))
+        summary["duplicates"] = {"in_batches": int(totals.get("duplicates", 0)), **found}
+        root.fs.delete_file(root.path(*dedup.PENDING))
     with contextlib.suppress(OSError):
         root.fs.delete_dir(root.path(staging))
     files = int(totals.get("files", 0))
@@ -192,7 +208,7 @@ def ingest_new_files(
         images=int(totals.get("images", 0)),
         tags=int(totals.get("tags", 0)),
         rejects=int(totals.get("rejects", 0)),
-        reasons=dict(sorted(totals.get("reasons", {}).items())),
+        reasons={k: v for k, v in sorted(totals.get("reasons", {}).items()) if v},
         window_sources=dict(sorted(totals.get("window_sources", {}).items())),
         decoder_restarts=int(totals.get("decoder_restarts", 0)),
         actors_used=len(totals.get("pids", ())),

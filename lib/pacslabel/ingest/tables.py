@@ -38,6 +38,7 @@ REJECTS_SCHEMA = pa.schema(
         ("message", pa.string()),
         ("run_id", pa.string()),
         ("transfer_syntax_uid", pa.string()),
+        ("sop_instance_uid", pa.string()),  # null when the header gave none (no tags row)
     ]
 )
 IMAGE_SCALARS = [

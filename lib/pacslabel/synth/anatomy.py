@@ -930,6 +930,9 @@ def draw_breast(c: Canvas, rng: Rng, z: float, view: str) -> None:
             over="FAT",
         )
     c.ellipse(-w + (1.2 if cc else 1.4), 0.0, 0.05, 0.05, "SOFT", over="FAT")
+    if view in ("cc", "frontal"):  # mammograms: a few microcalcifications
+        for _ in range(int(rng.integers(0, 6))):
+            c.ellipse(-w + rng.uniform(0.3, 1.0), rng.normal(0.0, 0.25), 0.01, 0.01, "CORTEX", over="FAT")
 
 
 def draw_urinarytract(c: Canvas, rng: Rng, z: float, view: str) -> None:
@@ -994,6 +997,9 @@ def draw_wholebody(c: Canvas, rng: Rng, z: float, view: str) -> None:
         region = "HEAD" if z < -0.5 else "CHEST" if z < 0.0 else "ABDOMEN" if z < 0.5 else "PELVIS"
         DRAW[region](c, rng, 0.0, view)
         return
+    if view == "coronal":
+        _wholebody_coronal(c, rng, z)
+        return
     # anterior whole-body figure, about 4:1 tall; x spans +-aspect
     sx = c.aspect / 0.27
     y = lambda v: v  # noqa: E731
@@ -1022,6 +1028,33 @@ def draw_wholebody(c: Canvas, rng: Rng, z: float, view: str) -> None:
         )
         c.ellipse(s * 0.05 * sx, -0.25, 0.03 * sx, 0.05, "KIDNEY", over="AIR")
     c.ellipse(0, 0.13, 0.04 * sx, 0.025, "FLUID", over="AIR")
+
+
+def _wholebody_coronal(c: Canvas, rng: Rng, z: float) -> None:
+    """Coronal section of the whole body (PET / CT), on a canvas about twice as tall as wide: head and
+    brain, trunk with lungs, heart, liver, spleen and kidneys, pelvis and bladder, arms and legs;
+    ``z`` moves the section from front (-1) to back (1)."""
+    depth = 1.0 - 0.5 * abs(z)
+    c.ellipse(0, -0.85, 0.11 * _k(rng), 0.12, "SOFT", over="AIR")
+    c.ellipse(0, -0.855, 0.09 * _k(rng), 0.1, "BRAIN", over="SOFT")
+    c.ellipse(0, -0.845, 0.06, 0.07, "WHITE", over="BRAIN")
+    c.ellipse(0, -0.7, 0.055, 0.06, "SOFT", p=4, over="AIR")
+    c.ellipse(0, -0.33, 0.23 * _k(rng) * depth, 0.36, "SOFT", p=4, over="AIR")
+    c.ellipse(0, 0.12, 0.21 * depth, 0.13, "SOFT", p=3, over="AIR")
+    for s in (-1, 1):
+        c.polyline(
+            np.array([[s * 0.24, -0.6], [s * (0.3 + _j(rng, 0.01)), -0.2], [s * 0.31, 0.12]]), 0.07, "SOFT"
+        )
+        c.polyline(np.array([[s * 0.09, 0.18], [s * 0.1, 0.58], [s * 0.1, 0.98]]), 0.13 * _k(rng), "SOFT")
+        c.polyline(np.array([[s * 0.09, 0.2], [s * 0.1, 0.6]]), 0.04, "BONE", over="SOFT")
+        c.ellipse(s * 0.1, -0.42, 0.08 * depth, 0.17, "LUNG", over="SOFT")
+        c.ellipse(s * 0.08, -0.02, 0.035, 0.055, "KIDNEY", ang=s * 10, over="SOFT")
+    c.ellipse(0.04, -0.3, 0.07 * _k(rng, 0.1), 0.06, "MYO", over="LUNG")
+    c.ellipse(0.04, -0.3, 0.035, 0.03, "BLOOD", over="MYO")
+    c.ellipse(-0.09, -0.14, 0.12 * depth, 0.07, "ORGAN", over="SOFT")
+    c.ellipse(0.13 * depth, -0.15, 0.05, 0.05, "GLAND", over="SOFT")
+    c.polyline(np.array([[0, -0.62], [0, 0.08]]), 0.03, "BONE", over="SOFT")
+    c.ellipse(0, 0.16, 0.05 * _k(rng, 0.2), 0.035, "FLUID", over="SOFT")
 
 
 DRAW: dict[str, Callable[[Canvas, Rng, float, str], None]] = {

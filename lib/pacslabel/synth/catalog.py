@@ -8,16 +8,19 @@ from __future__ import annotations
 from pacslabel.vocab import MODALITIES, REGIONS
 
 MODALITY_WEIGHTS: dict[str, float] = {
-    "CR": 0.22,
-    "DX": 0.20,
-    "CT": 0.18,
-    "MR": 0.13,
-    "US": 0.12,
-    "RF": 0.06,
-    "XA": 0.05,
-    "NM": 0.04,
+    "CR": 0.205,
+    "DX": 0.185,
+    "CT": 0.168,
+    "MR": 0.121,
+    "US": 0.112,
+    "RF": 0.056,
+    "MG": 0.05,
+    "XA": 0.046,
+    "NM": 0.037,
+    "PT": 0.02,
 }
-"""Share of studies per modality (a mid-size hospital: radiographs first, then CT, MR, US)."""
+"""Share of studies per modality (a mid-size hospital: radiographs first, then CT, MR, US; screening
+mammography and PET/CT)."""
 
 REGION_WEIGHTS: dict[str, dict[str, float]] = {
     "CT": {
@@ -87,8 +90,8 @@ REGION_WEIGHTS: dict[str, dict[str, float]] = {
         "SKULL": 2,
         "SINUS": 2,
         "ABDOMEN": 3,
-        "BREAST": 8,
     },
+    "MG": {"BREAST": 100},
     "XA": {"HEART": 60, "HEAD": 14, "NECK": 6, "ABDOMEN": 6, "PELVIS": 6, "URINARYTRACT": 4, "KNEE": 4},
     "RF": {
         "GITRACT": 45,
@@ -101,6 +104,7 @@ REGION_WEIGHTS: dict[str, dict[str, float]] = {
         "ABDOMEN": 6,
     },
     "NM": {"WHOLEBODY": 36, "HEART": 24, "NECK": 14, "CHEST": 10, "URINARYTRACT": 10, "HEAD": 6},
+    "PT": {"WHOLEBODY": 78, "HEAD": 14, "HEART": 8},
     "US": {
         "ABDOMEN": 34,
         "NECK": 12,
@@ -117,7 +121,9 @@ REGION_WEIGHTS: dict[str, dict[str, float]] = {
 """Relative frequency of regions per modality; a pair absent here never occurs."""
 
 CROSS_SECTIONAL = ("CT", "MR")
-PROJECTION = ("CR", "DX", "XA", "RF")
+PROJECTION = ("CR", "DX", "MG", "XA", "RF")
+SLICED = ("CT", "MR", "PT")
+"""Modalities whose series are stacks of slices (a PET maximum intensity projection is one image)."""
 
 # ---- tag messiness (rates the tests check) ---------------------------------------------------------
 
@@ -130,6 +136,8 @@ BODY_PART_MISSING_RATE: dict[str, float] = {
     "RF": 0.75,
     "NM": 0.40,
     "US": 0.50,
+    "MG": 0.05,
+    "PT": 0.30,
 }
 """Probability per series that BodyPartExamined is absent."""
 
@@ -139,7 +147,7 @@ BODY_PART_VARIANT_RATE = 0.45
 MISLABEL_RATE = 0.03
 """Probability per series that the descriptive tags (and BodyPartExamined) name another region."""
 
-MONOCHROME1_RATE: dict[str, float] = {"CR": 0.45, "DX": 0.15}
+MONOCHROME1_RATE: dict[str, float] = {"CR": 0.45, "DX": 0.15, "MG": 0.3}
 WINDOW_MISSING_RATE: dict[str, float] = {
     "CT": 0.05,
     "MR": 0.25,
@@ -149,8 +157,10 @@ WINDOW_MISSING_RATE: dict[str, float] = {
     "RF": 0.40,
     "NM": 0.60,
     "US": 0.90,
+    "MG": 0.05,
+    "PT": 0.50,
 }
-WINDOW_MULTI_RATE: dict[str, float] = {"CT": 0.35, "XA": 0.2}
+WINDOW_MULTI_RATE: dict[str, float] = {"CT": 0.35, "XA": 0.2, "MG": 0.5}
 
 BODY_PART_VARIANTS: dict[str, tuple[str, ...]] = {
     "HEAD": ("HEAD", "BRAIN", "GLAVA", "MOZAK", "KOPF", "SCHAEDEL", "HEAD_NECK", "CRANIUM"),
@@ -201,11 +211,22 @@ MANUFACTURERS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("Philips Medical Systems", ("DigitalDiagnost", "DigitalDiagnost C90")),
         ("SIEMENS", ("Ysio Max", "Multix Fusion")),
         ("Carestream Health", ("DRX-Evolution",)),
-        ("GE Healthcare", ("Definium 6000", "Senographe Essential")),
+        ("GE Healthcare", ("Definium 6000", "Discovery XR656")),
+    ),
+    "MG": (
+        ("HOLOGIC, Inc.", ("Selenia Dimensions", "3Dimensions")),
+        ("GE Healthcare", ("Senographe Pristina", "Senographe Essential")),
+        ("SIEMENS", ("MAMMOMAT Revelation", "MAMMOMAT Inspiration")),
+        ("FUJIFILM Corporation", ("AMULET Innovality",)),
     ),
     "XA": (("SIEMENS", ("AXIOM-Artis", "Artis zee")), ("Philips Medical Systems", ("AlluraXper",))),
     "RF": (("SIEMENS", ("Luminos dRF", "AXIOM Iconos")), ("Philips Medical Systems", ("EasyDiagnost",))),
     "NM": (("SIEMENS NM", ("Symbia T2", "e.cam")), ("GE MEDICAL SYSTEMS", ("Infinia", "Discovery NM630"))),
+    "PT": (
+        ("SIEMENS", ("Biograph Vision", "Biograph mCT")),
+        ("GE MEDICAL SYSTEMS", ("Discovery MI", "Discovery 710")),
+        ("Philips Medical Systems", ("Vereos PET/CT", "Ingenuity TF PET/CT")),
+    ),
     "US": (
         ("GE Healthcare", ("LOGIQ E9", "Voluson E8", "Vivid S70")),
         ("Philips Medical Systems", ("iU22", "EPIQ 7G")),
@@ -223,6 +244,8 @@ SOP_CLASS: dict[str, str] = {
     "RF": "1.2.840.10008.5.1.4.1.1.12.2",
     "NM": "1.2.840.10008.5.1.4.1.1.20",
     "US": "1.2.840.10008.5.1.4.1.1.6.1",
+    "MG": "1.2.840.10008.5.1.4.1.1.1.2",  # digital mammography, for presentation
+    "PT": "1.2.840.10008.5.1.4.1.1.128",
 }
 
 # series per study and instances (files) per series, inclusive ranges, before instances_scale
@@ -235,6 +258,8 @@ SERIES_PER_STUDY: dict[str, tuple[int, int]] = {
     "RF": (1, 2),
     "NM": (1, 3),
     "US": (1, 1),
+    "MG": (2, 4),
+    "PT": (2, 4),
 }
 INSTANCES_PER_SERIES: dict[str, tuple[int, int]] = {
     "CT": (12, 40),
@@ -245,6 +270,8 @@ INSTANCES_PER_SERIES: dict[str, tuple[int, int]] = {
     "RF": (1, 4),
     "NM": (1, 1),
     "US": (3, 10),
+    "MG": (1, 1),
+    "PT": (10, 30),
 }
 FRAMES: dict[str, tuple[int, int]] = {"XA": (4, 12), "RF": (3, 8), "NM": (8, 32)}
 """Frames of multi-frame instances (before instances_scale): XA runs, RF fluoroscopy sequences, NM
@@ -259,10 +286,14 @@ SIZES: dict[str, tuple[tuple[int, int], ...]] = {
     "RF": ((512, 512), (1024, 1024), (768, 1024)),
     "NM": ((64, 64), (128, 128), (256, 256)),
     "US": ((480, 640), (600, 800), (768, 1024)),
+    "MG": ((1024, 832), (1024, 856), (1024, 820)),
+    "PT": ((128, 128), (144, 144), (168, 168), (192, 192), (200, 200), (256, 256)),
 }
 """(rows, columns) choices per modality before image_scale and max_size."""
 
 WHOLEBODY_NM_SIZE = (1024, 256)
+WHOLEBODY_PT_SIZE = (384, 192)
+"""Whole-body PET coronal reformats and maximum intensity projections: twice as tall as wide."""
 
 
 # ---- appearance: what a series looks like within its modality and region ------------------------------
@@ -289,12 +320,17 @@ APPEARANCE_TOKENS: dict[str, tuple[str, ...]] = {
         "PLANAR",
         "SPECT",
         "DYNAMIC",
+        "AC",
+        "NAC",
+        "MIP",
     ),
 }
 """Values per component. MR: sequence (T1C = T1 after gadolinium, PD fat-suppressed, SSFP = cardiac cine)
 and plane; CT: kernel class, plane, and for soft-tissue kernels the contrast phase (bone and lung
 windows hide it); CR / DX: view; US: mode and plane (SA / A4C = echo short axis / apical four-chamber);
-XA: mode and projection; RF: mode; NM: mode and view (planar) or plane (SPECT)."""
+XA: mode and projection; RF: mode; NM: mode and view (planar) or plane (SPECT); MG: view (CC =
+craniocaudal, MLO = mediolateral oblique); PT: attenuation-corrected (AC) or not (NAC) slices and their
+plane, or the whole-body maximum intensity projection (MIP)."""
 
 _MR_SPINE = {"T2 SAG": 34, "T1 SAG": 26, "T2 AX": 24, "STIR SAG": 16}
 _MR_SMALL_JOINT = {"PD COR": 30, "T1 COR": 26, "PD AX": 26, "STIR COR": 18}
@@ -383,7 +419,8 @@ APPEARANCE_WEIGHTS: dict[str, dict[str, dict[str, float]]] = {
         "WHOLEBODY": {"SOFT AX PORTAL": 50, "SOFT AX NONCONTRAST": 20, "BONE AX": 18, "LUNG AX": 12},
     },
     "CR": _XR,
-    "DX": {**_XR, "BREAST": {"CC": 50, "MLO": 50}},
+    "DX": _XR,
+    "MG": {"BREAST": {"CC": 50, "MLO": 50}},
     "US": {
         "*": {"BMODE TRANS": 38, "BMODE LONG": 36, "DOPPLER LONG": 26},
         "BREAST": {"BMODE TRANS": 44, "BMODE LONG": 40, "DOPPLER TRANS": 16},
@@ -406,6 +443,11 @@ APPEARANCE_WEIGHTS: dict[str, dict[str, dict[str, float]]] = {
         "URINARYTRACT": {"DYNAMIC POST": 70, "PLANAR POST": 30},
         "HEAD": {"SPECT AX": 80, "PLANAR ANT": 20},
     },
+    "PT": {
+        "WHOLEBODY": {"AC AX": 40, "AC COR": 22, "NAC AX": 20, "MIP ANT": 18},
+        "HEAD": {"AC AX": 52, "AC COR": 18, "NAC AX": 18, "AC SAG": 12},
+        "HEART": {"AC SA": 60, "NAC SA": 22, "AC AX": 18},
+    },
 }
 """Relative frequency of appearance groups per modality and region (``"*"``: every region not listed).
 A study draws its series' appearances without replacement, so a multi-series study shows several."""
@@ -419,6 +461,8 @@ DESCRIPTION_UNINFORMATIVE_RATE: dict[str, float] = {
     "RF": 0.45,
     "NM": 0.30,
     "US": 0.50,
+    "MG": 0.10,
+    "PT": 0.25,
 }
 """Probability per series that SeriesDescription / ProtocolName name the region only, not the appearance."""
 
@@ -442,6 +486,30 @@ MR_OBLIQUE_RATE = 0.6
 
 CT_HEAD_TILT_RATE = 0.3
 """Probability that an axial head CT series is acquired with gantry tilt."""
+
+MG_COMPRESSION_N = (60.0, 160.0)
+MG_THICKNESS_MM = (30.0, 80.0)
+MG_KVP = (25.0, 34.0)
+"""Compression force (N), compressed breast thickness (mm) and tube voltage (kVp) of a mammogram."""
+
+PT_TRACERS: dict[str, dict[str, float]] = {
+    "WHOLEBODY": {"FDG": 78, "PSMA": 16, "DOTATATE": 6},
+    "HEAD": {"FDG": 70, "AMYLOID": 30},
+    "HEART": {"RB82": 60, "NH3": 40},
+}
+"""Tracer of a PET study per region: oncological FDG first, PSMA (prostate) and DOTATATE
+(neuroendocrine); brain FDG and amyloid; myocardial perfusion with rubidium or ammonia."""
+
+RADIOPHARMACEUTICALS: dict[str, tuple[str, str, str, float, tuple[float, float]]] = {
+    "FDG": ("Fluorodeoxyglucose", "^18^Fluorine", "C-111A1", 6586.2, (180.0, 400.0)),
+    "PSMA": ("Ga-68 PSMA-11", "^68^Gallium", "C-131A3", 4057.7, (100.0, 200.0)),
+    "DOTATATE": ("Ga-68 DOTATATE", "^68^Gallium", "C-131A3", 4057.7, (100.0, 200.0)),
+    "AMYLOID": ("Florbetapir", "^18^Fluorine", "C-111A1", 6586.2, (300.0, 400.0)),
+    "RB82": ("Rubidium-82 chloride", "^82^Rubidium", "C-159A2", 75.4, (900.0, 1500.0)),
+    "NH3": ("Ammonia N-13", "^13^Nitrogen", "C-107A1", 597.9, (400.0, 800.0)),
+}
+"""Per tracer: Radiopharmaceutical, radionuclide (SNOMED code meaning and value), half-life (s) and
+injected activity (MBq)."""
 
 CONTRAST_AGENTS: dict[str, tuple[str, ...]] = {
     "CT": (

@@ -38,6 +38,8 @@ MODALITY_CODES: dict[str, tuple[str, ...]] = {
     "RF": ("RF", "FL", "DL", "FLUO"),
     "NM": ("NM", "NUC", "SCI", "SC"),
     "US": ("US", "UZV", "SONO", "U"),
+    "MG": ("MG", "MAM", "MAMMO", "MMG"),
+    "PT": ("PT", "PET", "PETCT", "PET-CT"),
 }
 FUSED_CODES: dict[tuple[str, str], str] = {
     ("CR", "CHEST"): "CXR",
@@ -46,7 +48,7 @@ FUSED_CODES: dict[tuple[str, str], str] = {
     ("DX", "ABDOMEN"): "AXR",
     ("CT", "HEAD"): "CTH",
     ("CT", "HEART"): "CCTA",
-    ("DX", "BREAST"): "MMG",
+    ("MG", "BREAST"): "MMG",
     ("XA", "HEART"): "CATH",
 }
 """Abbreviations that name modality and region in one word."""
@@ -85,6 +87,8 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
     "RF": ("STD", "SGL", "DBL", ""),
     "NM": ("STD", "3PH", "SPECT", ""),
     "US": ("LIM", "LTD", "COMP", "DUP", ""),
+    "MG": ("BIL", "SCR", "DIAG", "2V", "4V", ""),
+    "PT": ("FDG", "WB", "SKULL-THIGH", "PSMA", ""),
 }
 """Last words of a procedure: contrast, number of views, extent."""
 
@@ -144,6 +148,9 @@ SCANNER_TOKENS: dict[str, tuple[str, ...]] = {
     "PLANAR": ("STAT", "PLN", "STATIC"),
     "SPECT": ("SPECT", "TOMO"),
     "DYNAMIC": ("DYN", "FLOW"),
+    "AC": ("AC", "CTAC", "QCFX"),
+    "NAC": ("NAC", "NOAC", "UNCORR"),
+    "MIP": ("MIP", "MIP3D", "RMIP"),
 }
 """Scanner spellings of each appearance component in a site's protocol and series names."""
 

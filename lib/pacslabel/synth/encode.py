@@ -34,6 +34,19 @@ BROKEN_KINDS = ("truncated", "empty", "not_dicom", "no_pixels", "absurd_size", "
 """Kinds of deliberately broken files (truth column ``broken_kind``)."""
 
 IMPLEMENTATION_UID = "1.2.826.0.1.3680043.10.1561.1"
+RLE_PLUGINS = ("pylibjpeg", "pydicom")
+"""RLE encoders tried in order; GDCM's aborts the process on some odd frame widths."""
+
+
+@cache
+def _plugin(key: str) -> str:
+    """The encoding plugin for ``key`` ("" lets pydicom choose)."""
+    from pydicom.pixels import encoders
+
+    if key != "rle":
+        return ""
+    available = encoders.RLELosslessEncoder.available_plugins
+    return next(p for p in RLE_PLUGINS if p in available)
 
 
 @cache
@@ -71,7 +84,8 @@ def encode(ds: Dataset, arr: np.ndarray, ts_key: str) -> bytes:
     vr = "OB" if arr.dtype.itemsize == 1 else "OW"
     if ts_key in ("rle", "j2k", "jpegls"):
         ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-        ds.compress(ts_uid, np.ascontiguousarray(arr), generate_instance_uid=False)
+        arr = np.ascontiguousarray(arr)
+        ds.compress(ts_uid, arr, encoding_plugin=_plugin(ts_key), generate_instance_uid=False)
         ds.file_meta.ImplementationClassUID = IMPLEMENTATION_UID
     elif ts_key == "explicit_be":
         ds.add_new(0x7FE00010, vr, arr.astype(arr.dtype.newbyteorder(">")).tobytes())

@@ -1,7 +1,7 @@
 """Turn a region drawing into pixels the way each modality would: HU for CT, MR signal, radiograph
-exposure, fluoroscopy, scintigraphy counts, ultrasound speckle in RGB. The series' appearance picks the
-drawing (plane, projection) and the rendering (MR sequence contrast, CT kernel and phase, subtraction,
-Doppler, ...).
+exposure, mammography, fluoroscopy, scintigraphy counts, PET activity, ultrasound speckle in RGB. The
+series' appearance picks the drawing (plane, projection) and the rendering (MR sequence contrast, CT
+kernel and phase, subtraction, Doppler, PET attenuation correction, ...).
 
 ``render_frames`` returns stored values (uint8 / uint16 arrays, frames first for multi-frame) plus the
 pixel-description attributes that belong with them.
@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from pacslabel.synth import catalog as cat
 from pacslabel.synth.anatomy import DRAW, draw_ventricle, draw_vessels
 from pacslabel.synth.appearance import Appearance, default_appearance
 from pacslabel.synth.canvas import Canvas, Pose
@@ -114,6 +115,26 @@ NM_POSTERIOR = {"BONE": 1.5, "CORTEX": 1.5, "KIDNEY": 2.0, "FLUID": 0.5, "GLAND"
 """Uptake factors of the posterior view (spine and kidneys lie close to the back, bladder and thyroid
 to the front)."""
 
+PAL_MG = {**PAL_XRAY, "FAT": -0.2, "GLAND": 0.35, "MUSCLE": 0.3, "SOFT": 0.1}
+"""Mammography: at 25-34 kVp fat and fibroglandular tissue differ far more than in a radiograph."""
+
+PT_UPTAKE = dict(
+    zip(
+        TISSUES,
+        (0.0, 0.4, 0.3, 0.8, 0.9, 0.2, 7.0, 2.5, 1.2, 0.5, 1.6, 0.0, 1.6, 1.8, 2.4, 3.5, 2.5),
+        strict=True,
+    )
+)
+"""Standardised uptake value per tissue: grey matter, kidneys and liver bright, lungs and fat faint."""
+PT_REGION_UPTAKE: dict[str, dict[str, float]] = {
+    "WHOLEBODY": {"FLUID": 5.0, "CONTRAST": 5.0},  # tracer excreted into the bladder
+    "HEART": {"MYO": 6.0, "BLOOD": 0.9, "CONTRAST": 0.9},  # perfusion tracers: myocardium only
+}
+PT_BQML_PER_SUV = 5000.0
+"""Activity concentration (Bq/ml) of one SUV: about 350 MBq injected into 70 kg."""
+PT_LESIONS = (0, 4)
+"""Hot lesions per series (drawn anywhere in the body, a few slices deep)."""
+
 CT_KERNEL = {"SOFT": (0.0, 7.0, 1.0), "BONE": (1.5, 30.0, 0.0), "LUNG": (1.0, 22.0, 0.0)}
 """Per kernel class: edge enhancement (unsharp-mask amount), noise standard deviation (HU) and noise
 correlation length (pixels): smooth kernels blur noise, sharp kernels show it grainy and strong."""
@@ -180,6 +201,8 @@ PROJECTION_VIEW = {
 def drawing_view(style: Style) -> str:
     """The anatomy drawing an appearance needs (see :mod:`pacslabel.synth.anatomy`)."""
     look = style.look
+    if look.mode == "MIP":
+        return "coronal"  # the projection of the whole-body coronal drawing
     if look.plane == "A4C":
         return "axial"  # the four-chamber view is the heart's axial drawing
     if look.plane is not None:
@@ -202,6 +225,11 @@ def palette_for(style: Style, rng: np.random.Generator) -> tuple[dict[str, float
         return pal, "set"
     if m == "US":
         return dict(PAL_US), "set"
+    if m == "PT":
+        pal = {**PT_UPTAKE, **PT_REGION_UPTAKE.get(style.region, {})}
+        return pal, "add" if look.mode == "MIP" else "set"
+    if m == "MG":
+        return dict(PAL_MG), "add"
     if m == "NM":
         pal = dict.fromkeys(TISSUES, 0.0)
         pal["SOFT"] = 0.04
@@ -243,7 +271,7 @@ def tissue_map(style: Style, z: float, rng_noise: np.random.Generator) -> tuple[
     pal, mode = palette_for(style, anat)
     wr, wc = _work_shape(style.rows, style.cols)
     pose = style.pose
-    if style.frames == 1 and style.modality not in ("CT", "MR"):
+    if style.frames == 1 and style.modality not in cat.SLICED:
         pose = Pose(
             pose.rot + float(rng_noise.normal(0, 0.03)),
             pose.scale * float(rng_noise.uniform(0.97, 1.03)),
@@ -415,6 +443,34 @@ def _radiograph(style: Style, work, ctx, rng, z) -> Pixels:
     )
 
 
+def _mammo(style: Style, work, ctx, rng, z) -> Pixels:
+    """Mammogram: strong fat / gland contrast, fine parenchymal texture, a sharp skin line on a dark
+    background, no collimation; the laterality marker sits in the corner away from the chest wall."""
+    rows, cols = style.rows, style.cols
+    p = np.maximum(_resize(work, rows, cols), 0.0)
+    breast = p > 0.3
+    p = p + breast * _texture((rows, cols), rng, max(rows / 300.0, 0.8), 0.06)
+    top = (1 << style.bits_stored) - 1
+    v = top * (0.02 + float(rng.uniform(0.8, 0.95)) * (1.0 - np.exp(-1.3 * np.maximum(p, 0.0))))
+    v += _noise(v.shape, rng) * (top * 0.006 * style.noise)
+    mr, mc = max(rows // 40, 2), max(cols // 50, 2)
+    c0 = cols - 4 * mc if not style.pose.flip else 2 * mc  # the chest wall is on the left unless mirrored
+    v[2 * mr : 4 * mr, c0 : c0 + 2 * mc] = top
+    stored = np.clip(np.rint(v), 0, top).astype(np.uint16)
+    lo, hi = np.percentile(stored[breast][::7], (2, 99.5)) if breast.any() else (0, top)
+    if style.monochrome1:
+        stored = (top - stored).astype(np.uint16)
+        lo, hi = top - hi, top - lo
+    centre, width = round((lo + hi) / 2), max(round(hi - lo), 1)
+    return Pixels(
+        stored,
+        "MONOCHROME1" if style.monochrome1 else "MONOCHROME2",
+        16,
+        style.bits_stored,
+        window=([centre, centre], [width, round(width * 0.7)]),
+    )
+
+
 def _xa_layer(style: Style, ctx: dict) -> np.ndarray | None:
     """Contrast (or catheter) layer of an angiography run at work resolution, None for RF."""
     mode = style.look.mode
@@ -505,6 +561,50 @@ def _nm(style: Style, work, ctx, rng, z) -> Pixels:
     return Pixels(np.clip(arr, 0, 65535).astype(np.uint16), "MONOCHROME2", 16, 16)
 
 
+def _pt_lesions(style: Style, z: float, rows: int, cols: int) -> np.ndarray:
+    """Hot spots of one series (SUV above the background), each a few slices deep; all of them in a
+    projection."""
+    g = np.random.default_rng([style.anat_seed, 0x1E5])
+    out = np.zeros((rows, cols), dtype=np.float32)
+    y = np.arange(rows, dtype=np.float32)[:, None]
+    x = np.arange(cols, dtype=np.float32)[None, :]
+    for _ in range(int(g.integers(PT_LESIONS[0], PT_LESIONS[1] + 1))):
+        cy, cx, cz = g.uniform(0.2, 0.8) * rows, g.uniform(0.3, 0.7) * cols, g.uniform(-0.8, 0.8)
+        if style.look.mode != "MIP" and abs(z - cz) > 0.15:
+            continue
+        r = max(rows, cols) * g.uniform(0.008, 0.02)
+        out += g.uniform(4.0, 14.0) * np.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r * r))
+    return out
+
+
+def _pt(style: Style, work, ctx, rng, z) -> Pixels:
+    """PET: tracer uptake (plus hot lesions) blurred to the scanner's resolution with counting noise,
+    stored as Bq/ml through a per-image rescale slope. Without attenuation correction the centre of the
+    body fades and the skin glows; the maximum intensity projection is shown black on white."""
+    rows, cols = style.rows, style.cols
+    act = np.maximum(_resize(work, rows, cols), 0.0)
+    body = ndimage.binary_fill_holes(act > 0.05)
+    act = act + _pt_lesions(style, z, rows, cols) * body
+    if style.look.mode == "NAC":
+        depth = ndimage.distance_transform_edt(body)
+        depth /= max(float(depth.max()), 1.0)
+        act = act * np.exp(-2.5 * depth) + 0.8 * (body & (depth < 0.06))
+    act = ndimage.gaussian_filter(act, max(rows / 90.0, 0.8))
+    scale = float(rng.uniform(20, 50)) / style.noise  # counts per SUV
+    act = rng.poisson(np.maximum(act, 0.0) * scale) / scale
+    bq = act * PT_BQML_PER_SUV
+    slope = round(max(float(bq.max()), 1.0) / 32000.0, 6)
+    stored = np.clip(np.rint(bq / slope), 0, 65535).astype(np.uint16)
+    return Pixels(
+        stored,
+        "MONOCHROME1" if style.look.mode == "MIP" else "MONOCHROME2",
+        16,
+        16,
+        rescale=(slope, 0.0),
+        window=([2.5 * PT_BQML_PER_SUV], [5.0 * PT_BQML_PER_SUV]),
+    )
+
+
 def _nearest(mask: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return np.asarray(Image.fromarray(mask.astype(np.uint8)).resize((cols, rows), Image.NEAREST)).astype(bool)
 
@@ -576,4 +676,6 @@ _RENDER = {
     "RF": _fluoro,
     "NM": _nm,
     "US": _us,
+    "MG": _mammo,
+    "PT": _pt,
 }

@@ -79,6 +79,8 @@ def _scaled_count(rng: Rng, lo_hi: tuple[int, int], scale: float, minimum: int) 
 def _size(cfg: SynthConfig, rng: Rng, modality: str, region: str, look: Appearance) -> tuple[int, int]:
     if modality == "NM" and region == "WHOLEBODY" and look.mode == "PLANAR":
         rows, cols = cat.WHOLEBODY_NM_SIZE
+    elif modality == "PT" and region == "WHOLEBODY" and (look.plane == "COR" or look.mode == "MIP"):
+        rows, cols = cat.WHOLEBODY_PT_SIZE
     else:
         choices = cat.SIZES[modality]
         rows, cols = choices[int(rng.integers(len(choices)))]
@@ -91,6 +93,7 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
     rng = np.random.default_rng([cfg.seed, index])
     modality = texts.weighted(rng, cat.MODALITY_WEIGHTS)
     region = texts.weighted(rng, cat.REGION_WEIGHTS[modality])
+    tracer = texts.weighted(rng, cat.PT_TRACERS[region]) if modality == "PT" else None
     patient = make_patient(cfg.seed, index * 7 // 10)
     sex = "F" if region == "BREAST" else patient.sex
     year = int(rng.integers(max(2010, patient.birth[0] + 1), 2026))
@@ -101,8 +104,12 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
     manufacturer, models = vendors[int(rng.integers(len(vendors)))]
     study_time = f"{int(rng.integers(7, 20)):02d}{int(rng.integers(60)):02d}{int(rng.integers(60)):02d}"
     study_uid = new_uid(rng)
-    study_desc = None if rng.random() < 0.04 else texts.study_description(rng, lang, modality, desc_region)
-    requested = None if rng.random() < 0.3 else texts.study_description(rng, lang, modality, desc_region)
+    study_desc = (
+        None if rng.random() < 0.04 else texts.study_description(rng, lang, modality, desc_region, tracer)
+    )
+    requested = (
+        None if rng.random() < 0.3 else texts.study_description(rng, lang, modality, desc_region, tracer)
+    )
     institution = texts.pick(rng, texts.INSTITUTIONS)
     site = texts.SITE_OF_INSTITUTION[institution]
     aux = np.random.default_rng(np.random.SeedSequence([cfg.seed, index], spawn_key=(SITE_STREAM,)))
@@ -135,6 +142,8 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
         manufacturer=manufacturer,
         model=texts.pick(rng, models),
         station=f"{modality}{int(rng.integers(1, 5))}_{texts.pick(rng, ('RI', 'SUS', 'KBC', 'OB'))}",
+        tracer=tracer,
+        weight_kg=round(float(np.clip(rng.normal(76, 15), 40, 150)), 1) if tracer else None,
     )
     ts_keys = list(cfg.transfer_syntaxes)
     ts_p = np.array([cfg.transfer_syntaxes[k] for k in ts_keys], dtype=float)
@@ -152,16 +161,19 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
         dy=float(rng.normal(0, 0.06)),
         flip=bool(rng.random() < 0.5),
     )
+    sides = _mammogram_sides(side, looks) if modality == "MG" else [None] * len(looks)
     series: list[SeriesInfo] = []
     for s, look in enumerate(looks):
         mislabelled = rng.random() < cat.MISLABEL_RATE
         sreg = other_region(rng, region) if mislabelled else region
-        min_n = 2 if modality in cat.CROSS_SECTIONAL else 1
+        min_n = 2 if modality in cat.SLICED else 1
         n_inst = _scaled_count(rng, cat.INSTANCES_PER_SERIES[modality], cfg.instances_scale, min_n)
+        if look.mode == "MIP":
+            n_inst = 1
         frames = 1
         if modality == "XA" or look.mode in ("SPECT", "DYNAMIC", "SEQUENCE"):
             frames = _scaled_count(rng, cat.FRAMES[modality], cfg.instances_scale, 2)
-        if (modality == "MR" and s > 0 and rng.random() < 0.5) or modality == "NM":
+        if (modality == "MR" and s > 0 and rng.random() < 0.5) or modality in ("NM", "PT"):
             rows, cols = _size(cfg, rng, modality, region, look)
         pose = Pose(
             base_pose.rot + float(rng.normal(0, 0.05)),
@@ -170,8 +182,12 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
             base_pose.dy + float(rng.normal(0, 0.03)),
             base_pose.flip if rng.random() < 0.8 else not base_pose.flip,
         )
+        if sides[s] is not None:  # the drawing shows a left breast; a right one is its mirror image
+            pose = Pose(pose.rot * 0.3, pose.scale, pose.dx, pose.dy, sides[s] == "R")
         bits = 12
-        if modality in ("XA", "RF"):
+        if modality == "MG":
+            bits = 14 if rng.random() < 0.5 else 12
+        elif modality in ("XA", "RF"):
             bits = 8 if rng.random() < 0.6 else 10
         elif modality == "MR" and rng.random() < 0.4:
             bits = 16
@@ -195,12 +211,16 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
             "MR": 240.0,
             "CR": 400.0,
             "DX": 400.0,
+            "MG": 240.0,
             "XA": 250.0,
             "RF": 400.0,
             "NM": 500.0,
+            "PT": 650.0,
             "US": 150.0,
         }[modality] * float(rng.uniform(0.7, 1.2))
-        acquisition = acquisition_tags(rng, modality, region, manufacturer, look)
+        acquisition = acquisition_tags(
+            rng, modality, region, manufacturer, look, sides[s], tracer, study_time
+        )
         wmode = "single"
         if rng.random() < cat.WINDOW_MISSING_RATE[modality]:
             wmode = "missing"
@@ -210,7 +230,7 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
         if modality == "US" and ts_key == "explicit_be":
             ts_key = "explicit_le"
         position = None
-        if modality in ("CT", "MR", "XA", "NM") or rng.random() < 0.3:
+        if modality in ("CT", "MR", "XA", "NM", "PT") or (modality != "MG" and rng.random() < 0.3):
             position = "FFS" if region in ("KNEE", "FOOT", "HIP") and rng.random() < 0.7 else "HFS"
             if region == "BREAST" and modality == "MR":
                 position = "HFP"
@@ -224,14 +244,18 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
         description = None
         if rng.random() >= 0.05:
             named = sreg if rng.random() < 0.8 else region
-            description = texts.series_description(rng, lang, modality, named, desc_look, extra)
+            description = texts.series_description(rng, lang, modality, named, desc_look, extra, sides[s])
             if coded_series:
                 description = book.series[(modality, named, look.name)]
         protocol = ct_protocol
         if modality != "CT" and rng.random() >= 0.15:
-            protocol = texts.series_description(rng, lang, modality, sreg, desc_look)
+            protocol = texts.series_description(rng, lang, modality, sreg, desc_look, side=sides[s])
             if coded_series:
                 protocol = book.protocol[(modality, sreg, look.name)]
+        if modality == "MG":
+            kvp = float(round(rng.uniform(*cat.MG_KVP)))
+        else:
+            kvp = float(rng.choice([60, 70, 81, 90, 100, 109, 120, 125, 133, 140]))
         series.append(
             SeriesInfo(
                 number=s + 1 if rng.random() < 0.7 else 100 * (s + 1) + int(rng.integers(10)),
@@ -246,17 +270,30 @@ def plan_study(cfg: SynthConfig, index: int) -> tuple[StudyInfo, list[SeriesInfo
                 spacing=fov_mm / max(rows, cols),
                 window_mode=wmode,
                 acquisition=acquisition,
-                kvp=float(rng.choice([60, 70, 81, 90, 100, 109, 120, 125, 133, 140])),
+                kvp=kvp,
                 exposure_ms=float(rng.uniform(3, 900)),
                 mas=float(rng.uniform(1, 350)),
                 position=position,
                 orientation=orientation(rng, modality, region, look),
+                laterality=sides[s],
             )
         )
     if hidden:
         for item in series:
             item.body_part = None
     return study, series, rng
+
+
+def _mammogram_sides(first: str, looks: list[Appearance]) -> list[str]:
+    """The breast of each mammography series: the study's side first, the other for a view's second
+    series (a screening study: both views of both breasts)."""
+    other = "L" if first == "R" else "R"
+    seen: set[str] = set()
+    sides = []
+    for look in looks:
+        sides.append(other if look.view in seen else first)
+        seen.add(look.view)
+    return sides
 
 
 def _slice_thickness(rng: Rng, modality: str, look: Appearance) -> float:
@@ -318,7 +355,7 @@ def generate_study(cfg: SynthConfig, index: int, dicom_root: Path) -> StudyResul
         for k in range(n):
             file_no += 1
             sop_uid = new_uid(rng)
-            z = -0.8 + 1.6 * (k + 0.5) / n if study.modality in cat.CROSS_SECTIONAL else 0.0
+            z = -0.8 + 1.6 * (k + 0.5) / n if study.modality in cat.SLICED else 0.0
             px = render_frames(series.style, z, rng)
             ds = build_dataset(study, series, k + 1, sop_uid, px, z, rng)
             broken = None

@@ -4,7 +4,8 @@ The messiness (missing BodyPartExamined, variant spellings, mislabelled descript
 multi-valued windows, missing contrast agents and view positions) is drawn here with the rates named in
 :mod:`pacslabel.synth.catalog`. The acquisition tags follow the series' appearance the way a scanner
 writes them: MR timing and sequence type, CT kernel names per vendor, contrast agent, image orientation,
-radiograph view position, angiography angles and subtraction, NM image type, ultrasound regions.
+radiograph view position, angiography angles and subtraction, NM image type, ultrasound regions,
+mammography view and laterality with compression, PET units, corrections and radiopharmaceutical.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ class StudyInfo:
     manufacturer: str
     model: str
     station: str
+    tracer: str | None = None  # PET: a key of catalog.RADIOPHARMACEUTICALS
+    weight_kg: float | None = None  # PET: PatientWeight, for standardised uptake values
 
 
 @dataclass
@@ -108,6 +111,7 @@ class SeriesInfo:
     mas: float
     position: str | None
     orientation: list[float] | None
+    laterality: str | None = None  # mammography: the breast imaged (R / L)
 
 
 def _age(birth: tuple[int, int, int], date: tuple[int, int, int]) -> int:
@@ -141,8 +145,10 @@ def _rotate(cosines: tuple[float, ...], rx: float, ry: float, rz: float) -> list
 
 
 def orientation(rng: Rng, modality: str, region: str, look: Appearance) -> list[float] | None:
-    """ImageOrientationPatient of a CT / MR series: the plane's axes, MR often slightly oblique, head CT
-    sometimes with gantry tilt; None for the other modalities."""
+    """ImageOrientationPatient of a CT / MR / PET series: the plane's axes, MR often slightly oblique, head
+    CT sometimes with gantry tilt; None for the other modalities and a PET projection."""
+    if modality == "PT":
+        return list(ORIENT[look.plane]) if look.plane else None
     if modality not in cat.CROSS_SECTIONAL:
         return None
     base = ORIENT[look.plane]
@@ -216,13 +222,99 @@ XA_ANGLES = {"AP": (0.0, 0.0), "LAT": (90.0, 0.0), "LAO": (30.0, 20.0), "RAO": (
 
 NM_IMAGE_TYPE = {"PLANAR": "STATIC", "SPECT": "RECON TOMO", "DYNAMIC": "DYNAMIC"}
 
+MG_VIEW_CODES = {"CC": ("R-10242", "cranio-caudal"), "MLO": ("R-10226", "medio-lateral oblique")}
+"""ViewCodeSequence (SNOMED, scheme SRT) per mammography view."""
+MG_ORIENTATION = {
+    ("CC", "R"): ("P", "L"),
+    ("CC", "L"): ("A", "R"),
+    ("MLO", "R"): ("P", "F"),
+    ("MLO", "L"): ("A", "F"),
+}
+"""PatientOrientation (row, column directions) per view and breast: the chest wall towards the image's
+outer edge, right breast mirrored."""
+MG_TARGETS = {
+    "HOLOGIC, Inc.": ("TUNGSTEN", "RHODIUM"),
+    "GE Healthcare": ("MOLYBDENUM", "RHODIUM"),
+    "SIEMENS": ("TUNGSTEN", "RHODIUM"),
+    "FUJIFILM Corporation": ("TUNGSTEN", "RHODIUM"),
+}
+"""(AnodeTargetMaterial, FilterMaterial) per mammography manufacturer."""
+PT_CORRECTIONS = ("DECY", "ATTN", "SCAT", "DTIM", "RAN", "NORM")
+PT_RECONSTRUCTIONS = ("OSEM3D 4i16s", "OSEM 3i21s", "VPFXS", "TOF OSEM", "BLOB-OS-TF", "PSF+TOF 4i5s")
+
+
+def _code(value: str, meaning: str) -> Dataset:
+    item = Dataset()
+    item.CodeValue = value
+    item.CodingSchemeDesignator = "SRT"
+    item.CodeMeaning = meaning
+    return item
+
+
+def _mg_tags(rng: Rng, manufacturer: str, look: Appearance, laterality: str) -> dict[str, object]:
+    target, filt = MG_TARGETS[manufacturer]
+    return {
+        "ViewPosition": look.view,
+        "ImageLaterality": laterality,
+        "PatientOrientation": list(MG_ORIENTATION[(look.view, laterality)]),
+        "ViewCodeSequence": [_code(*MG_VIEW_CODES[look.view])],
+        "BreastImplantPresent": "NO",
+        "CompressionForce": round(float(rng.uniform(*cat.MG_COMPRESSION_N))),
+        "BodyPartThickness": round(float(rng.uniform(*cat.MG_THICKNESS_MM))),
+        "AnodeTargetMaterial": target,
+        "FilterMaterial": filt,
+        "OrganDose": round(float(rng.uniform(0.8, 2.5)), 2),
+    }
+
+
+def _pt_tags(rng: Rng, region: str, look: Appearance, tracer: str, study_time: str) -> dict[str, object]:
+    """Units, corrections, series type and the radiopharmaceutical (injected about an hour before the
+    study, a few minutes before for rubidium)."""
+    name, nuclide_meaning, nuclide_code, half_life, dose = cat.RADIOPHARMACEUTICALS[tracer]
+    agent = Dataset()
+    agent.Radiopharmaceutical = name
+    minutes = int(rng.integers(2, 6)) if tracer == "RB82" else int(rng.integers(45, 90))
+    seconds = max(int(study_time[:2]) * 3600 + int(study_time[2:4]) * 60 - minutes * 60, 0)
+    agent.RadiopharmaceuticalStartTime = f"{seconds // 3600:02d}{seconds % 3600 // 60:02d}00"
+    agent.RadionuclideTotalDose = round(float(rng.uniform(*dose)) * 1e6)
+    agent.RadionuclideHalfLife = half_life
+    agent.RadionuclidePositronFraction = 0.9673 if "Fluorine" in nuclide_meaning else 0.889
+    agent.RadionuclideCodeSequence = [_code(nuclide_code, nuclide_meaning)]
+    corrected = [c for c in PT_CORRECTIONS if look.mode != "NAC" or c not in ("ATTN", "SCAT")]
+    tags: dict[str, object] = {
+        "Units": "BQML",
+        "DecayCorrection": "START",
+        "CorrectedImage": corrected,
+        "SeriesType": ["WHOLE BODY" if region == "WHOLEBODY" else "STATIC", "IMAGE"],
+        "ReconstructionMethod": texts.pick(rng, PT_RECONSTRUCTIONS),
+        "RadiopharmaceuticalInformationSequence": [agent],
+    }
+    if look.mode != "NAC":
+        tags["AttenuationCorrectionMethod"] = texts.pick(rng, ("CT-based", "CTAC", "measured,CT"))
+    if look.mode == "MIP":
+        tags["SeriesType"] = ["WHOLE BODY", "REPROJECTION"]
+        tags["ImageType"] = ["DERIVED", "SECONDARY", "MIP"]
+    return tags
+
 
 def acquisition_tags(
-    rng: Rng, modality: str, region: str, manufacturer: str, look: Appearance
+    rng: Rng,
+    modality: str,
+    region: str,
+    manufacturer: str,
+    look: Appearance,
+    laterality: str | None = None,
+    tracer: str | None = None,
+    study_time: str = "000000",
 ) -> dict[str, object]:
-    """Series-constant tags a scanner writes for this appearance (keyword: value)."""
+    """Series-constant tags a scanner writes for this appearance (keyword: value); ``laterality`` is a
+    mammogram's breast, ``tracer`` a PET study's (a key of ``catalog.RADIOPHARMACEUTICALS``)."""
     tags: dict[str, object] = {}
-    if modality == "MR":
+    if modality == "MG":
+        tags.update(_mg_tags(rng, manufacturer, look, laterality or "L"))
+    elif modality == "PT":
+        tags.update(_pt_tags(rng, region, look, tracer or "FDG", study_time))
+    elif modality == "MR":
         tags.update(_mr_tags(rng, region, manufacturer, look))
     elif modality == "CT":
         tags.update(_ct_tags(rng, manufacturer, look))
@@ -301,11 +393,13 @@ def build_dataset(
     ds.PatientSex = study.sex
     ds.PatientAge = f"{_age(p.birth, study.date):03d}Y"
     ds.PatientAddress = p.address
+    if study.weight_kg is not None:
+        ds.PatientWeight = study.weight_kg
     if series.body_part is not None:
         ds.BodyPartExamined = series.body_part
-    if m in ("CT", "MR"):
+    if m in cat.SLICED:
         ds.SliceThickness = round(series.slice_thickness, 2)
-    if m in ("CT", "CR", "DX", "XA", "RF"):
+    if m in ("CT", "CR", "DX", "MG", "XA", "RF"):
         ds.KVP = series.kvp
         ds.ExposureTime = round(series.exposure_ms)
         ds.XRayTubeCurrent = round(series.mas * 1000 / max(series.exposure_ms, 1))
@@ -372,13 +466,13 @@ def build_dataset(
     ds.Columns = arr.shape[-2] if px.photometric == "RGB" else arr.shape[-1]
     if m != "US":
         ds.PixelSpacing = [round(series.spacing, 4), round(series.spacing, 4)]
-    if m in ("CR", "DX"):
+    if m in ("CR", "DX", "MG"):
         ds.ImagerPixelSpacing = [round(series.spacing, 4), round(series.spacing, 4)]
     ds.BitsAllocated = px.bits_allocated
     ds.BitsStored = px.bits_stored
     ds.HighBit = px.bits_stored - 1
     ds.PixelRepresentation = 0
-    if m == "DX":
+    if m in ("DX", "MG"):
         ds.PresentationIntentType = "FOR PRESENTATION"
     if px.photometric == "MONOCHROME1" and rng.random() < 0.3:
         ds.PresentationLUTShape = "IDENTITY"

@@ -199,6 +199,18 @@ MODALITY_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("Sono", "Sonographie"),
         "la": ("sonographia",),
     },
+    "MG": {
+        "hr": ("mamografija", "MMG", "mamo"),
+        "en": ("mammography", "MAMMO", "screening mammogram"),
+        "de": ("Mammographie", "Mammo", "Screening-Mammographie"),
+        "la": ("mammographia",),
+    },
+    "PT": {
+        "hr": ("PET/CT", "PET-CT", "PET"),
+        "en": ("PET/CT", "PET CT", "PET"),
+        "de": ("PET/CT", "PET-CT"),
+        "la": ("PET",),
+    },
 }
 
 VIEW_WORDS = (
@@ -313,10 +325,27 @@ APPEARANCE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "PLANAR": {"*": ("static", "planar", "STAT"), "hr": ("statička",), "de": ("Statik",)},
     "SPECT": {"*": ("SPECT", "tomo", "recon", "TOMO")},
     "DYNAMIC": {"*": ("dynamic", "flow", "DYN"), "hr": ("dinamička",), "de": ("Dynamik", "Funktion")},
+    "AC": {"*": ("AC", "CTAC", "PET AC", "QCFX", "corrected"), "de": ("korrigiert",)},
+    "NAC": {"*": ("NAC", "NOAC", "PET NAC", "uncorrected"), "hr": ("nekorigirano",), "de": ("unkorrigiert",)},
+    "MIP": {"*": ("MIP", "PET MIP", "3D MIP", "rotating MIP")},
 }
 """Words for each appearance component as they appear in SeriesDescription / ProtocolName."""
 
 SIDE_WORDS = ("dex", "sin", "l.dex.", "l.sin.", "desno", "lijevo", "re", "li", "R", "L")
+BREAST_SIDE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "R": {"*": ("R", "RIGHT", "dex"), "hr": ("desna", "D"), "de": ("re", "rechts")},
+    "L": {"*": ("L", "LEFT", "sin"), "hr": ("lijeva", "L"), "de": ("li", "links")},
+}
+"""Words for the breast of a mammogram, as technologists label every image."""
+MG_STUDY_WORDS = ("bilat", "bilateral", "obostrano", "beidseits", "screening", "probir", "dex", "sin", "")
+TRACER_WORDS: dict[str, tuple[str, ...]] = {
+    "FDG": ("FDG", "18F-FDG", "F-18 FDG"),
+    "PSMA": ("PSMA", "Ga-68 PSMA", "68Ga-PSMA-11"),
+    "DOTATATE": ("DOTATATE", "Ga-68 DOTATATE", "SSTR"),
+    "AMYLOID": ("amyloid", "Amyvid", "florbetapir"),
+    "RB82": ("Rb-82", "rubidium", "perfusion"),
+    "NH3": ("N-13 ammonia", "NH3", "perfusion"),
+}
 MULTI_VIEW_WORDS = ("AP+LAT", "2 smjera", "2 Ebenen", "2 proj.", "bilat")
 CT_PROTOCOL_SUFFIXES = (
     "Routine",
@@ -395,6 +424,48 @@ REPORT_BODY = {
     ),
     "la": ("{reg} in positione normali.", "{reg} sine laesione focali."),
 }
+MODALITY_FINDINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "MG": {
+        "hr": (
+            "BI-RADS 1.",
+            "BI-RADS 2, benigne kalcifikacije.",
+            "Gusti žljezdani parenhim (ACR C).",
+            "BI-RADS 3, preporučuje se kontrola za 6 mjeseci.",
+        ),
+        "en": (
+            "BI-RADS 1: negative.",
+            "BI-RADS 2: benign calcifications.",
+            "Heterogeneously dense breasts (ACR C).",
+            "BI-RADS 3: probably benign, 6-month follow-up.",
+        ),
+        "de": (
+            "BI-RADS 1.",
+            "BI-RADS 2, benigne Verkalkungen.",
+            "Dichtes Drüsengewebe (ACR C).",
+            "BI-RADS 3, Kontrolle in 6 Monaten.",
+        ),
+        "la": ("BI-RADS 1.", "BI-RADS 2, calcificationes benignae.", "Parenchyma densum (ACR C)."),
+    },
+    "PT": {
+        "hr": (
+            "Bez patološki pojačanog nakupljanja radiofarmaka.",
+            "Hipermetabolička lezija, SUVmax {suv}.",
+            "Fiziološka distribucija radiofarmaka.",
+        ),
+        "en": (
+            "No abnormal tracer uptake.",
+            "Hypermetabolic lesion, SUVmax {suv}.",
+            "Physiological tracer distribution.",
+        ),
+        "de": (
+            "Keine pathologische Mehranreicherung.",
+            "Hypermetabole Läsion, SUVmax {suv}.",
+            "Physiologische Tracerverteilung.",
+        ),
+        "la": ("Sine accumulatione pathologica.", "Laesio hypermetabolica, SUVmax {suv}."),
+    },
+}
+"""Findings only a mammography (BI-RADS, breast density) or PET (uptake, SUV) report has."""
 SHORT_REPORTS = ("ok", "uredno", "b.o.", "o.B.", "nrm", "-", "vidi nalaz", "NAD")
 
 FIRST_NAMES = (
@@ -490,10 +561,16 @@ def _case(rng: Rng, text: str) -> str:
     return text
 
 
-def study_description(rng: Rng, lang: str, modality: str, region: str) -> str:
+def study_description(rng: Rng, lang: str, modality: str, region: str, tracer: str | None = None) -> str:
+    """StudyDescription / RequestedProcedureDescription: modality and region words, with the views of
+    a radiograph, the extent of a mammography, the tracer of a PET study."""
     mod = pick(rng, MODALITY_WORDS[modality][lang])
     reg = pick(rng, REGION_WORDS[region][lang])
     view = pick(rng, VIEW_WORDS) if modality in ("CR", "DX") else ""
+    if modality == "MG":
+        view = pick(rng, MG_STUDY_WORDS)
+    if tracer is not None:
+        view = pick(rng, TRACER_WORDS[tracer])
     parts = [mod, reg, view] if rng.random() < 0.7 else [reg, mod, view]
     text = " ".join(p for p in parts if p)
     return maybe_typo(rng, _case(rng, text))[:64]
@@ -506,11 +583,18 @@ def _component_word(rng: Rng, lang: str, value: str) -> str:
 
 
 def series_description(
-    rng: Rng, lang: str, modality: str, region: str, look: Appearance | None, extra: tuple[str, ...] = ()
+    rng: Rng,
+    lang: str,
+    modality: str,
+    region: str,
+    look: Appearance | None,
+    extra: tuple[str, ...] = (),
+    side: str | None = None,
 ) -> str:
     """SeriesDescription / ProtocolName of a series: the region, and the words of the appearance
     ``look`` (each left out now and then) in a modality's habitual order; ``look`` None names the region
-    only. ``extra`` words (slice thickness, kernel name) are appended one by one at random."""
+    only. ``extra`` words (slice thickness, kernel name) are appended one by one at random; ``side`` is
+    a mammogram's breast, always named with its view ("R CC", "LMLO")."""
     reg = pick(rng, REGION_WORDS[region][lang])
     mod = pick(rng, MODALITY_WORDS[modality][lang])
     if look is None:
@@ -536,6 +620,13 @@ def series_description(
             else ""
         )
         text = f"{reg} {' '.join(words)}{side}"
+    elif modality == "MG" and side is not None:
+        table = BREAST_SIDE_WORDS[side]
+        view = _component_word(rng, lang, look.view)
+        word = pick(rng, table["*"] + table.get(lang, ()))
+        text = f"{side}{look.view}" if rng.random() < 0.3 else f"{word} {view}"
+    elif modality == "PT":
+        text = " ".join(([mod] if rng.random() < 0.5 else []) + words + ([reg] if rng.random() < 0.4 else []))
     elif modality == "CT":
         words = [words[i] for i in rng.permutation(len(words))]
         text = " ".join(([reg] if rng.random() < 0.6 else []) + words)
@@ -571,6 +662,9 @@ def report_text(rng: Rng, lang: str, modality: str, region: str) -> str:
     ]
     for _ in range(int(rng.integers(1, 4))):
         parts.append(pick(rng, FINDINGS[lang]))
+    if modality in MODALITY_FINDINGS:
+        suv = round(float(rng.uniform(2.5, 18.0)), 1)
+        parts.append(pick(rng, MODALITY_FINDINGS[modality][lang]).format(suv=suv))
     if rng.random() < 0.3:
         parts.append(pick(rng, REPORT_BODY[lang]).format(reg=pick(rng, REGION_WORDS[region][lang])))
     return maybe_typo(rng, " ".join(parts))
