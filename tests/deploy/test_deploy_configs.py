@@ -325,6 +325,26 @@ def test_entrypoint_is_a_job_whose_config_accepts_every_override(manifests, name
     assert cfg.ray.progress_bars is False
 
 
+@pytest.mark.parametrize("name", ["rayjob", "raycronjob"])
+def test_entrypoint_runs_the_production_preset_on_the_gpu_group(manifests, name):
+    from pacslabel.pipeline import PipelineConfig
+
+    tokens = shlex.split(_entrypoints(manifests)[name])
+    assert tokens[2] == "jobs.pipeline" and "--config" not in tokens
+    assert default_config_path("pipeline") == ROOT / "configs" / "pipeline.yaml"  # not the demo preset
+    cfg = load_config(PipelineConfig, default_config_path("pipeline"), tokens[3:])
+    cae, *_, last = cfg.image_models
+    assert (cae.model, cae.cae.input_size, last.model) == ("cae", 256, "constrained_dec")
+    # training and embedding ask for GPUs (the GPU group starts from zero replicas) within the group's size
+    assert all(m.scaling.use_gpu for m in cfg.image_models) and cfg.embed.use_gpu
+    for spec in _cluster_specs(manifests):
+        gpu = next(g for g in spec["workerGroupSpecs"] if g["groupName"] == "gpu")
+        per_pod = int(gpu["template"]["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"])
+        capacity = per_pod * gpu["maxReplicas"]
+        assert cfg.embed.max_actors <= capacity
+        assert all(m.scaling.num_workers <= capacity for m in cfg.image_models)
+
+
 def test_rayjob_and_schedule_label_the_same_run_root(manifests):
     entries = _entrypoints(manifests)
     assert entries["rayjob"] == entries["raycronjob"]

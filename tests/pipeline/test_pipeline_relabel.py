@@ -64,7 +64,7 @@ def pipeline_cfg(tmp_path):
     def make(reports: Path) -> PipelineConfig:
         return load_config(
             PipelineConfig,
-            Path(__file__).parents[2] / "configs" / "pipeline.yaml",
+            Path(__file__).parents[2] / "configs" / "pipeline-demo.yaml",
             [f"input={tmp_path / 'pacs'}", f"run_root={tmp_path / 'run'}", f"reports={reports}", *SMALL],
         )
 

@@ -23,9 +23,13 @@ from pacslabel.embed import EmbedConfig
 from pacslabel.evaluate import EvaluateConfig
 from pacslabel.ingest import IngestConfig
 from pacslabel.label import LabelConfig
+from pacslabel.models.cae import CAEConfig
+from pacslabel.models.dec import DECConfig
+from pacslabel.models.tag_ae import TagAEConfig
 from pacslabel.pipeline.stages import Stage, run_stages
 from pacslabel.relabel import RelabelConfig
 from pacslabel.reports import ReportsConfig
+from pacslabel.reports.job import Doc2VecConfig, InferConfig
 from pacslabel.runroot import (
     CONSTRAINTS,
     EMBEDDINGS,
@@ -39,7 +43,8 @@ from pacslabel.runroot import (
 )
 from pacslabel.runtime import RayConfig
 from pacslabel.tags import TagsConfig
-from pacslabel.train import TrainConfig
+from pacslabel.tags.job import ConstraintsConfig
+from pacslabel.train import OptimConfig, ScalingOptions, TrainConfig
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +52,68 @@ StageName = Literal["ingest", "tags", "train", "embed", "reports", "label", "eva
 ALL_STAGES: tuple[StageName, ...] = ("ingest", "tags", "train", "embed", "reports", "label", "evaluate")
 
 
+# The defaults are the production preset, configs/pipeline.yaml (a test keeps the two equal), so that a
+# run without a config file is a production run; configs/pipeline-demo.yaml holds laptop sizes.
+
+
+def _tags() -> TagsConfig:
+    return TagsConfig(constraints=ConstraintsConfig(n_constraints=20_000))
+
+
 def _tag_ae() -> TrainConfig:
-    return TrainConfig(model="tag_ae")
+    return TrainConfig(
+        model="tag_ae",
+        tag_ae=TagAEConfig(hidden=[256, 128], bottleneck=32, activation="relu"),
+        optim=OptimConfig(lr=0.001, batch_size=32, epochs=100, val_fraction=0.1, patience=5),
+        scaling=ScalingOptions(use_gpu=False),
+    )
+
+
+def _paper_cae() -> CAEConfig:
+    return CAEConfig(input_size=256, filters=[32, 32, 64, 64, 64], kernel_size=3, bottleneck=100)
 
 
 def _image_models() -> list[TrainConfig]:
-    return [TrainConfig(model="cae")]
+    return [
+        TrainConfig(
+            model="cae",
+            cae=_paper_cae(),
+            optim=OptimConfig(lr=0.001, batch_size=50, epochs=40, val_fraction=0.05, patience=5),
+            scaling=ScalingOptions(use_gpu=True),
+        ),
+        TrainConfig(
+            model="constrained_dec",
+            cae=_paper_cae(),
+            max_rows=100_000,
+            dec=DECConfig(
+                k=25,
+                alpha=0.1,
+                beta=1.0,
+                gamma=2.0,
+                margin=1.0,
+                tol=0.001,
+                kmeans_n_init=20,
+                max_constraints=20_000,
+                pretrained="cae",
+            ),
+            optim=OptimConfig(lr=0.001, batch_size=50, epochs=100),
+            scaling=ScalingOptions(use_gpu=True),
+        ),
+    ]
+
+
+def _embed() -> EmbedConfig:
+    return EmbedConfig(batch_size=256, max_actors=8, use_gpu=True)
+
+
+def _text() -> ReportsConfig:
+    return ReportsConfig(
+        embedder="pv_dbow",
+        min_count=5,
+        workers=8,
+        doc2vec=Doc2VecConfig(vector_size=1000, window=5, epochs=50),
+        infer=InferConfig(actors=16),
+    )
 
 
 @dataclass
@@ -67,11 +128,11 @@ class PipelineConfig:
     stages: list[StageName] = field(default_factory=lambda: list(ALL_STAGES))
     mode: Literal["auto", "full", "relabel"] = "auto"  # auto: relabel once a labelling model exists
     ingest: IngestConfig = field(default_factory=IngestConfig)
-    tags: TagsConfig = field(default_factory=TagsConfig)
+    tags: TagsConfig = field(default_factory=_tags)
     tag_model: TrainConfig = field(default_factory=_tag_ae)
     image_models: list[TrainConfig] = field(default_factory=_image_models)
-    embed: EmbedConfig = field(default_factory=EmbedConfig)
-    text: ReportsConfig = field(default_factory=ReportsConfig)
+    embed: EmbedConfig = field(default_factory=_embed)
+    text: ReportsConfig = field(default_factory=_text)
     label: LabelConfig = field(default_factory=LabelConfig)
     evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
     ray: RayConfig = field(default_factory=RayConfig)
