@@ -2,7 +2,7 @@
 
     python bench/bench_relabel.py [studies=100] [new_percent=1] [workdir=/tmp/bench_relabel] [reuse=false]
 
-Generates a synthetic archive, runs the whole pipeline (configs/pipeline.yaml, full mode), adds
+Generates a synthetic archive, runs the whole pipeline (configs/pipeline-demo.yaml, full mode), adds
 ``new_percent`` % more studies and runs the pipeline again (relabel mode). Prints both wall times,
 the per-file cost of each, the rows each relabel step added and the ratio relabel / full. Both runs
 share the same local Ray, so Ray's start-up is paid once, by the full run. ``reuse=true`` keeps the
@@ -41,7 +41,7 @@ def _archive(out: Path, studies: int, seed: int) -> Path:
 def _pipeline(work: Path, reports: Path) -> tuple[dict, float]:
     cfg = load_config(
         PipelineConfig,
-        REPO / "configs" / "pipeline.yaml",
+        REPO / "configs" / "pipeline-demo.yaml",
         [f"input={work / 'pacs'}", f"run_root={work / 'run'}", f"reports={reports}", "ray.progress_bars=off"],
     )
     t0 = time.perf_counter()

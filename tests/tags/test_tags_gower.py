@@ -90,6 +90,10 @@ def test_ranges_ignore_missing_and_categoricals():
     np.testing.assert_allclose(feature_ranges(x, [False, True]), [3.0, 0.0])
 
 
+def test_ranges_of_an_empty_sample_are_zero():
+    np.testing.assert_array_equal(feature_ranges(np.empty((0, 2)), [False, True]), [0.0, 0.0])
+
+
 def test_encoder_on_dataframe():
     df = pd.DataFrame(
         {

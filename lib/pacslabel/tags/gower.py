@@ -26,6 +26,8 @@ def feature_ranges(x: np.ndarray, categorical: np.ndarray) -> np.ndarray:
     """R_k = max - min over non-missing values of numeric features (0 for categorical / empty ones)."""
     x = np.asarray(x, dtype=np.float64)
     categorical = np.asarray(categorical, dtype=bool)
+    if len(x) == 0:
+        return np.zeros(x.shape[1] if x.ndim == 2 else len(categorical))
     with np.errstate(invalid="ignore"), _quiet():
         r = np.nanmax(x, axis=0) - np.nanmin(x, axis=0)
     r = np.where(np.isfinite(r), r, 0.0)

@@ -352,6 +352,7 @@ def run_constraints(cfg: TagsConfig, rr: RunRoot, ds, n_total: int) -> dict[str,
         )
         .limit(c.max_labelled_rows)
         .to_pandas()
+        .reindex(columns=columns)
     )
     enc = GowerEncoder(numeric, categorical, c.weights).fit(labelled)
     x = enc.transform(labelled)
