@@ -1,7 +1,9 @@
-"""The run root: one local path or pyarrow filesystem URI under which every stage reads and writes.
+"""The run root: one local path or filesystem URI under which every stage reads and writes.
 
-Table names are the contract between stages (see DESIGN.md); this module only resolves them to
-paths, writes small files atomically and keeps the run's private salt.
+Table names are the contract between stages (see DESIGN.md); this module resolves them to paths,
+lists a table's committed files and commits new segments of it (:mod:`pacslabel.commits`: no
+directory is ever renamed, so object stores work like a local disk), writes small files atomically
+and keeps the run's private salt.
 """
 
 from __future__ import annotations
@@ -9,11 +11,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import uuid
-from pathlib import Path
 from typing import Any
 
 import pyarrow.fs as pafs
+
+from pacslabel import commits, storage
 
 MANIFEST = "manifest"
 TAGS = "tags"
@@ -27,21 +29,19 @@ EMBEDDINGS = "embeddings"
 LABELS = "labels"
 REGIONS = "regions"
 PRIVATE = "_private"
+BATCH_TABLES = (TAGS, IMAGES, REJECTS)  # committed batch by batch by MANIFEST shards, once it exists
 
 
 class RunRoot:
     """Resolve table paths under a run root and read / write small files atomically."""
 
     def __init__(self, uri: str | os.PathLike[str]):
-        uri = str(uri)
-        if "://" not in uri:
-            uri = str(Path(uri).expanduser().resolve())
-        self.uri = uri
-        self.fs, self.base = pafs.FileSystem.from_uri(uri)
+        self.fs, self.base = storage.from_uri(str(uri))
+        self.uri = str(uri) if storage.is_uri(str(uri)) else self.base
         self.is_local = isinstance(self.fs, pafs.LocalFileSystem)
 
     def __repr__(self) -> str:
-        return f"RunRoot({self.uri!r})"
+        return f"RunRoot({storage.redacted(self.uri)!r})"
 
     def path(self, *parts: str) -> str:
         """Filesystem path (no scheme) of ``parts`` under the root, for use with ``self.fs``."""
@@ -51,23 +51,48 @@ class RunRoot:
         """URI of ``parts`` under the root, for readers that take URIs (Ray Data, pyarrow.dataset)."""
         if self.is_local:
             return self.path(*parts)
-        return "/".join([self.uri.rstrip("/"), *parts])
+        return storage.join(self.uri, *parts)
 
     def exists(self, *parts: str) -> bool:
         return self.fs.get_file_info(self.path(*parts)).type != pafs.FileType.NotFound
 
+    # ---- tables: committed files only (see pacslabel.commits)
+
+    def table_files(self, name: str) -> list[str]:
+        """The committed Parquet files of a table (filesystem paths, for use with ``self.fs``)."""
+        if name in BATCH_TABLES and self.exists(MANIFEST):
+            return commits.batch_files(self.fs, self.path(name), self.path(MANIFEST))
+        return [info.path for info in commits.file_infos(self.fs, self.path(name))]
+
     def has_table(self, name: str) -> bool:
-        """True when the table directory exists and holds at least one Parquet file."""
-        if not self.exists(name):
-            return False
-        selector = pafs.FileSelector(self.path(name), recursive=True)
-        return any(info.path.endswith(".parquet") for info in self.fs.get_file_info(selector))
+        """True when the table has at least one committed Parquet file."""
+        return bool(self.table_files(name))
+
+    def dataset(self, name: str):
+        """The committed files of a table as a ``pyarrow.dataset.Dataset``."""
+        import pyarrow.dataset as pads
+
+        return pads.dataset(self.table_files(name), filesystem=self.fs, format="parquet")
 
     def count_rows(self, name: str) -> int:
         """Rows of a table, from its Parquet footers."""
-        import pyarrow.dataset as pads
+        return self.dataset(name).count_rows()
 
-        return pads.dataset(self.path(name), filesystem=self.fs, format="parquet").count_rows()
+    def read_parquet(self, name: str, **kwargs: Any):
+        """The committed files of a table as a Ray Dataset (``kwargs`` go to ``ray.data.read_parquet``)."""
+        import ray
+
+        return ray.data.read_parquet(self.table_files(name), filesystem=self.fs, **kwargs)
+
+    def new_segment(self, name: str) -> str:
+        """A new segment of a table to write into (path relative to the root); unseen until committed."""
+        return f"{name}/{commits.new_segment_name()}"
+
+    def commit(self, name: str, segment: str, append: bool = False) -> None:
+        """Make ``segment`` (from :meth:`new_segment`, fully written) the table, or append it to it."""
+        commits.commit(self.fs, self.path(name), segment.rsplit("/", 1)[-1], append)
+
+    # ---- small files
 
     def makedirs(self, *parts: str) -> str:
         p = self.path(*parts)
@@ -75,13 +100,8 @@ class RunRoot:
         return p
 
     def write_bytes(self, data: bytes, *parts: str) -> None:
-        """Write a small file atomically: a temporary sibling, then a rename (a copy on object stores)."""
-        target = self.path(*parts)
-        self.fs.create_dir(target.rsplit("/", 1)[0], recursive=True)
-        tmp = f"{target}.tmp-{uuid.uuid4().hex}"
-        with self.fs.open_output_stream(tmp) as out:
-            out.write(data)
-        self.fs.move(tmp, target)
+        """Write a small file atomically (see :func:`pacslabel.storage.write_atomic`)."""
+        storage.write_atomic(self.fs, self.path(*parts), data)
 
     def read_bytes(self, *parts: str) -> bytes:
         with self.fs.open_input_stream(self.path(*parts)) as f:

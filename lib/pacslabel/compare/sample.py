@@ -40,7 +40,7 @@ def sample_splits(rr: RunRoot, uids: list[str], seed: int, fractions) -> np.ndar
     reading only the rows of ``uids``)."""
     if not rr.has_table(TAGS):
         raise FileNotFoundError(f"{rr.uri_of(TAGS)} has no Parquet files: the split needs patient keys")
-    dset = pads.dataset(rr.path(TAGS), filesystem=rr.fs, format="parquet")
+    dset = rr.dataset(TAGS)
     cols = [c for c in (UID, "patient_key", "study_instance_uid") if c in dset.schema.names]
     rows = dset.to_table(columns=cols, filter=pads.field(UID).isin(list(uids))).to_pylist()
     by_uid = {r[UID]: r for r in rows}
@@ -64,7 +64,7 @@ def load_sample(cfg: CompareConfig, rr: RunRoot) -> Sample:
     rng = np.random.default_rng(cfg.first_seed)
     truth = pq.read_table(cfg.truth, columns=[UID, "modality", "anatomical_region"]).to_pandas()
     truth = truth.drop_duplicates(UID).set_index(UID)
-    dset = pads.dataset(rr.path(IMAGES), filesystem=rr.fs, format="parquet")
+    dset = rr.dataset(IMAGES)
     all_uids = np.asarray(dset.to_table(columns=[UID]).column(UID).to_pylist(), dtype=object)
     all_uids = all_uids[np.isin(all_uids, truth.index.to_numpy())]
     must_u: list = []

@@ -1,36 +1,18 @@
 """Embed every row of images/ or features/tags/ with a trained model → ``embeddings/<source>/``.
 
 Ray Data ``map_batches`` with an actor pool: each actor loads the model once; GPU actors take one GPU
-and an integer batch size. The output table is written to a temporary directory and swapped in, so a
-re-run replaces the previous embeddings instead of adding rows twice.
+and an integer batch size. The output is written to a new segment of the table and committed as the
+whole table (:mod:`pacslabel.commits`), so a re-run replaces the previous embeddings instead of adding
+rows twice, and a killed run leaves them as they were.
 """
 
 from __future__ import annotations
-
-import logging
-import uuid
 
 from pacslabel.config import ConfigError
 from pacslabel.embed.batches import UID, Embedder
 from pacslabel.embed.config import EmbedConfig
 from pacslabel.models.store import DEC_KINDS
 from pacslabel.runroot import EMBEDDINGS, FEATURES_TAGS, IMAGES, RunRoot
-
-log = logging.getLogger(__name__)
-
-
-def _swap_in(rr: RunRoot, tmp: str, final: str) -> None:
-    """Replace ``final`` by ``tmp`` (both paths relative to the run root)."""
-    old = None
-    if rr.exists(final):
-        old = f"{final}.old-{uuid.uuid4().hex[:8]}"
-        rr.fs.move(rr.path(final), rr.path(old))
-    rr.fs.move(rr.path(tmp), rr.path(final))
-    if old is not None:
-        try:
-            rr.fs.delete_dir(rr.path(old))
-        except OSError:
-            log.warning("could not delete the previous embeddings at %s", rr.path(old))
 
 
 def run_embed(cfg: EmbedConfig) -> dict:
@@ -49,7 +31,7 @@ def run_embed(cfg: EmbedConfig) -> dict:
     use_gpu = cfg.use_gpu
     if use_gpu is None:
         use_gpu = ray.cluster_resources().get("GPU", 0) >= 1
-    ds = ray.data.read_parquet(rr.uri_of(table), columns=[UID, column])
+    ds = rr.read_parquet(table, columns=[UID, column])
     out = ds.map_batches(
         Embedder,
         fn_constructor_kwargs={"run_root": rr.uri, "name": name, "use_gpu": use_gpu, "bf16": cfg.bf16},
@@ -60,13 +42,13 @@ def run_embed(cfg: EmbedConfig) -> dict:
         num_gpus=1 if use_gpu else 0,
     )
     final = f"{EMBEDDINGS}/{cfg.source}"
-    tmp = f"{EMBEDDINGS}/.{cfg.source}-tmp-{uuid.uuid4().hex[:8]}"
-    out.write_parquet(rr.uri_of(tmp), min_rows_per_file=min(cfg.rows_per_file, 10_000))
-    written = rr.count_rows(tmp)
+    segment = rr.new_segment(final)
+    out.write_parquet(rr.uri_of(segment), min_rows_per_file=min(cfg.rows_per_file, 10_000))
+    written = rr.count_rows(segment)
     rows_in = rr.count_rows(table)
     if written != rows_in:
-        raise RuntimeError(f"embedding wrote {written} rows for {rows_in} input rows; kept at {rr.path(tmp)}")
-    _swap_in(rr, tmp, final)
+        raise RuntimeError(f"embedding wrote {written} rows for {rows_in} input rows; left uncommitted")
+    rr.commit(final, segment)
     return {
         "source": cfg.source,
         "model": name,

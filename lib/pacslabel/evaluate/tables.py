@@ -29,7 +29,10 @@ def table_exists(root: RunRoot, name: str) -> bool:
 
 
 def open_dataset(root: RunRoot, name: str) -> pds.Dataset:
-    return pds.dataset(root.path(name), filesystem=root.fs, format="parquet")
+    """The committed files of a table, or a single ``.parquet`` file."""
+    if name.endswith(".parquet"):
+        return pds.dataset(root.path(name), filesystem=root.fs, format="parquet")
+    return root.dataset(name)
 
 
 def columns_of(root: RunRoot, name: str) -> list[str]:

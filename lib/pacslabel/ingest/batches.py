@@ -26,6 +26,7 @@ from pacslabel.ingest.header import inspect_file
 from pacslabel.ingest.pixels import guarded, process_dataset, process_file
 from pacslabel.ingest.readahead import ReadAhead
 from pacslabel.ingest.rejects import check_reason
+from pacslabel.ingest.source import Source
 from pacslabel.ingest.tables import (
     MANIFEST_SCHEMA,
     REJECTS_SCHEMA,
@@ -54,24 +55,27 @@ def _quiet_pydicom() -> None:
 
 
 class BatchProcessor:
-    """Turns (path, size, mtime_ns) rows into committed shards; holds the decoder process."""
+    """Turns (path, size, mtime_ns) rows of the dump at ``source`` (a local path or URI; "": local
+    paths) into committed shards; holds the decoder process."""
 
-    def __init__(self, cfg: Any, salt: bytes, run_id: str, run_root: str):
+    def __init__(self, cfg: Any, salt: bytes, run_id: str, run_root: str, source: str = ""):
         _quiet_pydicom()
         self.cfg = cfg
         self.salt = salt
         self.run_id = run_id
         self.root = RunRoot(run_root)
+        self.source = Source(source)
         self.decoder = None
         self.committed = 0
         d = cfg.decode
-        self.read_ahead = ReadAhead(d.read_ahead_files, d.read_ahead_bytes, d.header_read_bytes)
+        read = None if self.source.is_local else self.source.read_head
+        self.read_ahead = ReadAhead(d.read_ahead_files, d.read_ahead_bytes, d.header_read_bytes, read)
         if d.isolation == "process":
             # not at the top: the decoder child runs ``decode`` as __main__ after importing this package
             from pacslabel.ingest.decode import DecoderProcess
 
             self.decoder = DecoderProcess(
-                cfg.export, d.timeout_s, d.max_file_bytes, d.fault_hook, d.child_memory_gb
+                cfg.export, d.timeout_s, d.max_file_bytes, d.fault_hook, d.child_memory_gb, source
             )
 
     def _pixels(self, path: str, hdr: Any) -> dict[str, Any]:
@@ -79,7 +83,9 @@ class BatchProcessor:
             return guarded(process_dataset, hdr.dataset, self.cfg.export, hdr.values)
         if self.decoder is not None:
             return self.decoder.process(path)
-        return guarded(process_file, path, self.cfg.export, self.cfg.decode.max_file_bytes)
+        return guarded(
+            process_file, path, self.cfg.export, self.cfg.decode.max_file_bytes, self.source.read_head
+        )
 
     def process(self, paths: list[str], sizes: list[int], mtimes: list[int]) -> dict[str, Any]:
         batch_id = f"{self.run_id}-{uuid.uuid4().hex[:12]}"
@@ -96,7 +102,7 @@ class BatchProcessor:
             tsuid = uid = None
             try:
                 t0 = time.perf_counter()
-                hdr = inspect_file(path, size, self.salt, self.run_id, self.cfg, head)
+                hdr = inspect_file(path, size, self.salt, self.run_id, self.cfg, head, self.source.read_head)
                 t_header += time.perf_counter() - t0
                 tsuid = hdr.transfer_syntax_uid
                 if hdr.tags is not None:

@@ -6,6 +6,9 @@ the file as rejected and starts a fresh child for the next file. The child is a 
 ``python -m pacslabel.ingest.decode`` subprocess speaking length-prefixed pickles over its stdin /
 stdout (no ``multiprocessing``: safe inside Ray worker processes, which must not be forked).
 
+The child reads each file itself, from the dump named by ``source`` (:class:`.source.Source`: a local
+path, or a filesystem URI whose credentials the child finds in the environment it inherits).
+
 Fault injection for tests: ``fault_hook="module:function"`` is imported in the child and called with
 each path before decoding (see :mod:`pacslabel.ingest.faults`).
 """
@@ -25,6 +28,7 @@ import sys
 from typing import Any, BinaryIO
 
 from pacslabel.ingest.pixels import guarded, process_file
+from pacslabel.ingest.source import Source
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +76,10 @@ class DecoderProcess:
         max_file_bytes: int | None = None,
         fault_hook: str = "",
         memory_gb: float = 0.0,
+        source: str = "",
     ):
         self.export_cfg = export_cfg
+        self.source = source
         self.timeout_s = float(timeout_s)
         self.max_file_bytes = max_file_bytes
         self.fault_hook = fault_hook
@@ -92,7 +98,8 @@ class DecoderProcess:
             bufsize=0,
             close_fds=False,  # lets CPython use posix_spawn: no fork of the (multi-threaded) Ray worker
         )
-        _write_msg(self.proc.stdin, (self.export_cfg, self.max_file_bytes, self.fault_hook, self.memory_gb))
+        init = (self.export_cfg, self.max_file_bytes, self.fault_hook, self.memory_gb, self.source)
+        _write_msg(self.proc.stdin, init)
         # start-up (imports) is not charged to the first file's timeout
         ready, _, _ = select.select([self.proc.stdout], [], [], STARTUP_TIMEOUT_S)
         if not ready or _read_msg(self.proc.stdout) != "ready":
@@ -159,28 +166,29 @@ class DecoderProcess:
             self.close()
 
 
-def _hooked(hook, path: str, export_cfg: Any, max_file_bytes: int | None) -> dict[str, Any]:
+def _hooked(hook, path: str, export_cfg: Any, max_file_bytes: int | None, source: Source) -> dict[str, Any]:
     if hook is not None:
         hook(path)
-    return process_file(path, export_cfg, max_file_bytes)
+    return process_file(path, export_cfg, max_file_bytes, source.read_head)
 
 
 def _child_main() -> None:
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
     inp = os.fdopen(0, "rb", buffering=0)
-    export_cfg, max_file_bytes, hook_spec, memory_gb = _read_msg(inp)
+    export_cfg, max_file_bytes, hook_spec, memory_gb, source_uri = _read_msg(inp)
     if memory_gb:
         limit = int(memory_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     hook = load_hook(hook_spec)
+    source = Source(source_uri)
     _write_msg(out, "ready")
     while True:
         try:
             path = _read_msg(inp)
         except EOFError:
             return
-        _write_msg(out, guarded(_hooked, hook, path, export_cfg, max_file_bytes))
+        _write_msg(out, guarded(_hooked, hook, path, export_cfg, max_file_bytes, source))
 
 
 if __name__ == "__main__":

@@ -28,8 +28,8 @@ MANIFEST_FILES_PER_TASK = 64
 @dataclass
 class Diff:
     """The to-do rows (``TODO_COLUMNS`` of :mod:`.tables`: in ``todo`` when diffed in the driver, else
-    staged as Parquet under ``todo_dir``), how many, the superseded (path, batch_id) rows, the counts and
-    the Ray join's hash partitions (0 when diffed in the driver)."""
+    staged as Parquet under ``todo_dir``, relative to the run root), how many, the superseded
+    (path, batch_id) rows, the counts and the Ray join's hash partitions (0 when diffed in the driver)."""
 
     todo_rows: int
     superseded: pa.Table
@@ -102,6 +102,4 @@ def plan_on_ray(
         "unchanged": unchanged,
         "missing": committed - superseded_rows.num_rows - unchanged,
     }
-    return Diff(
-        new + n_changed, superseded_rows, counts, todo_dir=root.uri_of(staging, "todo"), partitions=partitions
-    )
+    return Diff(new + n_changed, superseded_rows, counts, todo_dir=f"{staging}/todo", partitions=partitions)

@@ -131,16 +131,19 @@ def pixel_bytes_claimed(hv: HeaderValues) -> tuple[int, int]:
 
 
 def inspect_file(
-    path: str, size: int, salt: bytes, run_id: str, cfg: Any, head: bytes | None = None
+    path: str, size: int, salt: bytes, run_id: str, cfg: Any, head: bytes | None = None, read=read_head
 ) -> HeaderResult:
     """Header pass for one file (see module doc). ``cfg`` is an :class:`IngestConfig`; ``head`` is the
-    file's first ``decode.header_read_bytes`` when they were already read (read-ahead)."""
+    file's first ``decode.header_read_bytes`` when they were already read (read-ahead), else they are
+    read with ``read(path, limit)``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _inspect(path, size, salt, run_id, cfg, head)
+        return _inspect(path, size, salt, run_id, cfg, head, read)
 
 
-def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any, head: bytes | None) -> HeaderResult:
+def _inspect(
+    path: str, size: int, salt: bytes, run_id: str, cfg: Any, head: bytes | None, read
+) -> HeaderResult:
     dec = cfg.decode
     if size < 0:
         return _reject("list", "unreadable", "could not stat the file while listing")
@@ -149,7 +152,7 @@ def _inspect(path: str, size: int, salt: bytes, run_id: str, cfg: Any, head: byt
     if size > dec.max_file_bytes:
         return _reject("header", "too_large", f"file of {size} bytes > decode.max_file_bytes")
     try:
-        head = read_head(path, dec.header_read_bytes) if head is None else head
+        head = read(path, dec.header_read_bytes) if head is None else head
     except OSError as exc:
         return _reject("header", "unreadable", f"{type(exc).__name__}: {exc}")
     kind = sniffing.sniff(head[:512])

@@ -1,7 +1,7 @@
 """Incremental, resumable ingest: commit protocol, clean-up of uncommitted batches, diff, superseding.
 
 Commit protocol (per batch ``b``): write ``tags/part-b.parquet``, ``images/part-b.parquet``,
-``rejects/part-b.parquet`` (each atomically: hidden temp name, then rename), then
+``rejects/part-b.parquet`` (each whole or not at all: see :mod:`.tables`), then
 ``manifest/part-b.parquet`` last. A batch is committed iff its manifest shard exists. At the start of
 every run, shards of batches without a manifest shard and stray temp files are deleted, so a killed
 run leaves nothing behind that the next run could double-count.

@@ -183,10 +183,11 @@ def read_head(path: str, limit: int | None = None) -> bytes:
         return f.read(size if limit is None else min(limit, size))
 
 
-def process_file(path: str, cfg: Any, max_file_bytes: int | None = None) -> dict[str, Any]:
-    """Read ``path`` fully (into memory, so lying lengths cannot over-allocate), decode and export."""
+def process_file(path: str, cfg: Any, max_file_bytes: int | None = None, read=read_head) -> dict[str, Any]:
+    """Read ``path`` fully with ``read(path, limit)`` (into memory, so lying lengths cannot over-allocate),
+    decode and export."""
     try:
-        data = read_head(path, max_file_bytes + 1 if max_file_bytes else None)
+        data = read(path, max_file_bytes + 1 if max_file_bytes else None)
     except OSError as exc:
         return {"ok": False, "reason": "unreadable", "message": str(exc)[:500], "stage": "decode"}
     if max_file_bytes and len(data) > max_file_bytes:

@@ -16,13 +16,15 @@ from pacslabel.ingest.pixels import read_head
 
 
 class ReadAhead:
-    """Yields, in order, the head of each file (``read_head(path, limit)``) or ``None`` when it was not
-    read ahead (``wanted`` false, a read error, or read-ahead off): the caller then reads it itself."""
+    """Yields, in order, the head of each file (``read(path, limit, size)``, by default a local read) or
+    ``None`` when it was not read ahead (``wanted`` false, a read error, or read-ahead off): the caller
+    then reads it itself."""
 
-    def __init__(self, max_files: int, max_bytes: int, limit: int):
+    def __init__(self, max_files: int, max_bytes: int, limit: int, read=None):
         self.max_files = max_files
         self.max_bytes = max_bytes
         self.limit = limit
+        self.read = read
         self._pool = ThreadPoolExecutor(max_files, thread_name_prefix="readahead") if max_files > 0 else None
 
     def heads(
@@ -39,13 +41,19 @@ class ReadAhead:
                 cost = min(max(sizes[nxt], 0), self.limit) if wanted[nxt] else 0
                 if pending and in_flight + cost > self.max_bytes:
                     break
-                future = self._pool.submit(read_head, paths[nxt], self.limit) if wanted[nxt] else None
+                future = self._submit(paths[nxt], sizes[nxt]) if wanted[nxt] else None
                 pending.append((future, cost))
                 in_flight += cost
                 nxt += 1
             future, cost = pending.popleft()
             in_flight -= cost
             yield _result(future)
+
+    def _submit(self, path: str, size: int) -> Future:
+        assert self._pool is not None
+        if self.read is None:
+            return self._pool.submit(read_head, path, self.limit)
+        return self._pool.submit(self.read, path, self.limit, size)
 
     def close(self) -> None:
         if self._pool is not None:

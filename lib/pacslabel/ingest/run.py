@@ -3,8 +3,9 @@
 Data flow (streaming; the driver holds a bounded diff, the changed paths and one stats row per batch):
 
 1. clean up shards of batches an interrupted run never committed;
-2. list the input (in the driver up to ``driver_list_max_files`` files, else Ray tasks over groups of
-   top-level folders; the parts stay in the object store);
+2. list the input, a local directory or a filesystem URI such as ``s3://bucket/prefix`` (in the
+   driver up to ``driver_list_max_files`` files, else Ray tasks over groups of top-level folders; the
+   parts stay in the object store);
 3. diff against the committed manifest (in the driver up to ``driver_diff_max_rows`` rows, else as a
    Ray hash join that stages new and changed files as Parquet under ``_staging/``);
 4. supersede changed files (their old rows are removed, manifest last);
@@ -38,8 +39,9 @@ from pacslabel.ingest.diff import Diff, diff_partition_count, plan_on_ray
 from pacslabel.ingest.listing import Listing, list_files
 from pacslabel.ingest.reports import join_reports
 from pacslabel.ingest.tables import TODO_COLUMNS
-from pacslabel.runroot import RunRoot
+from pacslabel.runroot import MANIFEST, RunRoot
 from pacslabel.runtime import init_ray
+from pacslabel.storage import redacted
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +98,9 @@ def _todo_dataset(diff: Diff, root: RunRoot, cfg: IngestConfig):
         todo = _todo_table(diff, root)
         slices = [todo.slice(i, cfg.batch_size) for i in range(0, todo.num_rows, cfg.batch_size)]
         return ray.data.from_arrow(slices), True
-    ds = ray.data.read_parquet(diff.todo_dir, columns=TODO_COLUMNS, ray_remote_args={"num_cpus": 0})
+    ds = ray.data.read_parquet(
+        root.uri_of(diff.todo_dir), columns=TODO_COLUMNS, ray_remote_args={"num_cpus": 0}
+    )
     # the reader coalesces small files into one block (target_min_block_size, 1 MiB ~ 10k paths)
     return ds.repartition(target_num_rows_per_block=cfg.batch_size), False
 
@@ -105,15 +109,15 @@ def _todo_table(diff: Diff, root: RunRoot) -> pa.Table:
     """The to-do rows in this process (bounded lists only)."""
     if diff.todo is not None:
         return diff.todo
-    dataset = pads.dataset(root.fs.normalize_path(diff.todo_dir), filesystem=root.fs, format="parquet")
+    dataset = pads.dataset(root.path(diff.todo_dir), filesystem=root.fs, format="parquet")
     return dataset.to_table(columns=TODO_COLUMNS)
 
 
 def _ingest_on_driver(
-    todo: pa.Table, cfg: IngestConfig, salt: bytes, run_id: str, root: RunRoot, totals: dict[str, Any]
+    todo: pa.Table, cfg: IngestConfig, salt: bytes, run_id: str, root: RunRoot, source: str, totals: dict
 ) -> int:
     """A few files (a scheduled increment): the same batches in this process, with its own decoder child."""
-    processor = BatchProcessor(cfg, salt, run_id, root.uri)
+    processor = BatchProcessor(cfg, salt, run_id, root.uri, source)
     try:
         for start in range(0, todo.num_rows, cfg.batch_size):
             part = todo.slice(start, cfg.batch_size)
@@ -126,7 +130,8 @@ def _ingest_on_driver(
 def ingest_new_files(
     input_dir: str, root: RunRoot, cfg: IngestConfig, salt: bytes | None = None, run_id: str | None = None
 ) -> dict[str, Any]:
-    """Ingest every file of ``input_dir`` not yet committed under ``root`` (new or changed); returns counts.
+    """Ingest every file of ``input_dir`` (a local directory or URI) not yet committed under ``root`` (new
+    or changed); returns counts.
 
     Safe to call repeatedly (e.g. by a scheduled relabel): unchanged files are skipped, an
     interrupted call is completed by the next one.
@@ -137,6 +142,7 @@ def ingest_new_files(
     salt = salt if salt is not None else root.salt()  # read once on the driver, handed to workers
     started = time.time()
     cleaned = incremental.cleanup_uncommitted(root)
+    root.makedirs(MANIFEST)  # from now on tags / images / rejects count only batches with a manifest shard
     listing = list_files(input_dir, cfg.settle_seconds, cfg.list_cpus_per_task, cfg.driver_list_max_files)
     t_list = time.time() - started
     staging = f"{STAGING}/ingest-{run_id}"
@@ -145,7 +151,7 @@ def ingest_new_files(
     counts = {**diff.counts, "superseded": incremental.supersede(root, diff.superseded)}
     summary: dict[str, Any] = {
         "run_id": run_id,
-        "input": input_dir,
+        "input": redacted(input_dir),
         **counts,
         "cleaned": cleaned,
         "to_ingest": diff.todo_rows,
@@ -159,7 +165,7 @@ def ingest_new_files(
     if diff.todo_rows:
         root.write_bytes(b"", *dedup.PENDING)
     if 0 < diff.todo_rows <= cfg.inline_max_files:
-        n_batches = _ingest_on_driver(_todo_table(diff, root), cfg, salt, run_id, root, totals)
+        n_batches = _ingest_on_driver(_todo_table(diff, root), cfg, salt, run_id, root, input_dir, totals)
         summary["workers"] = 0
     elif diff.todo_rows:
         workers = min(_num_workers(cfg), math.ceil(diff.todo_rows / cfg.batch_size))
@@ -172,7 +178,7 @@ def ingest_new_files(
         )
         ds = ds.map_batches(
             IngestWorker,
-            fn_constructor_args=(cfg, salt, run_id, root.uri),
+            fn_constructor_args=(cfg, salt, run_id, root.uri, input_dir),
             batch_size=cfg.batch_size,
             batch_format="pyarrow",
             compute=pool,

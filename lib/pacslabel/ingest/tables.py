@@ -1,21 +1,20 @@
 """Schemas of the ingest tables and the atomic shard writer.
 
-Every table is a directory of ``part-<batch_id>.parquet`` shards, one per ingest batch. A shard is
-written under a hidden temporary name (``.tmp-...``, ignored by pyarrow and Ray readers) and renamed
-into place, so no reader ever sees a half-written file. A batch commits when its manifest shard
+Every table is a directory of ``part-<batch_id>.parquet`` shards, one per ingest batch. A shard
+appears whole or not at all (:func:`pacslabel.storage.write_atomic`: a hidden temporary name and a
+rename on a local disk, one upload on an object store). A batch commits when its manifest shard
 appears: tags / images / rejects shards are written first, the manifest shard last (see
 :mod:`pacslabel.ingest.incremental` for the clean-up of batches that never committed).
 """
 
 from __future__ import annotations
 
-import uuid
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pacslabel.imagecol import PIXELS, pixels_array, pixels_type
+from pacslabel.storage import write_atomic
 
 # the to-do list of files to ingest; Ray 2.58's Parquet reader drops a column named "path", so staged
 # to-do files carry prefixed names
@@ -96,10 +95,9 @@ def images_table(rows: list[dict], pixels: list[np.ndarray], size: int) -> pa.Ta
 
 
 def write_table_atomic(fs, directory: str, name: str, table: pa.Table) -> str:
-    """Write ``table`` as ``directory/name`` through a hidden temporary file and a rename."""
-    fs.create_dir(directory, recursive=True)
+    """Write ``table`` as ``directory/name``, whole or not at all."""
     target = f"{directory}/{name}"
-    tmp = f"{directory}/.tmp-{uuid.uuid4().hex}-{name}"
-    pq.write_table(table, tmp, filesystem=fs, compression="zstd")
-    fs.move(tmp, target)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    write_atomic(fs, target, sink.getvalue())
     return target

@@ -21,11 +21,10 @@ TEXT = ("series_description", "protocol_name")
 
 def table_columns(rr: RunRoot, name: str) -> list[str]:
     """Column names of a Parquet table under the run root ([] when it does not exist)."""
-    import pyarrow.dataset as pads
 
     if not rr.has_table(name):
         return []
-    return list(pads.dataset(rr.path(name), format="parquet", filesystem=rr.fs).schema.names)
+    return list(rr.dataset(name).schema.names)
 
 
 def _tag_columns(rr: RunRoot, extra: tuple[str, ...] = ()) -> list[str]:
@@ -42,14 +41,12 @@ def plain_strings(t: pa.Table) -> pa.Table:
 
 def read_context(rr: RunRoot, with_acc: bool, partitions: int, n_joins: int):
     """Lazy dataset: sop_instance_uid + the context columns (+ accession_key) of every ``tags/`` row."""
-    import ray
-
     from pacslabel.runtime import join_kwargs
 
-    ds = ray.data.read_parquet(rr.uri_of(TAGS), columns=_tag_columns(rr, (ACC,) if with_acc else ()))
+    ds = rr.read_parquet(TAGS, columns=_tag_columns(rr, (ACC,) if with_acc else ()))
     ds = ds.map_batches(plain_strings, batch_format="pyarrow")
     if "region" in table_columns(rr, REGIONS):
-        regions = ray.data.read_parquet(rr.uri_of(REGIONS), columns=[UID, "region"])
+        regions = rr.read_parquet(REGIONS, columns=[UID, "region"])
         regions = regions.map_batches(plain_strings, batch_format="pyarrow")
         ds = ds.join(regions, join_type="left_outer", on=(UID,), **join_kwargs(n_joins, partitions))
     return ds
@@ -114,10 +111,8 @@ def modality_shares(counts: dict[str, int], n_sample: int, balance: bool) -> dic
 
 def sample_uids(rr: RunRoot, n_sample: int, seed: int, balance: bool) -> tuple[np.ndarray, dict]:
     """Instance keys of the fit sample (about ``n_sample``, modality-balanced when asked) from ``tags/``."""
-    import ray
-
     columns = [c for c in (UID, "modality") if c in table_columns(rr, TAGS)]
-    ds = ray.data.read_parquet(rr.uri_of(TAGS), columns=columns)
+    ds = rr.read_parquet(TAGS, columns=columns)
     if "modality" in columns:
         counts = {str(r["modality"]): int(r["count()"]) for r in ds.groupby("modality").count().take_all()}
     else:

@@ -67,17 +67,13 @@ class PlainEmbedding:
 
 
 def read_source(rr: RunRoot, source: str):
-    import ray
-
     key = source_key(source)
-    ds = ray.data.read_parquet(rr.uri_of(table_name(source)), columns=[key, "embedding"])
+    ds = rr.read_parquet(table_name(source), columns=[key, "embedding"])
     return ds.map_batches(PlainEmbedding(source), batch_format="pyarrow", batch_size=4096)
 
 
 def read_tag_keys(rr: RunRoot):
-    import ray
-
-    return ray.data.read_parquet(rr.uri_of(TAGS), columns=[UID, ACC])
+    return rr.read_parquet(TAGS, columns=[UID, ACC])
 
 
 def read_anchor(rr: RunRoot, sources: list[str]):
@@ -97,8 +93,6 @@ def fusion_inputs(
 ):
     """Lazy dataset: ``sop_instance_uid`` + ``emb_<source>`` for every source + the context columns of
     ``tags/`` and ``regions/`` (one row per anchor row)."""
-    import ray
-
     ds = read_anchor(rr, sources)
     if uids is not None:
         ds = ds.map_batches(KeepKeys(UID, list(uids)), batch_format="pyarrow")
@@ -109,7 +103,7 @@ def fusion_inputs(
     n_joins = int(anti) + len(others) + 2 * int(context) + int("reports" in sources)
     args = join_kwargs(n_joins, partitions)
     if anti:
-        done = ray.data.read_parquet(rr.uri_of(LABELS), columns=[UID])
+        done = rr.read_parquet(LABELS, columns=[UID])
         ds = ds.join(done, join_type="left_anti", on=(UID,), **args)
     for s in others:
         ds = ds.join(read_source(rr, s), join_type="left_outer", on=(UID,), **args)
@@ -150,9 +144,7 @@ def count_anchor(rr: RunRoot, sources: list[str]) -> int:
 
 def ray_rows(rr: RunRoot, table: str, key: str, keys: list[str], columns: list[str]) -> pa.Table | None:
     """The rows of ``table`` whose ``key`` is in ``keys`` (a Ray Data scan of the whole table)."""
-    import ray
-
-    ds = ray.data.read_parquet(rr.uri_of(table), columns=columns)
+    ds = rr.read_parquet(table, columns=columns)
     return _collect(ds.map_batches(KeepKeys(key, keys), batch_format="pyarrow"))
 
 

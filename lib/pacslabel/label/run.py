@@ -59,17 +59,6 @@ def _dataset_stats(ds, k_ids: np.ndarray) -> tuple[int, dict[int, int], np.ndarr
     return _label_stats(batches, k_ids)
 
 
-def _replace_table(rr: RunRoot, staging: str, name: str) -> None:
-    """Swap a freshly written table in: old -> trash, staging -> name, drop trash."""
-    trash = f"_trash/{name.replace('/', '_')}-{uuid.uuid4().hex[:8]}"
-    if rr.exists(name):
-        rr.makedirs("_trash")
-        rr.fs.move(rr.path(name), rr.path(trash))
-    rr.fs.move(rr.path(staging), rr.path(name))
-    if rr.exists(trash):
-        rr.fs.delete_dir(rr.path(trash))
-
-
 def run_label(cfg: LabelConfig) -> dict:
     """Fit the labelling model on a sample and write ``labels/`` for every instance; returns a summary."""
     from pacslabel.label.assign import assign_dataset
@@ -120,9 +109,9 @@ def run_label(cfg: LabelConfig) -> dict:
         num_cpus=cfg.assign.num_cpus,
         store_all_distances=cfg.store_all_distances,
     ).materialize()
-    staging = f"_staging/labels-{run_id}"
-    out.write_parquet(rr.uri_of(staging))
-    _replace_table(rr, staging, LABELS)
+    segment = rr.new_segment(LABELS)
+    out.write_parquet(rr.uri_of(segment))
+    rr.commit(LABELS, segment)
     n, counts, dists = _dataset_stats(out, model.label_ids)
     if n != n_total:
         log.warning(
@@ -171,8 +160,6 @@ def assign_new(
     Append-only: rows whose sop_instance_uid is already in ``labels/`` are skipped, so re-running adds
     nothing twice. Returns counts, cluster sizes of the new rows and a drift report.
     """
-    import ray
-
     from pacslabel.label.assign import UID, assign_dataset, emb_column
     from pacslabel.label.context import read_context
     from pacslabel.label.inputs import PlainEmbedding, fusion_inputs
@@ -198,7 +185,7 @@ def assign_new(
             ctx = read_context(rr, False, assign.join_partitions, 2)
             ds = ds.join(ctx, join_type="left_outer", on=(UID,), **join_kwargs(2, assign.join_partitions))
         if rr.has_table(LABELS):
-            done = ray.data.read_parquet(rr.uri_of(LABELS), columns=[UID])
+            done = rr.read_parquet(LABELS, columns=[UID])
             ds = ds.join(done, join_type="left_anti", on=(UID,), **join_kwargs(1, assign.join_partitions))
     store_all = bool(model.meta.get("config", {}).get("store_all_distances", False))
     out = assign_dataset(
@@ -213,7 +200,9 @@ def assign_new(
     ).materialize()
     n, counts, dists = _dataset_stats(out, model.label_ids)
     if n:
-        out.write_parquet(rr.uri_of(LABELS), mode="append")
+        segment = rr.new_segment(LABELS)
+        out.write_parquet(rr.uri_of(segment))
+        rr.commit(LABELS, segment, append=True)
     return _assignment_summary(model, run_id, n, counts, dists, drift)
 
 

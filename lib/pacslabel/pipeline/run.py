@@ -42,6 +42,7 @@ from pacslabel.runroot import (
     RunRoot,
 )
 from pacslabel.runtime import RayConfig
+from pacslabel.storage import redacted
 from pacslabel.tags import TagsConfig
 from pacslabel.tags.job import ConstraintsConfig
 from pacslabel.train import OptimConfig, ScalingOptions, TrainConfig
@@ -311,5 +312,6 @@ def run_pipeline(cfg: PipelineConfig) -> dict:
         summary = {"mode": "relabel", **run_relabel(relabel_config(cfg))}
     else:
         summary = {"mode": "full", **run_stages(run_root, build_stages(cfg))}
-    summary["outputs"] = {"run_root": run_root.uri, "report": run_root.uri_of("report.html")}
+    outputs = {"run_root": run_root.uri, "report": run_root.uri_of("report.html")}
+    summary["outputs"] = {key: redacted(uri) for key, uri in outputs.items()}
     return summary

@@ -1,8 +1,9 @@
 """Stage bookkeeping: a stage is current when its config and the state of its input tables are
 exactly those recorded when it last completed, and its outputs still exist.
 
-The fingerprint of a table is a hash of its files' relative paths, sizes and modification times, so
-appending a shard (new ingest, relabel) or retraining a model changes it while re-reading does not.
+The fingerprint of a table is a hash of its (committed) files' relative paths, sizes and modification
+times, so appending a shard (new ingest, relabel) or retraining a model changes it while re-reading
+does not.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import pyarrow.fs as pafs
 
+from pacslabel import commits
 from pacslabel.runroot import RunRoot
 
 log = logging.getLogger(__name__)
@@ -24,12 +26,16 @@ STATE_DIR = ("_jobs", "pipeline", "stages")
 
 
 def table_fingerprint(run_root: RunRoot, name: str) -> str:
-    """Hash of (relative path, size, mtime) of every file under a table or model directory; "absent"
-    when it holds none. Temporary files are ignored."""
+    """Hash of (relative path, size, mtime) of every file under a table or model directory (of a
+    table's committed segments when it has them); "absent" when it holds none. Temporary files are
+    ignored."""
     if not run_root.exists(name):
         return "absent"
     base = run_root.path(name)
-    infos = run_root.fs.get_file_info(pafs.FileSelector(base, recursive=True))
+    if commits.segments(run_root.fs, base) is not None:
+        infos = commits.file_infos(run_root.fs, base)
+    else:
+        infos = run_root.fs.get_file_info(pafs.FileSelector(base, recursive=True))
     parts = sorted(
         (info.path[len(base) :], info.size, info.mtime_ns)
         for info in infos

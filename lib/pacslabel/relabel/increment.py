@@ -3,17 +3,16 @@
 Only key columns are scanned to find an increment, and it is then read from the files that hold it, so
 what a relabel reads and computes grows with the new rows; the key scan itself is a projection of one
 column per file. Up to ``driver_max_keys`` keys the scan runs on the driver (it holds the derived table's
-keys: ~100 bytes per key); beyond that, as a Ray Data hash anti-join (spread over the cluster).
+keys: ~100 bytes per key); beyond that, as a Ray Data hash anti-join (spread over the cluster). An
+append is a new segment of the table, committed after its last file (:mod:`pacslabel.commits`).
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from pacslabel.label.arrow import KeepKeys
@@ -32,21 +31,6 @@ class Increment:
 
     def __len__(self) -> int:
         return len(self.keys)
-
-
-def parquet_files(rr: RunRoot, table: str) -> list[str]:
-    """The table's Parquet files, recursively, without hidden (``.``) and private (``_``) names."""
-    if not rr.exists(table):
-        return []
-    infos = rr.fs.get_file_info(pafs.FileSelector(rr.path(table), recursive=True))
-    root = rr.path(table).rstrip("/") + "/"
-    return sorted(
-        info.path
-        for info in infos
-        if info.type == pafs.FileType.File
-        and info.path.endswith(".parquet")
-        and not any(part.startswith((".", "_")) for part in info.path[len(root) :].split("/"))
-    )
 
 
 def _file_keys(rr: RunRoot, path: str, key: str) -> pa.Array:
@@ -69,9 +53,9 @@ def _read_filtered(rr: RunRoot, files: list[str], key: str, keys: pa.Array, colu
 
 
 def _driver_increment(rr: RunRoot, table: str, key: str, done: str) -> Increment:
-    seen = _distinct([_file_keys(rr, path, key) for path in parquet_files(rr, done)])
+    seen = _distinct([_file_keys(rr, path, key) for path in rr.table_files(done)])
     files, keys = [], []
-    for path in parquet_files(rr, table):
+    for path in rr.table_files(table):
         new = _file_keys(rr, path, key)
         if len(seen):
             new = new.filter(pc.invert(pc.is_in(new, value_set=seen)))
@@ -92,10 +76,8 @@ class _KeyAndPath:
 
 
 def _ray_increment(rr: RunRoot, table: str, key: str, done: str, partitions: int) -> Increment:
-    import ray
-
     def keys_of(name: str):
-        ds = ray.data.read_parquet(rr.uri_of(name), columns=[key], include_paths=True)
+        ds = rr.read_parquet(name, columns=[key], include_paths=True)
         return ds.map_batches(_KeyAndPath(key), batch_format="pyarrow")
 
     ds = keys_of(table)
@@ -134,7 +116,7 @@ def rows_with_keys(rr: RunRoot, table: str, key: str, keys: list[str], columns: 
     wanted = pa.array(keys, pa.string())
     files = [
         path
-        for path in parquet_files(rr, table)
+        for path in rr.table_files(table)
         if pc.any(pc.is_in(_file_keys(rr, path, key), value_set=wanted)).as_py()
     ]
     return _read_filtered(rr, files, key, wanted, columns)
@@ -156,34 +138,26 @@ def increment_dataset(rr: RunRoot, inc: Increment, columns: list[str] | None = N
     """The increment's rows as a lazy Ray Dataset over the files that hold them."""
     import ray
 
-    uris = [rr.uri_of(path[len(rr.path()) :].lstrip("/")) for path in inc.files]
-    ds = ray.data.read_parquet(uris, columns=columns)
+    ds = ray.data.read_parquet(inc.files, filesystem=rr.fs, columns=columns)
     return ds.map_batches(KeepKeys(inc.key, inc.keys.to_pylist()), batch_format="pyarrow")
 
 
 def append_rows(rr: RunRoot, rows, table: str) -> int:
-    """Write ``rows`` (a ``pa.Table`` or a Ray Dataset) to a staging directory, then move its files into
-    ``table`` under a unique prefix.
+    """Append ``rows`` (a ``pa.Table`` or a Ray Dataset) to ``table``: a new segment, then its commit.
 
-    A crash before the moves leaves ``table`` as it was; the staging directory is removed afterwards.
-    Returns the number of rows appended.
+    A crash before the commit leaves ``table`` as it was. Returns the number of rows appended.
     """
-    tag = uuid.uuid4().hex[:12]
-    staging = f"_staging/{table.replace('/', '_')}-{tag}"
+    if isinstance(rows, pa.Table) and rows.num_rows == 0:
+        return 0
+    segment = rr.new_segment(table)
     if isinstance(rows, pa.Table):
-        if rows.num_rows == 0:
-            return 0
-        rr.makedirs(*staging.split("/"))
-        pq.write_table(rows, rr.path(staging, "part-0.parquet"), filesystem=rr.fs)
+        rr.makedirs(segment)
+        pq.write_table(rows, rr.path(segment, "part-0.parquet"), filesystem=rr.fs)
     else:
-        rows.write_parquet(rr.uri_of(staging))
-    files = parquet_files(rr, staging)
-    n = sum(pq.ParquetFile(path, filesystem=rr.fs).metadata.num_rows for path in files)
-    rr.makedirs(*table.split("/"))
-    for path in files:
-        rr.fs.move(path, rr.path(table, f"{tag}-{path.rsplit('/', 1)[-1]}"))
-    if rr.exists(staging):
-        rr.fs.delete_dir(rr.path(staging))
-    if rr.exists("_staging") and not rr.fs.get_file_info(pafs.FileSelector(rr.path("_staging"))):
-        rr.fs.delete_dir(rr.path("_staging"))
+        rows.write_parquet(rr.uri_of(segment))
+    n = rr.count_rows(segment)
+    if n:
+        rr.commit(table, segment, append=True)
+    elif rr.exists(segment):
+        rr.fs.delete_dir(rr.path(segment))
     return n

@@ -80,10 +80,9 @@ class RelabelConfig:
 
 def model_for(rr: RunRoot, source: str) -> str:
     """Name of the model under ``models/`` that produced ``embeddings/<source>/`` (by model_version)."""
-    import pyarrow.dataset as pads
     import pyarrow.fs as pafs
 
-    table = pads.dataset(rr.path(EMBEDDINGS, source), filesystem=rr.fs, format="parquet")
+    table = rr.dataset(f"{EMBEDDINGS}/{source}")
     head = table.head(1, columns=["model_version"]).column(0).to_pylist()
     if not head:
         raise FileNotFoundError(f"{rr.uri_of(EMBEDDINGS, source)} is empty; run the full pipeline first")

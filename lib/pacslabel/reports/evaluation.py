@@ -110,8 +110,9 @@ def _mode(values: pd.Series):
     return v.mode().iloc[0] if len(v) else None
 
 
-def truth_by_accession(tags_uri: str, keys: Sequence[str], truth_path: str = "") -> pd.DataFrame:
-    """Modality and region per accession key for ``keys`` (a bounded sample), streamed from tags/.
+def truth_by_accession(tags, keys: Sequence[str], truth_path: str = "") -> pd.DataFrame:
+    """Modality and region per accession key for ``keys`` (a bounded sample), streamed from ``tags``
+    (the tags/ table as a ``pyarrow.dataset.Dataset``).
 
     With ``truth_path`` (truth.parquet: sop_instance_uid, modality, anatomical_region) the truth is
     joined through tags/ sop_instance_uid -> accession_key; otherwise tags/ modality and
@@ -122,7 +123,6 @@ def truth_by_accession(tags_uri: str, keys: Sequence[str], truth_path: str = "")
     import pyarrow.dataset as pads
 
     wanted = pa.array(list(keys), pa.string())
-    tags = pads.dataset(tags_uri, format="parquet")
     cols = ["accession_key", "sop_instance_uid", "modality", "body_part_examined"]
     cols = [c for c in cols if c in tags.schema.names]
     t = tags.to_table(columns=cols, filter=pc.field("accession_key").isin(wanted)).to_pandas()

@@ -8,7 +8,8 @@ Reads ``reports/`` (accession_key, text) and writes, under the run root:
   report.
 
 Training is one Ray task with ``num_cpus = workers`` streaming the token table; inference is a Ray
-Data actor pool that loads the model once per actor.
+Data actor pool that loads the model once per actor. Both tables are replaced by committing a new
+segment (:mod:`pacslabel.commits`); training and inference read the token segment just committed.
 """
 
 from __future__ import annotations
@@ -168,34 +169,32 @@ def _clear(run_root, *parts: str) -> None:
         run_root.fs.delete_dir(run_root.path(*parts))
 
 
-def _column_counts(uri: str, column: str) -> Counter:
-    import pyarrow.dataset as pads
-
+def _column_counts(run_root, table: str, column: str) -> Counter:
     counts: Counter = Counter()
-    for batch in pads.dataset(uri, format="parquet").to_batches(columns=[column]):
+    for batch in run_root.dataset(table).to_batches(columns=[column]):
         counts.update(batch.column(0).to_pylist())
     return counts
 
 
-def clean_reports(cfg: ReportsConfig, run_root) -> dict:
-    """Ray Data pass reports/ -> _work/reports/tokens/; returns exclusion counts by reason."""
-    import ray
-
+def clean_reports(cfg: ReportsConfig, run_root) -> tuple[dict, str]:
+    """Ray Data pass reports/ -> _work/reports/tokens/; returns exclusion counts by reason and the
+    committed segment (relative to the run root)."""
     from pacslabel.runroot import REPORTS
 
-    _clear(run_root, TOKENS)
-    ds = ray.data.read_parquet(run_root.uri_of(REPORTS), columns=["accession_key", "text"])
+    ds = run_root.read_parquet(REPORTS, columns=["accession_key", "text"])
     ds = ds.map_batches(
         clean_batch,
         fn_kwargs={"cfg": dataclasses.asdict(cfg.clean)},
         batch_format="pyarrow",
         batch_size=cfg.clean_batch_size,
     )
-    ds.write_parquet(run_root.uri_of(TOKENS))
-    counts = _column_counts(run_root.uri_of(TOKENS), "excluded")
+    segment = run_root.new_segment(TOKENS)
+    ds.write_parquet(run_root.uri_of(segment))
+    run_root.commit(TOKENS, segment)
+    counts = _column_counts(run_root, TOKENS, "excluded")
     excluded = {r: int(counts.get(r, 0)) for r in REASONS}
     kept = int(counts.get(None, 0))
-    return {"input": kept + sum(excluded.values()), "kept": kept, "excluded": excluded}
+    return {"input": kept + sum(excluded.values()), "kept": kept, "excluded": excluded}, segment
 
 
 def tensor_column_to_numpy(arr):
@@ -211,7 +210,6 @@ def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
     """Cluster a bounded sample of embeddings/reports/ and score it against truth (tags / truth)."""
     import numpy as np
     import pyarrow.compute as pc
-    import pyarrow.dataset as pads
 
     from pacslabel.reports import evaluation
     from pacslabel.reports.embedders import make_embedder
@@ -220,9 +218,7 @@ def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
     if not run_root.has_table(TAGS):
         return {"skipped": "no tags/ table to take modality and region from"}
     keys, vecs = [], []
-    for batch in pads.dataset(run_root.uri_of(EMBEDDINGS_REPORTS), format="parquet").to_batches(
-        columns=["accession_key", "embedding"]
-    ):
+    for batch in run_root.dataset(EMBEDDINGS_REPORTS).to_batches(columns=["accession_key", "embedding"]):
         keys.extend(batch.column(0).to_pylist())
         if batch.num_rows:
             vecs.append(tensor_column_to_numpy(batch.column(1)))
@@ -230,7 +226,7 @@ def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
             break
     x = np.concatenate(vecs)[: cfg.evaluate.max_rows]
     keys = keys[: cfg.evaluate.max_rows]
-    truth = evaluation.truth_by_accession(run_root.uri_of(TAGS), keys, cfg.evaluate.truth_path)
+    truth = evaluation.truth_by_accession(run_root.dataset(TAGS), keys, cfg.evaluate.truth_path)
     pos = {k: i for i, k in enumerate(keys)}
     truth = truth[truth["modality"].notna()]
     idx = np.array([pos[k] for k in truth["accession_key"]], dtype=np.int64)
@@ -254,7 +250,7 @@ def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
     }
     if ev.compare:
         tokens = (
-            pads.dataset(run_root.uri_of(TOKENS), format="parquet")
+            run_root.dataset(TOKENS)
             .to_table(
                 columns=["accession_key", "tokens"],
                 filter=pc.field("accession_key").isin(truth["accession_key"].tolist()),
@@ -285,7 +281,7 @@ def run_reports(cfg: ReportsConfig) -> dict:
     summary: dict = {}
 
     t0 = time.perf_counter()
-    summary["clean"] = clean_reports(cfg, rr)
+    summary["clean"], tokens = clean_reports(cfg, rr)
     summary["clean"]["seconds"] = round(time.perf_counter() - t0, 3)
     log.info("reports: %s", summary["clean"])
     if summary["clean"]["kept"] == 0:
@@ -299,7 +295,7 @@ def run_reports(cfg: ReportsConfig) -> dict:
     t0 = time.perf_counter()
     train = ray.get(
         task.remote(
-            rr.uri_of(TOKENS),
+            rr.uri_of(tokens),
             name,
             embedder_params(cfg, name),
             cfg.train_fraction,
@@ -312,18 +308,18 @@ def run_reports(cfg: ReportsConfig) -> dict:
     rr.write_text(dump_config(cfg), MODELS, model_name, "config.yaml")
     rr.write_json({"model_version": version, "train": train}, MODELS, model_name, "meta.json")
 
-    _clear(rr, EMBEDDINGS_REPORTS)
     t0 = time.perf_counter()
     ds = embed_dataset(
-        rr.uri_of(TOKENS),
+        rr.uri_of(tokens),
         rr.uri_of(MODELS, model_name),
         version,
         actors=cfg.infer.actors,
         cpus_per_actor=cfg.infer.cpus_per_actor,
         batch_size=cfg.infer.batch_size,
     )
-    ds.write_parquet(rr.uri_of(EMBEDDINGS_REPORTS))
-    written = rr.count_rows(EMBEDDINGS_REPORTS)
+    segment = rr.new_segment(EMBEDDINGS_REPORTS)
+    ds.write_parquet(rr.uri_of(segment))
+    written = rr.count_rows(segment)
     seconds = time.perf_counter() - t0
     summary["embed"] = {
         "rows": written,
@@ -333,6 +329,7 @@ def run_reports(cfg: ReportsConfig) -> dict:
     }
     if written != summary["clean"]["kept"]:
         raise RuntimeError(f"embedded {written} reports but {summary['clean']['kept']} were kept")
+    rr.commit(EMBEDDINGS_REPORTS, segment)
 
     if cfg.evaluate.enabled:
         t0 = time.perf_counter()

@@ -194,19 +194,33 @@ def _uid_filter(batch: pd.DataFrame, uids: frozenset) -> pd.DataFrame:
 
 
 def _write_ds(ds, rr: RunRoot, name: str) -> None:
-    if rr.exists(name):
-        rr.fs.delete_dir(rr.path(name))
-    ds.write_parquet(rr.uri_of(name))
+    """Table ``name`` replaced by the rows of ``ds`` (a new segment, then its commit)."""
+    segment = rr.new_segment(name)
+    ds.write_parquet(rr.uri_of(segment))
+    rr.commit(name, segment)
 
 
-def _write_frame(df: pd.DataFrame, rr: RunRoot, name: str, filename: str = "part-0.parquet") -> None:
+def _parquet_bytes(df: pd.DataFrame):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), sink)
+    return sink.getvalue()
+
+
+def _write_frame(df: pd.DataFrame, rr: RunRoot, name: str) -> None:
+    """Table ``name`` replaced by a small frame."""
+    segment = rr.new_segment(name)
+    rr.write_bytes(_parquet_bytes(df), segment, "part-0.parquet")
+    rr.commit(name, segment)
+
+
+def _write_file(df: pd.DataFrame, rr: RunRoot, name: str, filename: str) -> None:
+    """``name/filename`` as the only file of folder ``name``."""
     if rr.exists(name):
         rr.fs.delete_dir(rr.path(name))
-    rr.makedirs(name)
-    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), rr.path(name, filename), filesystem=rr.fs)
+    rr.write_bytes(_parquet_bytes(df), name, filename)
 
 
 def _sample(ds, n_total: int, n: int, seed: int, columns: list[str] | None = None) -> pd.DataFrame:
@@ -248,7 +262,7 @@ def run_regions(cfg: TagsConfig, rr: RunRoot, ds) -> dict[str, Any]:
 
         truth = pd.read_parquet(cfg.regions.truth, columns=["sop_instance_uid", "anatomical_region"])
         truth = truth.dropna(subset=["sop_instance_uid"])
-        table = pads.dataset(rr.path(REGIONS_TABLE), format="parquet", filesystem=rr.fs).to_table(
+        table = rr.dataset(REGIONS_TABLE).to_table(
             columns=["sop_instance_uid", "modality", "region"],
             filter=pads.field("sop_instance_uid").isin(truth["sop_instance_uid"].tolist()),
         )
@@ -267,7 +281,7 @@ def run_profile(cfg: TagsConfig, rr: RunRoot, ds, region_sources: dict | None = 
     profile["region_sources"] = np.where(
         profile["column"] == "region", json.dumps(region_sources or {}), None
     )
-    _write_frame(profile, rr, PROFILE_TABLE, "profile.parquet")
+    _write_file(profile, rr, PROFILE_TABLE, "profile.parquet")
     return profile
 
 
@@ -398,10 +412,10 @@ def _embedding_sample(rr: RunRoot, seed: int, n: int, pca_components: int) -> tu
 
     emb_table = f"{EMBEDDINGS}/images"
     if rr.has_table(emb_table):
-        ds = ray.data.read_parquet(rr.uri_of(emb_table), columns=["sop_instance_uid", "embedding"])
+        ds = rr.read_parquet(emb_table, columns=["sop_instance_uid", "embedding"])
         source, column = "embeddings/images (image autoencoder)", "embedding"
     elif rr.has_table(IMAGES):
-        ds = ray.data.read_parquet(rr.uri_of(IMAGES), columns=["sop_instance_uid", "pixels"])
+        ds = rr.read_parquet(IMAGES, columns=["sop_instance_uid", "pixels"])
         source, column = "PCA of images/ pixels", "pixels"
     else:
         return None
@@ -442,7 +456,7 @@ def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
     d = enc.matrix(enc.transform(frame))
     sweep = kmedoids_sweep(d, k.ks, cfg.seed)
     chosen_k = k.k or best_k(sweep, k.ks[0])
-    _write_frame(sweep, rr, KMEDOIDS_DIR, "sweep.parquet")
+    _write_file(sweep, rr, KMEDOIDS_DIR, "sweep.parquet")
     summary: dict[str, Any] = {
         "sample_rows": len(frame),
         "sweep": sweep.to_dict(orient="records"),
@@ -474,12 +488,10 @@ def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
 
 def run_tags(cfg: TagsConfig) -> dict[str, Any]:
     """The whole tags job (see the module docstring for outputs)."""
-    import ray
-
     rr = RunRoot(cfg.run_root)
     if not rr.has_table(TAGS):
         raise FileNotFoundError(f"{rr.uri_of(TAGS)}: no tags table (run ingest first)")
-    ds = ray.data.read_parquet(rr.uri_of(TAGS))
+    ds = rr.read_parquet(TAGS)
     n_total = ds.count()
     summary: dict[str, Any] = {"rows": n_total}
     t = time.time()

@@ -263,7 +263,7 @@ def truth_counts(rows: pd.DataFrame) -> pd.DataFrame:
 def _read(rr: RunRoot, table: str, columns: list[str], uids: list[str]) -> pd.DataFrame:
     import pyarrow.dataset as pads
 
-    dataset = pads.dataset(rr.path(table), format="parquet", filesystem=rr.fs)
+    dataset = rr.dataset(table)
     present = [c for c in columns if c in dataset.schema.names]
     frame = dataset.to_table(columns=present, filter=pads.field("sop_instance_uid").isin(uids)).to_pandas()
     return frame.reindex(columns=columns)
@@ -288,14 +288,12 @@ def truth_measurement(rr: RunRoot, truth_path: str) -> dict[str, Any]:
 
 
 def _source_counts(rr: RunRoot) -> pd.DataFrame:
-    import ray
-
     def count(batch: pd.DataFrame) -> pd.DataFrame:
         frame = batch[["modality", "region", "rule_id", "source"]].astype(object).fillna("(none)")
         return frame.value_counts().rename("rows").reset_index()
 
     counts = (
-        ray.data.read_parquet(rr.uri_of(REGIONS_TABLE), columns=["modality", "region", "rule_id", "source"])
+        rr.read_parquet(REGIONS_TABLE, columns=["modality", "region", "rule_id", "source"])
         .map_batches(count, batch_format="pandas")
         .to_pandas()
     )
@@ -304,8 +302,6 @@ def _source_counts(rr: RunRoot) -> pd.DataFrame:
 
 def run_regions(cfg, rr: RunRoot, ds) -> dict[str, Any]:
     """Fit the model, write ``regions/`` and return the regions summary (see the module docstring)."""
-    import ray
-
     r = cfg.regions
     summary: dict[str, Any] = {}
     if r.learned.enabled:
@@ -323,12 +319,13 @@ def run_regions(cfg, rr: RunRoot, ds) -> dict[str, Any]:
         },
         **_actors(cfg),
     ).write_parquet(rr.uri_of(STAGE_TABLE))
-    stage = ray.data.read_parquet(rr.uri_of(STAGE_TABLE))
+    stage = rr.read_parquet(STAGE_TABLE)
     fills = study_fills(stage) if r.study_consistency else {}
-    _replace_dir(rr, REGIONS_TABLE)
+    segment = rr.new_segment(REGIONS_TABLE)
     stage.map_batches(_final_rows, fn_kwargs={"fills": fills}, batch_format="pandas").write_parquet(
-        rr.uri_of(REGIONS_TABLE)
+        rr.uri_of(segment)
     )
+    rr.commit(REGIONS_TABLE, segment)
     if r.measure_fraction > 0:
         parts = stage.map_batches(
             _measured_counts, fn_kwargs={"fills": fills}, batch_format="pandas"

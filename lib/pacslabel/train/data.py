@@ -6,7 +6,6 @@ import logging
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.dataset as pads
 
 from pacslabel.imagecol import PIXELS, pixels_as_tensor, pixels_to_numpy
 from pacslabel.runroot import CONSTRAINTS, FEATURES_TAGS, IMAGES, RunRoot
@@ -22,13 +21,11 @@ def _split(ds, fraction: float, keep_val: bool):
 
 def table_datasets(run_root: RunRoot, table: str, column: str, val_fraction: float = 0.0, max_rows: int = 0):
     """``{"train": ds[, "val": ds]}`` of the single column ``column`` streamed from ``table``."""
-    import ray
-
     if not run_root.has_table(table):
         raise FileNotFoundError(
             f"{run_root.uri_of(table)} has no Parquet files (run the stage that writes it)"
         )
-    ds = ray.data.read_parquet(run_root.uri_of(table), columns=[UID, column])
+    ds = run_root.read_parquet(table, columns=[UID, column])
     if column == PIXELS:
         ds = ds.map_batches(pixels_as_tensor, batch_format="pyarrow")
     if max_rows:
@@ -52,7 +49,7 @@ def tag_datasets(run_root: RunRoot, val_fraction: float = 0.0, max_rows: int = 0
 
 def feature_width(run_root: RunRoot) -> int:
     """Length of the ``features`` vectors of features/tags/."""
-    dset = pads.dataset(run_root.path(FEATURES_TAGS), filesystem=run_root.fs, format="parquet")
+    dset = run_root.dataset(FEATURES_TAGS)
     head = dset.head(1, columns=["features"])
     if head.num_rows == 0:
         raise ValueError("features/tags/ is empty")
@@ -71,7 +68,7 @@ def read_constraints(run_root: RunRoot, max_constraints: int, seed: int = 0):
     cap = max(1, max_constraints // 2)
     pools: dict[str, list] = {"must": [], "cannot": []}
     seen = {"must": 0, "cannot": 0}
-    dset = pads.dataset(run_root.path(CONSTRAINTS), filesystem=run_root.fs, format="parquet")
+    dset = run_root.dataset(CONSTRAINTS)
     for rb in dset.to_batches(columns=["i", "j", "kind"]):
         d = rb.to_pydict()
         for a, b, kind in zip(d["i"], d["j"], d["kind"], strict=True):
@@ -92,10 +89,8 @@ def read_constraints(run_root: RunRoot, max_constraints: int, seed: int = 0):
 
 def fetch_images(run_root: RunRoot, uids: set[str]) -> dict[str, np.ndarray]:
     """Pixels of the given uids (a bounded set), read with a filtered Ray Data pass over images/."""
-    import ray
-
     wanted = pa.array(sorted(uids), type=pa.string())
-    ds = ray.data.read_parquet(run_root.uri_of(IMAGES), columns=[UID, PIXELS])
+    ds = run_root.read_parquet(IMAGES, columns=[UID, PIXELS])
     out: dict[str, np.ndarray] = {}
     kept = ds.map_batches(
         rows_with_uids, fn_kwargs={"wanted": wanted}, batch_format="pyarrow", batch_size=1024
