@@ -16,7 +16,7 @@ from pacslabel.ingest.pixels import read_head
 
 
 class ReadAhead:
-    """Yields, in order, the head of each file (``read(path, limit, size)``, by default a local read) or
+    """Yields, in order, the head of each file (``read(path, limit)``, by default a local read) or
     ``None`` when it was not read ahead (``wanted`` false, a read error, or read-ahead off): the caller
     then reads it itself."""
 
@@ -41,7 +41,7 @@ class ReadAhead:
                 cost = min(max(sizes[nxt], 0), self.limit) if wanted[nxt] else 0
                 if pending and in_flight + cost > self.max_bytes:
                     break
-                future = self._submit(paths[nxt], sizes[nxt]) if wanted[nxt] else None
+                future = self._submit(paths[nxt]) if wanted[nxt] else None
                 pending.append((future, cost))
                 in_flight += cost
                 nxt += 1
@@ -49,11 +49,9 @@ class ReadAhead:
             in_flight -= cost
             yield _result(future)
 
-    def _submit(self, path: str, size: int) -> Future:
+    def _submit(self, path: str) -> Future:
         assert self._pool is not None
-        if self.read is None:
-            return self._pool.submit(read_head, path, self.limit)
-        return self._pool.submit(self.read, path, self.limit, size)
+        return self._pool.submit(self.read or read_head, path, self.limit)
 
     def close(self) -> None:
         if self._pool is not None:

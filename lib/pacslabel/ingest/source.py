@@ -40,13 +40,10 @@ class Source:
             raise ValueError(f"{name} is not under {self.name}")
         return self.base + name[len(self.name) :]
 
-    def read_head(self, name: str, limit: int | None = None, size: int | None = None) -> bytes:
-        """At most ``limit`` bytes (None: all) from the start of the file ``name``; ``size`` (from the
-        listing) spares an object store the request for it."""
+    def read_head(self, name: str, limit: int | None = None) -> bytes:
+        """At most ``limit`` bytes (None: all) from the start of the file ``name``."""
         if self.is_local:
             return read_head(name, limit)
-        path = self.fs_path(name)
-        info = pafs.FileInfo(path, pafs.FileType.File, size=size) if size is not None and size >= 0 else path
-        with self.fs.open_input_file(info) as f:
+        with self.fs.open_input_file(self.fs_path(name)) as f:
             n = f.size()
             return f.read(n if limit is None else min(limit, n))
