@@ -156,8 +156,9 @@ def list_files(
     import ray
 
     cutoff = time.time_ns() - int(settle_seconds * 1e9) if settle_seconds > 0 else None
-    if not Source(input_dir).is_local:
-        return _list_remote(Source(input_dir), cutoff, num_cpus, driver_max_files)
+    source = Source(input_dir)
+    if not source.is_local:
+        return _list_remote(source, cutoff, num_cpus, driver_max_files)
     top = os.path.abspath(input_dir.removeprefix("file://"))
     if not os.path.isdir(top):
         raise FileNotFoundError(f"input directory {top} does not exist")
