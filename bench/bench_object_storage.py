@@ -2,11 +2,12 @@
 
     python bench/bench_object_storage.py [studies=6] [new_studies=2] [workdir=/tmp/bench_object_storage]
 
-Generates a small synthetic archive, runs the demo pipeline (full, then a relabel after new studies
-arrive) once with input, reports and run root on the local disk and once in buckets of an
-S3-compatible server on the loopback address (moto's server mode: ``pip install "moto[server]"``).
-Prints both wall times per run and the ingest's own time. Both runs share one local Ray (started with
-the server's credentials in its environment), so Ray's start-up is paid once, by the local run.
+Generates a small synthetic archive (the size of the object-storage test's), runs the demo pipeline
+with the tests' small models (full, then a relabel after new studies arrive) once with input, reports
+and run root on the local disk and once in buckets of an S3-compatible server on the loopback address
+(moto's server mode: ``pip install "moto[server]"``). Prints both wall times per run and the ingest's
+own time. Both runs share one local Ray (started with the server's credentials in its environment), so
+Ray's start-up is paid once, by the local run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,21 @@ from pacslabel.runtime import RayConfig, init_ray
 from pacslabel.synth import SynthConfig, generate
 
 REPO = Path(__file__).resolve().parents[1]
+SMALL = [
+    "tags.features.fit_sample_rows=500",
+    "tags.constraints.n_constraints=200",
+    "tag_model.optim.epochs=2",
+    "tag_model.optim.val_fraction=0.0",
+    "image_models=[{model: cae, cae: {input_size: 32, filters: [8, 16], bottleneck: 8}, optim: {epochs: 1}}]",
+    "text.doc2vec.epochs=5",
+    "text.doc2vec.vector_size=16",
+    "text.evaluate.enabled=false",
+    "label.k=3",
+    "label.assign.join_partitions=2",
+    "evaluate.report.tsne_sample=0",
+    "evaluate.silhouette_sample=200",
+    "ray.progress_bars=false",
+]
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench",
@@ -35,12 +51,24 @@ CREDENTIALS = {
 
 
 def _archive(out: Path, studies: int, seed: int) -> Path:
-    generate(SynthConfig(out=str(out), studies=studies, seed=seed, image_scale=0.25, overwrite=True))
+    generate(
+        SynthConfig(
+            out=str(out),
+            studies=studies,
+            seed=seed,
+            image_scale=0.25,
+            instances_scale=0.3,
+            broken_fraction=0.0,
+            junk_fraction=0.0,
+            dicomdir=False,
+            overwrite=True,
+        )
+    )
     return out
 
 
 def _run(input_: str, run_root: str, reports: str) -> tuple[dict, float]:
-    overrides = [f"input={input_}", f"run_root={run_root}", f"reports={reports}", "ray.progress_bars=off"]
+    overrides = [f"input={input_}", f"run_root={run_root}", f"reports={reports}", *SMALL]
     cfg = load_config(PipelineConfig, REPO / "configs" / "pipeline-demo.yaml", overrides)
     t0 = time.perf_counter()
     summary = run_pipeline(cfg)

@@ -112,6 +112,8 @@ def _config(query: str) -> PipelineConfig:
 
 
 def _column(rr: RunRoot, table: str, column: str) -> list:
+    if not rr.has_table(table):
+        return []
     return rr.dataset(table).to_table(columns=[column]).column(0).to_pylist()
 
 

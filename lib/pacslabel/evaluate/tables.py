@@ -13,10 +13,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pds
-import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from pacslabel.runroot import RunRoot
+from pacslabel.storage import from_uri
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +61,10 @@ def read_small_table(root: RunRoot, name: str, columns: list[str] | None = None)
 
 def read_parquet_file(path: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
     """Record batches of a Parquet file or directory given by a local path or URI (e.g. truth=FILE)."""
-    fs, base = pafs.FileSystem.from_uri(path if "://" in path else _abs(path))
+    fs, base = from_uri(path)
     dataset = pds.dataset(base, filesystem=fs, format="parquet")
     present = [c for c in columns if c in dataset.schema.names]
     yield from dataset.to_batches(columns=present)
-
-
-def _abs(path: str) -> str:
-    from pathlib import Path
-
-    return str(Path(path).expanduser().resolve())
 
 
 def tensor_to_numpy(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:

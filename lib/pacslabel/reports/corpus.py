@@ -14,13 +14,12 @@ from collections.abc import Iterator
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from pacslabel.storage import from_uri
+
 
 def parquet_files(uri: str) -> tuple[pafs.FileSystem, list[str]]:
     """The filesystem and the sorted ``.parquet`` files under ``uri`` (a directory or one file)."""
-    if "://" in uri:
-        fs, base = pafs.FileSystem.from_uri(uri)
-    else:
-        fs, base = pafs.LocalFileSystem(), uri
+    fs, base = from_uri(uri)
     info = fs.get_file_info(base)
     if info.type == pafs.FileType.File:
         return fs, [base]

@@ -408,15 +408,13 @@ def make_embedder(name: str, **params: Any) -> ReportEmbedder:
 
 
 def _split_uri(uri: str):
-    import pyarrow.fs as pafs
+    from pacslabel.storage import from_uri, is_uri
 
-    if "://" not in uri:
-        return None, uri
-    return pafs.FileSystem.from_uri(uri)
+    return from_uri(uri) if is_uri(uri) else (None, uri)
 
 
 def save_embedder(embedder: ReportEmbedder, uri: str) -> None:
-    """Save to a local directory or a pyarrow filesystem URI (written locally, then copied)."""
+    """Save to a local directory or a filesystem URI (written locally, then copied)."""
     fs, path = _split_uri(uri)
     if fs is None:
         embedder.save(path)
@@ -430,7 +428,7 @@ def save_embedder(embedder: ReportEmbedder, uri: str) -> None:
 
 
 def load_embedder(uri: str) -> ReportEmbedder:
-    """Load from a local directory or a pyarrow filesystem URI (copied to a temporary directory)."""
+    """Load from a local directory or a filesystem URI (copied to a temporary directory)."""
     fs, path = _split_uri(uri)
     if fs is None:
         return ReportEmbedder.load(path)
