@@ -119,6 +119,7 @@ def main(argv: list[str]) -> None:
             "new_files": relabel["ingest"]["files"],
             "relabel_s": round(t_relabel, 1),
             "relabel_ingest_s": relabel["ingest"]["seconds"],
+            "relabel_steps_s": relabel["seconds"],
         }
         print(name, times[name], flush=True)
     server.stop()
