@@ -5,9 +5,10 @@
 Generates a small synthetic archive (the size of the object-storage test's), runs the demo pipeline
 with the tests' small models (full, then a relabel after new studies arrive) once with input, reports
 and run root on the local disk and once in buckets of an S3-compatible server on the loopback address
-(moto's server mode: ``pip install "moto[server]"``). Prints both wall times per run and the ingest's
-own time. Both runs share one local Ray (started with the server's credentials in its environment), so
-Ray's start-up is paid once, by the local run.
+(moto's server mode: ``pip install "moto[server]"``, serving from a thread of this process). Prints
+both wall times per run, the ingest's own time and the relabel's steps. Both runs share one local Ray
+(started with the server's credentials in its environment), so Ray's start-up is paid once, by the
+local run.
 """
 
 from __future__ import annotations
