@@ -8,8 +8,6 @@ pyarrow filesystem of the dump's URI, made once per process.
 
 from __future__ import annotations
 
-import os
-
 import pyarrow.fs as pafs
 
 from pacslabel import storage
@@ -23,8 +21,7 @@ class Source:
         self.uri = uri
         self.is_local = not storage.is_uri(uri) or uri.startswith("file://")
         self.fs: pafs.FileSystem | None = None
-        self.base = os.path.abspath(uri.removeprefix("file://")) if self.is_local and uri else ""
-        self.name = self.base
+        self.base = self.name = ""  # of a dump on a filesystem URI: its path in ``fs`` and its name
         if not self.is_local:
             self.fs, base = storage.from_uri(uri)
             self.base = base.rstrip("/")
