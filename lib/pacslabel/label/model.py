@@ -48,6 +48,7 @@ class LabelModel:
     partitions: list[str] | None = None  # partition key of every centroid; None: one partition
     names: dict[int, str] = field(default_factory=dict)
     study_sources: list[str] = field(default_factory=list)  # left out where the region is known
+    pool: str = "none"  # "series": instances are assigned with their series' mean embeddings
 
     def __post_init__(self) -> None:
         if self.partitions is None:
@@ -85,6 +86,7 @@ class LabelModel:
                 "partition_by": list(self.partition_by),
                 "partitions": list(self.partitions),
                 "study_sources": list(self.study_sources),
+                "pool": self.pool,
                 "label_names": {str(k): v for k, v in sorted(self.names.items())},
                 "sources": list(self.fusion.sources),
                 "fusion": self.fusion.params(),
@@ -117,6 +119,7 @@ class LabelModel:
             partition_by=list(meta.get("partition_by", [])),
             partitions=meta.get("partitions"),
             study_sources=list(meta.get("study_sources", [])),
+            pool=meta.get("pool", "none"),
             names={int(k): v for k, v in meta.get("label_names", {}).items()},
         )
 
