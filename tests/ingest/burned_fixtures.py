@@ -160,14 +160,14 @@ def _words(text: str) -> list[str]:
 
 
 def read_words(u8: np.ndarray) -> list[str]:
-    """Every word Tesseract reads in ``u8`` (page segmentation modes 3, 6 and 11; scales 2 and 4)."""
+    """Every word Tesseract reads in ``u8`` (page segmentation modes 3 and 11; scales 2 and 4)."""
     import pytesseract
 
     img = Image.fromarray(np.ascontiguousarray(u8))
     words: list[str] = []
     for scale in (2, 4):
         big = img.resize((img.width * scale, img.height * scale), Image.Resampling.LANCZOS)
-        for psm in (3, 6, 11):
+        for psm in (3, 11):
             text = pytesseract.image_to_string(big, config=f"--psm {psm}")
             words += _words(text)
             words.append("".join(_words(text)))  # tokens split over several words
