@@ -43,6 +43,7 @@ from pacslabel.imagecol import pixels_to_numpy  # noqa: E402
 from pacslabel.ingest import DecodeConfig, ExportConfig, IngestConfig, ingest_new_files  # noqa: E402
 from pacslabel.ingest.config import RedactConfig  # noqa: E402
 from pacslabel.runroot import IMAGES, RunRoot  # noqa: E402
+from pacslabel.runtime import RayConfig, init_ray  # noqa: E402
 
 SIZES = [(256, 256), (480, 640), (600, 800), (768, 1024), (512, 512)]
 
@@ -104,6 +105,7 @@ def main() -> None:
     p.add_argument("--clean", type=int, default=8)
     args = p.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    init_ray(RayConfig(num_cpus=2, progress_bars=False))  # the listing's object store; the files run here
     with tempfile.TemporaryDirectory() as tmp:
         which = make_archive(Path(tmp) / "pacs", args.images, args.clean)
         _, off = ingest(Path(tmp) / "pacs", Path(tmp) / "off", when=[])
