@@ -70,7 +70,7 @@ BURNED = [
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
-    top = tmp_path_factory.mktemp("redact") / "pacs"
+    top = tmp_path_factory.mktemp("redact") / "export_zollner_2023"
     study = top / PATIENT_DIR / STUDY_DIR
     study.mkdir(parents=True)
     for i, (name, k, rows, cols, rgb, modality, sop_class, burned_in, frames) in enumerate(BURNED):
