@@ -1,4 +1,8 @@
-"""Gallery thumbnails: pick sample instances per cluster and turn their pixels into PNG data URIs."""
+"""Gallery thumbnails: pick sample instances per cluster and turn their pixels into PNG data URIs.
+
+Thumbnails are made from images/, whose pixels are already redacted (burned-in text filled at ingest);
+an image kept out of visual outputs (``redaction`` = excluded) gets none.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import numpy as np
 from pacslabel.evaluate.frame import UID, InstanceFrame
 from pacslabel.evaluate.tables import as_images, table_exists, take_rows
 from pacslabel.imagecol import pixels_to_numpy
+from pacslabel.ingest.redact import EXCLUDED
 from pacslabel.runroot import IMAGES, RunRoot
 
 log = logging.getLogger(__name__)
@@ -43,17 +48,21 @@ def pick_samples(label_index: np.ndarray, n_clusters: int, per_cluster: int, see
 
 
 def load_thumbnails(root: RunRoot, uids: set[str], px: int) -> dict[str, str]:
-    """uid -> PNG data URI for the wanted uids found in images/ (first row per uid)."""
+    """uid -> PNG data URI for the wanted uids found in images/ (first row per uid; none for an image
+    whose ``redaction`` is excluded)."""
     if not uids or not table_exists(root, IMAGES):
         return {}
     out: dict[str, str] = {}
-    for table in take_rows(root, IMAGES, UID, uids, ["pixels"]):
+    for table in take_rows(root, IMAGES, UID, uids, ["pixels", "redaction"]):
         if "pixels" not in table.column_names:
             break
         keys = table.column(UID).to_pylist()
         imgs = as_images(pixels_to_numpy(table.column("pixels")))
-        for key, img in zip(keys, imgs, strict=True):
-            if key not in out:
+        shown = (
+            table.column("redaction").to_pylist() if "redaction" in table.column_names else [None] * len(keys)
+        )
+        for key, img, redaction in zip(keys, imgs, shown, strict=True):
+            if key not in out and redaction != EXCLUDED:
                 out[key] = png_data_uri(img, px)
     log.info("made %d thumbnails", len(out))
     return out
