@@ -35,7 +35,7 @@ def _figure(item: dict, uri: str | None, title: str, cls: str = "") -> str:
 def results_page(result: dict, thumbs: dict[str, str], query_thumb: str | None, px: int) -> str:
     """HTML of a :func:`pacslabel.search.query.search` result; ``thumbs``: uid -> PNG data URI."""
     q = result["query"]
-    title = q.get(UID) or q.get("file") or "query"
+    title = q.get(UID) or "a DICOM file"
     figures = [_figure(q, query_thumb, title, "query")]
     figures += [_figure(r, thumbs.get(r[UID]), r[UID]) for r in result["results"]]
     return (

@@ -78,11 +78,11 @@ def answer(run_root: str | RunRoot, query: str, k: int = 10, index: IndexConfig 
     if from_file:
         row, image = file_inputs(rr, model, query)
         assigned = Assigner(model, "query")(row).column("label")[0].as_py()
-        info = {"file": os.path.basename(query), "label": assigned, "label_name": model.names.get(assigned)}
+        info = {"source": "file", "label": assigned, "label_name": model.names.get(assigned)}
         info.update({c: row.column(c)[0].as_py() for c in ("modality", "region")})
     else:
         row, image = archive_inputs(rr, model, query), None
-        info = {UID: query, **describe(rr, model, [query])[query]}
+        info = {"source": "archive", UID: query, **describe(rr, model, [query])[query]}
     device = OnDevice(store.index, index.device)
     set_search_params(device.index, index.nprobe, index.ef_search)
     extra = 0 if from_file else 1
