@@ -68,8 +68,8 @@ def test_index_query_update_page_rebuild(ray_local, run_root, labelled_archive, 
     )  # fmt: skip
     assert summary["index"]["added"] == 0
     result = json.loads((tmp_path / "q" / "results.json").read_text())
-    assert len(result["results"]) == 4 and result["query"]["modality"] == "MR"
-    assert {h["region"] for h in result["results"]} == {"KNEE"}
+    assert len(result["results"]) == 4 and result["query"]["modality"] == new["modality"][3]
+    assert {h["region"] for h in result["results"]} == {new["region"][3]}
     page = Path(tmp_path / "q" / "results.html").read_text()
     assert page.count('src="data:image/png;base64,') == 5 and "/pacs/" not in page
 

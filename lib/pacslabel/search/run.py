@@ -1,10 +1,10 @@
 """The search stage: build or update the FAISS index over the fused embeddings, answer a query.
 
-``update_index`` finds the labelled instances the index lacks (a key scan of labels/ against the index's
-id parts, as relabel finds its increments), fuses their embeddings with the labelling model on Ray Data
-(an actor pool holding the model) and adds them; a new IVF index is first trained on the first
-``train_sample`` fused rows, which come from hash-partitioned joins and are a random sample. An index
-built for another labelling model (a retrain) is rebuilt from scratch.
+``update_index`` finds the labelled instances the index lacks (a key scan of labels/ against the
+index's id parts, as relabel finds its increments), fuses their embeddings with the labelling model on
+Ray Data (the label stage's fusion inputs, an actor pool holding the model) and adds them. A new IVF
+index is first trained on the first ``train_sample`` fused rows (the joins' hash partitioning mixes the
+archive's files). An index built for another labelling model (a retrain) is rebuilt from scratch.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pacslabel.label.assign import UID
 from pacslabel.runroot import LABELS, SEARCH_RESULTS, RunRoot
@@ -26,16 +27,13 @@ from pacslabel.search.store import IDS, SearchIndex, remove_leftovers
 log = logging.getLogger(__name__)
 
 
-def _fused(rr: RunRoot, model, keys: pa.Array, cfg: IndexConfig):
-    """Lazy dataset of ``sop_instance_uid`` + ``vector`` for the instances ``keys``."""
+def _fused(rr: RunRoot, model, keys: list[str] | None, cfg: IndexConfig):
+    """Lazy dataset of ``sop_instance_uid`` + ``vector`` of the instances ``keys`` (None: every instance)."""
     import ray
 
     from pacslabel.label.inputs import fusion_inputs
-    from pacslabel.runtime import join_kwargs
 
-    ds = fusion_inputs(rr, list(model.fusion.sources), partitions=cfg.join_partitions)
-    wanted = ray.data.from_arrow(pa.table({UID: keys}))
-    ds = ds.join(wanted, join_type="inner", on=(UID,), **join_kwargs(1, cfg.join_partitions))
+    ds = fusion_inputs(rr, list(model.fusion.sources), partitions=cfg.join_partitions, uids=keys)
     return ds.map_batches(
         FuseBatch,
         fn_constructor_kwargs={"model": model},
@@ -44,6 +42,12 @@ def _fused(rr: RunRoot, model, keys: pa.Array, cfg: IndexConfig):
         batch_format="pyarrow",
         num_cpus=0.5,
     )
+
+
+def _wanted(batch: dict, keys: pa.Array) -> dict:
+    """The rows of a fused batch whose uid is in ``keys``."""
+    keep = pc.is_in(pa.array(batch[UID].tolist(), pa.string()), value_set=keys).to_numpy(zero_copy_only=False)
+    return {UID: batch[UID][keep], "vector": batch["vector"][keep]}
 
 
 def update_index(rr: RunRoot, cfg: IndexConfig, rebuild: bool = False) -> dict:
@@ -70,9 +74,11 @@ def update_index(rr: RunRoot, cfg: IndexConfig, rebuild: bool = False) -> dict:
         return {"added": 0, "rows": store.n, "kind": store.meta.get("kind", cfg.kind)}
     device = OnDevice(store.index, cfg.device)
     added, pending = [], []
-    batches = _fused(rr, model, inc.keys, cfg).iter_batches(batch_format="numpy", batch_size=cfg.batch_size)
+    # a new index takes (nearly) every instance: all are fused and the few without a label dropped here
+    keys = None if store.n == 0 else inc.keys.to_pylist()
+    batches = _fused(rr, model, keys, cfg).iter_batches(batch_format="numpy", batch_size=cfg.batch_size)
     for batch in batches:
-        pending.append(batch)
+        pending.append(_wanted(batch, inc.keys))
         if not device.index.is_trained and sum(len(b[UID]) for b in pending) < cfg.train_sample:
             continue
         x = np.concatenate([b["vector"] for b in pending]).astype(np.float32)
