@@ -1,8 +1,9 @@
 """Benchmark the search index: recall@k against exact search and query latency, on fused-like vectors.
 
 The vectors imitate the label stage's fused space (``embeddings`` fusion): three source blocks of the
-production preset's dims (image CAE 100, tag AE 32, report doc2vec 1000: d = 1132), each a mixture of
-Gaussian blobs, L2-normalised and scaled by 1/sqrt(3); an instance's blocks share its blob. Queries are
+production preset's dims (image CAE 100, tag AE 32, report doc2vec 1000: d = 1132), each a random linear
+image of one 16-dim Gaussian code per instance plus noise (a continuum of low intrinsic dimension, where
+neighbours are not isolated blobs), L2-normalised and scaled by 1/sqrt(3). Queries are
 held-out draws of the same mixture. For each index (``pacslabel.search.index``: IVF-Flat at several
 ``nprobe``, HNSW at several ``ef_search``) the script prints build time, recall@k against the exact
 FAISS ``IndexFlatL2`` answer and the single-query latency (one query per call, as a user's query is
@@ -10,7 +11,7 @@ answered), with the speed-up over exact search measured in the same run.
 
 Usage: python bench/bench_search.py [--n 1000000] [--blocks 100,32,1000] [--queries 200] [--k 10]
        [--kinds ivf,hnsw] [--nprobe 8,16,32,64] [--ef 64,128,256] [--train-sample 100000]
-       [--blobs 2000] [--threads 2] [--seed 0]
+       [--latent 16] [--noise 0.1] [--threads 2] [--seed 0]
 """
 
 from __future__ import annotations
@@ -26,20 +27,24 @@ def _ints(text: str) -> list[int]:
     return [int(v) for v in text.split(",") if v]
 
 
-def fused_like(n: int, blocks: list[int], n_blobs: int, seed: int, spread: float = 0.6) -> np.ndarray:
-    """``(n, sum(blocks))`` float32: per block a blob centre plus noise, L2-normalised, / sqrt(#blocks)."""
+def fused_like(n: int, blocks: list[int], latent: int, seed: int, noise: float = 0.1) -> np.ndarray:
+    """``(n, sum(blocks))`` float32: a ``latent``-dim Gaussian code per instance, mapped into each block by a
+    fixed random matrix, plus noise, L2-normalised and divided by sqrt(#blocks)."""
     rng = np.random.default_rng(seed)
-    blob = rng.integers(0, n_blobs, n)
     out = np.empty((n, sum(blocks)), np.float32)
-    start = 0
-    for i, d in enumerate(blocks):
-        centres = np.random.default_rng(1000 + i).normal(0, 1, (n_blobs, d)).astype(np.float32)
-        for s in range(0, n, 65536):
-            part = centres[blob[s : s + 65536]]
-            part += spread * rng.normal(0, 1, part.shape).astype(np.float32)
+    maps = [
+        np.random.default_rng(1000 + i).normal(0, 1, (latent, d)).astype(np.float32)
+        for i, d in enumerate(blocks)
+    ]
+    for s in range(0, n, 65536):
+        z = rng.normal(0, 1, (min(65536, n - s), latent)).astype(np.float32)
+        start = 0
+        for w, d in zip(maps, blocks, strict=True):
+            part = z @ w / np.sqrt(latent)
+            part += noise * rng.normal(0, 1, part.shape).astype(np.float32)
             part /= np.linalg.norm(part, axis=1, keepdims=True)
-            out[s : s + 65536, start : start + d] = part / np.sqrt(len(blocks))
-        start += d
+            out[s : s + len(z), start : start + d] = part / np.sqrt(len(blocks))
+            start += d
     return out
 
 
@@ -75,7 +80,8 @@ def main() -> None:
     p.add_argument("--nprobe", type=_ints, default=[8, 16, 32, 64])
     p.add_argument("--ef", type=_ints, default=[64, 128, 256])
     p.add_argument("--train-sample", type=int, default=100_000)
-    p.add_argument("--blobs", type=int, default=2000)
+    p.add_argument("--latent", type=int, default=16, help="intrinsic dimension of the vectors")
+    p.add_argument("--noise", type=float, default=0.1, help="noise sd per dimension (signal sd 1)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
@@ -83,10 +89,11 @@ def main() -> None:
     d = sum(args.blocks)
 
     t = time.perf_counter()
-    x = fused_like(args.n + args.queries, args.blocks, args.blobs, args.seed)
+    x = fused_like(args.n + args.queries, args.blocks, args.latent, args.seed, args.noise)
     x, queries = x[: args.n], x[args.n :]
-    print(f"{args.n:,d} vectors of d={d} (blocks {args.blocks}), {args.queries} queries, k={args.k}, "
-          f"{args.threads} threads; data {time.perf_counter() - t:.1f} s", flush=True)  # fmt: skip
+    print(f"{args.n:,d} vectors of d={d} (blocks {args.blocks}, latent {args.latent}, noise {args.noise}), "
+          f"{args.queries} queries, k={args.k}, {args.threads} threads; data {time.perf_counter() - t:.1f} s",
+          flush=True)  # fmt: skip
 
     exact = new_index("flat", d, args.n)
     exact.add(x)

@@ -15,7 +15,7 @@ class IndexConfig:
 
     kind: Literal["ivf", "hnsw", "flat"] = "ivf"
     nlist: int = 0  # IVF lists; 0 = about 4 * sqrt(n) at build time (at least 1, at most n / 39)
-    nprobe: int = 32  # IVF lists searched per query
+    nprobe: int = 64  # IVF lists searched per query
     hnsw_m: int = 32  # HNSW links per node
     ef_construction: int = 80
     ef_search: int = 128  # HNSW candidates per query

@@ -36,7 +36,7 @@ def new_index(kind: str, d: int, n: int, *, nlist: int = 0, hnsw_m: int = 32, ef
     raise ValueError(f"index kind {kind!r}: choose one of {KINDS}")
 
 
-def set_search_params(index, nprobe: int = 32, ef_search: int = 128) -> None:
+def set_search_params(index, nprobe: int = 64, ef_search: int = 128) -> None:
     """Query-time effort: IVF lists probed, HNSW candidates kept."""
     import faiss
 
