@@ -26,6 +26,9 @@ MODELS = "models"
 EMBEDDINGS = "embeddings"
 LABELS = "labels"
 REGIONS = "regions"
+EXPORTS = "exports"
+SEARCH = "models/search"
+SEARCH_RESULTS = "search"
 PRIVATE = "_private"
 
 

@@ -21,16 +21,21 @@ from pacslabel.runroot import IMAGES, RunRoot
 log = logging.getLogger(__name__)
 
 
-def png_data_uri(pixels: np.ndarray, px: int) -> str:
-    """A uint8 greyscale image resized to px × px (area averaging) as a base64 PNG data URI."""
+def png_bytes(pixels: np.ndarray, px: int | None = None, optimize: bool = True) -> bytes:
+    """A uint8 greyscale image as PNG bytes, resized to px × px (area averaging) when ``px`` is given."""
     from PIL import Image
 
     img = Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8))
-    if img.size != (px, px):
+    if px is not None and img.size != (px, px):
         img = img.resize((px, px), Image.Resampling.BOX if px < min(img.size) else Image.Resampling.BILINEAR)
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    img.save(buf, format="PNG", optimize=optimize)
+    return buf.getvalue()
+
+
+def png_data_uri(pixels: np.ndarray, px: int) -> str:
+    """A uint8 greyscale image resized to px × px (area averaging) as a base64 PNG data URI."""
+    return "data:image/png;base64," + base64.b64encode(png_bytes(pixels, px)).decode("ascii")
 
 
 def pick_samples(label_index: np.ndarray, n_clusters: int, per_cluster: int, seed: int) -> list[np.ndarray]:

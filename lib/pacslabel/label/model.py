@@ -58,12 +58,16 @@ class LabelModel:
         """Nearest-centroid search restricted to each row's partition."""
         return PartitionIndex(self.centroids, self.partitions, self.partition_by)
 
-    def assign(self, parts: dict, present: dict, columns: dict, index: PartitionIndex | None = None):
-        """(label id or UNASSIGNED, distance, fused rows) of instances given per-source parts and the
-        partition fields in ``columns`` (e.g. ``{"modality": [...], "region": [...]}``)."""
+    def fused(self, parts: dict, present: dict, columns: dict) -> tuple[np.ndarray, np.ndarray]:
+        """(fused rows in the space of the centroids, partition keys) of instances given per-source parts
+        and the partition fields in ``columns`` (e.g. ``{"modality": [...], "region": [...]}``)."""
         keys = partition_keys(columns, self.partition_by, len(next(iter(present.values()))))
         x = self.fusion.transform(parts, present)
-        x = without_study_sources(x, keys, self.partition_by, self.fusion, self.study_sources)
+        return without_study_sources(x, keys, self.partition_by, self.fusion, self.study_sources), keys
+
+    def assign(self, parts: dict, present: dict, columns: dict, index: PartitionIndex | None = None):
+        """(label id or UNASSIGNED, distance, fused rows) of instances (see :meth:`fused`)."""
+        x, keys = self.fused(parts, present, columns)
         idx, dist = (index or self.index()).search(x, keys)
         ids = np.where(idx >= 0, np.asarray(self.label_ids, np.int32)[np.maximum(idx, 0)], UNASSIGNED)
         return ids.astype(np.int32), dist, x
