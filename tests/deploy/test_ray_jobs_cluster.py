@@ -158,6 +158,7 @@ class LoopbackCluster:
         # module processes (30 s; each imports Ray, which takes longer on two busy cores).
         env["DASHBOARD_METRIC_PORT"], env["AUTOSCALER_METRIC_PORT"] = map(str, _free_ports(2))
         env["RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT"] = "600"
+        env["RAY_DASHBOARD_STARTUP_TIMEOUT_S"] = "600"
         self.env = env
 
     def _node_args(self, name: str) -> list[str]:
