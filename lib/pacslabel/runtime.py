@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import math
 import os
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 ARROW_POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
-MAX_AGGREGATORS = 128  # Ray Data's cap on the aggregators of one hash shuffle (DataContext default)
 
 
 @dataclass
@@ -95,55 +93,17 @@ def gpu_count() -> int:
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
-def node_cpus() -> list[float]:
-    """Logical CPUs of each alive node that has any (a head started with ``CPU: 0`` has none)."""
-    import ray
-
-    cpus = [float(n["Resources"].get("CPU", 0.0)) for n in ray.nodes() if n.get("Alive")]
-    return [c for c in cpus if c > 0]
-
-
-def aggregator_cpus(n_shuffles: int, partitions: int, nodes: list[float]) -> float:
-    """CPUs for each aggregator of ``n_shuffles`` hash shuffles (joins, group-bys) of ``partitions``
-    partitions that run in one execution, on nodes with ``nodes`` CPUs.
-
-    Ray starts one aggregator per partition (at most one per cluster CPU and 128), reserves up to a
-    quarter of the cluster's CPUs for them, spreads them over the nodes, and they hold it until the
-    execution ends. The tasks of that execution (reads, maps, writes: one CPU each) must still find a
-    node with a whole free CPU: on a cluster of small nodes (one CPU each, say) an aggregator per node
-    at a quarter CPU leaves none, and the execution waits forever. So the aggregators take at most a
-    quarter of all CPUs, at most 4 each, and at most what leaves one CPU free on the smallest node when
-    they are spread evenly; 0.01 at least, which keeps them off nodes without CPUs.
-    """
-    if not nodes:
-        return 0.01
-    per_shuffle = min(max(1, partitions), math.ceil(sum(nodes)), MAX_AGGREGATORS)
-    n_aggregators = max(1, n_shuffles) * per_shuffle
-    per_node = math.ceil(n_aggregators / len(nodes))
-    share = min(4.0, 0.25 * sum(nodes) / n_aggregators, (min(nodes) - 1.0) / per_node)
-    return round(max(0.01, share), 3)
-
-
 def join_kwargs(n_joins: int, partitions: int) -> dict:
     """``Dataset.join`` arguments that keep all chained joins' aggregators within a quarter of the CPUs.
 
     Ray sizes each join's aggregators alone (up to 25 % of the cluster per join); a chain of joins then
-    holds most of a small cluster and the reads feeding them can no longer be scheduled. Each node
-    keeps a CPU for them too (:func:`aggregator_cpus`).
+    holds most of a small cluster and the reads feeding them can no longer be scheduled.
     """
-    cpus = aggregator_cpus(n_joins, partitions, node_cpus())
-    return {"num_partitions": partitions, "aggregator_ray_remote_args": {"num_cpus": cpus}}
+    import ray
 
-
-def size_group_aggregators(ds, n_shuffles: int = 1, partitions: int | None = None) -> float:
-    """Size the aggregators of the group-bys of ``ds`` (hash aggregations, the hash shuffles of
-    ``map_groups``) as :func:`join_kwargs` does a join's; returns their CPUs each.
-
-    Ray Data takes no aggregator arguments for group-bys, only two overrides in the ``DataContext`` of
-    the dataset, which it shares with the datasets it derives from and those derived from it.
-    """
-    ctx = ds.context
-    cpus = aggregator_cpus(n_shuffles, partitions or ctx.default_hash_shuffle_parallelism, node_cpus())
-    ctx.hash_aggregate_operator_actor_num_cpus_override = cpus
-    ctx.hash_shuffle_operator_actor_num_cpus_override = cpus
-    return cpus
+    cpus = float(ray.cluster_resources().get("CPU", 1.0))
+    share = 0.25 * cpus / max(1, n_joins * partitions)
+    return {
+        "num_partitions": partitions,
+        "aggregator_ray_remote_args": {"num_cpus": round(min(4.0, max(0.01, share)), 3)},
+    }

@@ -1,8 +1,9 @@
 """The pipeline submitted through the Ray Jobs API to a real multi-node Ray cluster on this machine.
 
 Three nodes on loopback, each its own raylet (``ray start`` processes): a head with ``--num-cpus=0``
-like cluster.yaml's (GCS, dashboard and job API, the job driver) and two worker nodes with one CPU
-each. Where the test may create mount namespaces (root), every worker node runs with its own private
+like cluster.yaml's (GCS, dashboard and job API, the job driver) and two worker nodes with two
+logical CPUs each, the least a node needs (README: worker nodes of one CPU stall Ray Data's hash
+shuffles). Where the test may create mount namespaces (root), every worker node runs with its own private
 ``/tmp``, as separate machines have: a file that a worker writes to its temporary directory and the
 driver (or another node) reads is not there. The archive and the run root live outside ``/tmp``, the
 stand-in for the shared filesystem of cluster.yaml.
@@ -152,7 +153,7 @@ def _can_make_private_tmp() -> bool:
 class LoopbackCluster:
     """A head (``--num-cpus=0``) and ``workers`` worker nodes, each a ``ray start --block`` process."""
 
-    def __init__(self, workers: int = 2, cpus_per_worker: int = 1):
+    def __init__(self, workers: int = 2, cpus_per_worker: int = 2):
         self.token = Path(tempfile.mkdtemp(prefix="plc-", dir="/tmp"))  # short: Ray's socket paths
         self.workers = workers
         self.cpus_per_worker = cpus_per_worker
@@ -421,7 +422,7 @@ def test_pipeline_then_relabel_as_ray_jobs_on_a_multi_node_cluster(cluster, shar
     nodes = cluster.alive_nodes()
     assert len(nodes) == 3
     cpus = sorted(float(n.get("resources_total", {}).get("CPU", 0)) for n in nodes)
-    assert cpus == [0.0, 1.0, 1.0]  # the head takes no tasks
+    assert cpus == [0.0, 2.0, 2.0]  # the head takes no tasks
 
     first = _synth(shared / "a", studies=6, seed=3)
     pacs = shared / "pacs"

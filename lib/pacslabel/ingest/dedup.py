@@ -350,16 +350,12 @@ def _on_ray(root: RunRoot, batches: list, run_id: str, partitions: int, staging:
     import ray
     from ray.data.aggregate import AsList
 
-    from pacslabel.runtime import size_group_aggregators
-
     if not batches:
         return {}
     read = ray.remote(num_cpus=0.5)(candidates)
     step = BATCHES_PER_TASK
     refs = [read.remote(root.uri, batches[i : i + step]) for i in range(0, len(batches), step)]
-    entries = ray.data.from_arrow_refs(refs)
-    size_group_aggregators(entries, 1, partitions)
-    groups = entries.groupby("sop_instance_uid", num_partitions=partitions)
+    groups = ray.data.from_arrow_refs(refs).groupby("sop_instance_uid", num_partitions=partitions)
     decided = groups.aggregate(AsList("entry", alias_name="entries"))
     decided.map_batches(resolve, batch_format="pyarrow", batch_size=None).write_parquet(
         root.uri_of(staging, "dedup")
@@ -370,7 +366,6 @@ def _on_ray(root: RunRoot, batches: list, run_id: str, partitions: int, staging:
     if not staged.count_rows():
         return total
     actions = ray.data.read_parquet(root.uri_of(staging, "dedup"), columns=ACTION_SCHEMA.names)
-    size_group_aggregators(actions, 1, partitions)
     rewritten = actions.groupby("batch_id", num_partitions=partitions).map_groups(
         rewrite_group, batch_format="pyarrow", fn_args=(root.uri, run_id)
     )

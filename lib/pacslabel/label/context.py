@@ -119,9 +119,6 @@ def sample_uids(rr: RunRoot, n_sample: int, seed: int, balance: bool) -> tuple[n
     columns = [c for c in (UID, "modality") if c in table_columns(rr, TAGS)]
     ds = ray.data.read_parquet(rr.uri_of(TAGS), columns=columns)
     if "modality" in columns:
-        from pacslabel.runtime import size_group_aggregators
-
-        size_group_aggregators(ds)
         counts = {str(r["modality"]): int(r["count()"]) for r in ds.groupby("modality").count().take_all()}
     else:
         counts = {"None": int(ds.count())}

@@ -187,10 +187,7 @@ def study_fills(stage) -> dict[str, dict[str, str]]:
     """kind -> study -> region for the open rows of studies whose other rows agree (a Ray Data groupby
     by study, one hash partition per ``ROWS_PER_PARTITION`` staged rows)."""
     partitions = int(np.clip(stage.count() // ROWS_PER_PARTITION, 1, 200))
-    from pacslabel.runtime import size_group_aggregators
-
     pairs = stage.map_batches(study_pairs, batch_format="pandas")
-    size_group_aggregators(pairs, 1, partitions)
     fills = pairs.groupby(STUDY, num_partitions=partitions).map_groups(study_fill, batch_format="pandas")
     fills = fills.to_pandas()
     return fills_by_kind(fills) if len(fills) else {}
