@@ -171,6 +171,9 @@ class LoopbackCluster:
         env["RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT"] = "600"
         env["RAY_DASHBOARD_STARTUP_TIMEOUT_S"] = "600"
         env["RAY_agent_register_timeout_ms"] = "600000"
+        # Ray processes that look for "their" cluster (address "auto", e.g. Ray Train's placement group
+        # cleaner) find this one, as on a machine that runs one Ray; here other Ray instances may run.
+        env["RAY_ADDRESS"] = f"127.0.0.1:{self.gcs_port}"
         self.env = env
 
     def _node_args(self, name: str) -> list[str]:
@@ -390,9 +393,13 @@ def _submit(cluster: LoopbackCluster, submission_id: str, entrypoint: list[str])
     assert submitted.returncode == 0, f"{submitted.stdout}\n{submitted.stderr}\n{cluster.logs()}"
     logs = _ray(cluster, "job", "logs", "--follow", submission_id, timeout=JOB_TIMEOUT)
     status = _ray(cluster, "job", "status", submission_id)
-    assert logs.returncode == 0 and "SUCCEEDED" in status.stdout, (
-        f"{submission_id}: {status.stdout}\n{logs.stdout[-8000:]}\n{logs.stderr[-2000:]}\n{cluster.logs()}"
+    said = status.stdout + status.stderr
+    assert logs.returncode == 0 and f"Job '{submission_id}' succeeded" in said, (
+        f"{submission_id}: {said}\n{logs.stdout[-8000:]}\n{logs.stderr[-2000:]}\n{cluster.logs()}"
     )
+    from ray.job_submission import JobStatus, JobSubmissionClient
+
+    assert JobSubmissionClient(cluster.address).get_job_status(submission_id) == JobStatus.SUCCEEDED
     return logs.stdout
 
 
