@@ -21,6 +21,7 @@ machine are left alone (``ray stop`` would stop every Ray process on the machine
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import hashlib
 import json
@@ -140,10 +141,15 @@ def _free_range(width: int) -> tuple[int, int]:
 
 
 NORMAL_PRIORITY = os.getpriority(os.PRIO_PROCESS, 0)
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 
 
-def _raise_priority() -> None:
-    """In the child before exec: a higher CPU priority for a node's start-up (root only)."""
+def _node_process_setup() -> None:
+    """In a node's process before exec: it ends when the test process ends, however that ends (the
+    node's own processes end with it), and it starts at a higher CPU priority where the test may raise
+    it (root; see ``LoopbackCluster._start_node``)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     with contextlib.suppress(OSError):
         os.setpriority(os.PRIO_PROCESS, 0, NORMAL_PRIORITY - 10)
 
@@ -219,7 +225,7 @@ class LoopbackCluster:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=_raise_priority,
+                preexec_fn=_node_process_setup,
             )
         )
 
