@@ -398,6 +398,7 @@ def _ray(cluster: LoopbackCluster, *args: str, timeout: float = 120) -> subproce
 def _submit(cluster: LoopbackCluster, submission_id: str, entrypoint: list[str]) -> str:
     """Submit as the README does, follow the logs until the job ends, check its status; returns the logs."""
     options, _ = _readme_submit()
+    started = time.time()
     submitted = _ray(
         cluster, "job", "submit", *options, f"--submission-id={submission_id}", "--", *entrypoint
     )
@@ -411,7 +412,14 @@ def _submit(cluster: LoopbackCluster, submission_id: str, entrypoint: list[str])
     from ray.job_submission import JobStatus, JobSubmissionClient
 
     assert JobSubmissionClient(cluster.address).get_job_status(submission_id) == JobStatus.SUCCEEDED
+    # where the time goes, in the test's output: the job's wall time and when each stage started
+    stages = re.findall(STAGE_LINE, logs.stdout, re.M)
+    timeline = " ".join(f"{t} {n}" for t, n in stages)
+    print(f"{submission_id}: {time.time() - started:.0f} s; stages from {timeline}")
     return logs.stdout
+
+
+STAGE_LINE = r"^\S+ (\S{8})\S* INFO pacslabel\.pipeline\.stages: stage (\S+): running"
 
 
 def _summary(logs: str) -> dict:
