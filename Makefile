@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 DEMO_STUDIES ?= 150
 
-.PHONY: demo test browser lint bench clean
+.PHONY: demo test browser ocr lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml | $(PY)
 $(DEMO_DIR)/archive/truth.parquet: | $(STAMP)
 	$(PY) -m jobs.synth out=$(DEMO_DIR)/archive studies=$(DEMO_STUDIES) seed=7 overwrite=true
 
-demo: $(STAMP) $(DEMO_DIR)/archive/truth.parquet
+demo: $(STAMP) ocr $(DEMO_DIR)/archive/truth.parquet
 	$(PY) -m jobs.pipeline --config configs/pipeline-demo.yaml \
 		input=$(DEMO_DIR)/archive/dicom run_root=$(DEMO_DIR)/run \
 		reports=$(DEMO_DIR)/archive/reports.csv truth=$(DEMO_DIR)/archive/truth.parquet
@@ -36,8 +36,15 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "chromium unavailable: the report render test will be skipped"
 
+# Ingest reads burned-in text with Tesseract; install it where this machine can (root + apt). Without it
+# ingest falls back to redact.fallback and the OCR tests are skipped.
+ocr:
+	@command -v tesseract >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr >/dev/null; } || \
+		echo "tesseract unavailable: burned-in text falls back to redact.fallback; OCR tests will be skipped"
+
 # pytest exits 5 when it collects no test; that is not a failure of the suite.
-test: $(STAMP) browser
+test: $(STAMP) browser ocr
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc

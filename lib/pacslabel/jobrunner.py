@@ -9,8 +9,10 @@ before the function runs).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +25,10 @@ from pacslabel.logs import setup_logging
 log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Config keys that name files or directories outside the code (the dump, the run root, tables).
+PATH_KEYS = frozenset({"input", "run_root", "reports", "truth", "truth_path", "storage_path", "out"})
+# Set by the Ray job supervisor for the driver of a submitted job: the job's runtime env and metadata.
+RAY_JOB_CONFIG_VARIABLE = "RAY_JOB_CONFIG_JSON_ENV_VAR"
 
 
 def default_config_path(verb: str) -> Path | None:
@@ -32,6 +38,53 @@ def default_config_path(verb: str) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def submitted_working_dir() -> str | None:
+    """The ``working_dir`` of the Ray job this process drives (``ray job submit --working-dir``), else None.
+
+    A submitted job's driver and every worker run in their own node's unpacked copy of that directory.
+    """
+    raw = os.environ.get(RAY_JOB_CONFIG_VARIABLE)
+    if not raw:
+        return None
+    try:
+        runtime_env = json.loads(raw).get("runtime_env") or {}
+    except (ValueError, AttributeError):
+        return None
+    return runtime_env.get("working_dir") or None
+
+
+def relative_paths(cfg: Any, prefix: str = "") -> list[str]:
+    """Dotted keys of ``PATH_KEYS`` fields (nested config sections included) that hold a relative path."""
+    found = []
+    for f in dataclasses.fields(cfg):
+        value = getattr(cfg, f.name)
+        if dataclasses.is_dataclass(value):
+            found += relative_paths(value, f"{prefix}{f.name}.")
+        elif (
+            f.name in PATH_KEYS
+            and isinstance(value, str)
+            and value
+            and "://" not in value
+            and not os.path.isabs(os.path.expanduser(value))
+        ):
+            found.append(f"{prefix}{f.name}={value}")
+    return found
+
+
+def check_paths_for_submitted_job(cfg: Any) -> None:
+    """A relative data path in a submitted job would resolve inside the job's copy of its working_dir: a
+    temporary directory, different on every node and deleted with the job. Fail at once instead."""
+    working_dir = submitted_working_dir()
+    if working_dir is None or not dataclasses.is_dataclass(cfg):
+        return
+    relative = relative_paths(cfg)
+    if relative:
+        raise ConfigError(
+            f"{', '.join(relative)}: relative, but this job runs in a copy of its working_dir "
+            f"({working_dir}) on every node; give absolute paths on storage that every node sees"
+        )
 
 
 def parse_args(verb: str, argv: list[str] | None) -> tuple[Path | None, list[str], str]:
@@ -51,8 +104,12 @@ def run_job(
     """Run one job and return its summary; config errors exit with status 2 and a one-line message."""
     config_path, overrides, level = parse_args(verb, argv)
     setup_logging(level)
+    import pacslabel
+
+    log.info("pacslabel %s from %s", pacslabel.__version__, Path(pacslabel.__file__).parent)
     try:
         cfg = load_config(config_cls, config_path, overrides)
+        check_paths_for_submitted_job(cfg)
     except ConfigError as exc:
         print(f"pacslabel {verb}: config error: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc

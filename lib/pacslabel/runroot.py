@@ -28,6 +28,9 @@ MODELS = "models"
 EMBEDDINGS = "embeddings"
 LABELS = "labels"
 REGIONS = "regions"
+EXPORTS = "exports"
+SEARCH = "models/search"
+SEARCH_RESULTS = "search"
 PRIVATE = "_private"
 BATCH_TABLES = (TAGS, IMAGES, REJECTS)  # committed batch by batch by MANIFEST shards, once it exists
 

@@ -88,5 +88,6 @@ def label_config(cfg: AblateConfig, sources: list[str], fusion: str, partition_b
         fusion=fusion,
         partition_by=list(partition_by),
         weights={s: w for s, w in cfg.weights.items() if s in sources},
+        pool="none",  # instance embeddings, as in the paper's table
         ray=cfg.ray,
     )

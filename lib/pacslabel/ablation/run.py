@@ -20,6 +20,7 @@ from pacslabel.ablation.scores import COSINE_SOURCES, row_scores
 from pacslabel.ablation.table import ABLATION_JSON, ABLATION_MD, render_markdown
 from pacslabel.ablation.variants import Variant, partition_name, variants, with_rows, with_sources
 from pacslabel.config import ConfigError, to_dict
+from pacslabel.privacy import without_paths
 from pacslabel.runroot import TAGS, RunRoot
 from pacslabel.splits import SPLITS
 
@@ -88,14 +89,14 @@ def ablate(cfg: AblateConfig, sample, ref: Reference) -> dict:
         for v in variants(sources, list(cfg.fusions), [list(p) for p in cfg.partitionings])
     ]
     return {
-        "reference": {"name": ref.name, **ref.described, **({"path": cfg.truth} if cfg.truth else {})},
+        "reference": {"name": ref.name, **ref.described},
         "sources": sources,
         "n_sample": len(sample.uids),
         "n_split": {s: int((split == s).sum()) for s in SPLITS},
         "present": {s: int(sample.present[s].sum()) for s in sources},
         "scored_splits": list(rows),
         "cosine": {"cos_<source>": COSINE, "cos_<source>_to_mean": COSINE_TO_MEAN},
-        "settings": {k: v for k, v in to_dict(cfg).items() if k != "ray"},
+        "settings": without_paths({k: v for k, v in to_dict(cfg).items() if k != "ray"}),
         "rows": results,
     }
 

@@ -28,6 +28,7 @@ from pacslabel.compare.sample import load_sample, pairs_within, resize, subsampl
 from pacslabel.config import to_dict
 from pacslabel.models.cae import build_cae
 from pacslabel.models.dec import build_dec_model
+from pacslabel.privacy import without_paths
 from pacslabel.runroot import RunRoot
 from pacslabel.splits import SPLITS
 from pacslabel.train import engine
@@ -229,7 +230,7 @@ class Comparison:
                 "Deep models trained in-process on a bounded sample (max_images) with the Ray Train loop's "
                 "steps; validation rows are held out unused"
             ),
-            "config": to_dict(self.cfg),
+            "config": without_paths(to_dict(self.cfg)),
         }
 
 

@@ -114,7 +114,8 @@ def take_rows(root: RunRoot, name: str, key: str, wanted: set[str], columns: lis
     """Rows whose ``key`` is in ``wanted``, reading wide columns only of the row groups that hold one.
 
     The key column is read row group by row group; the other columns are read only for the row
-    groups with a wanted key, so a gallery of a few hundred images does not decode the archive.
+    groups with a wanted key, so a gallery of a few hundred images does not decode the archive. A file
+    written before a column existed gives its rows without that column.
     """
     if not wanted:
         return
@@ -124,11 +125,12 @@ def take_rows(root: RunRoot, name: str, key: str, wanted: set[str], columns: lis
     for path in dataset.files:
         with root.fs.open_input_file(path) as handle:
             pf = pq.ParquetFile(handle)
+            present = [c for c in columns if c in pf.schema_arrow.names]
             for rg in range(pf.num_row_groups):
                 keys = pf.read_row_group(rg, columns=[key]).column(key)
                 mask = pc.fill_null(pc.is_in(keys, value_set=value_set), False)
                 if not pc.any(mask).as_py():
                     continue
                 idx = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
-                table = pf.read_row_group(rg, columns=[key, *columns]).take(pa.array(idx))
+                table = pf.read_row_group(rg, columns=[key, *present]).take(pa.array(idx))
                 yield table

@@ -1,4 +1,8 @@
-"""Gallery thumbnails: pick sample instances per cluster and turn their pixels into PNG data URIs."""
+"""Gallery thumbnails: pick sample instances per cluster and turn their pixels into PNG data URIs.
+
+Thumbnails are made from images/, whose pixels are already redacted (burned-in text filled at ingest);
+an image kept out of visual outputs (``redaction`` = excluded) gets none.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +15,27 @@ import numpy as np
 from pacslabel.evaluate.frame import UID, InstanceFrame
 from pacslabel.evaluate.tables import as_images, table_exists, take_rows
 from pacslabel.imagecol import pixels_to_numpy
+from pacslabel.ingest.redact import EXCLUDED
 from pacslabel.runroot import IMAGES, RunRoot
 
 log = logging.getLogger(__name__)
 
 
-def png_data_uri(pixels: np.ndarray, px: int) -> str:
-    """A uint8 greyscale image resized to px × px (area averaging) as a base64 PNG data URI."""
+def png_bytes(pixels: np.ndarray, px: int | None = None, optimize: bool = True) -> bytes:
+    """A uint8 greyscale image as PNG bytes, resized to px × px (area averaging) when ``px`` is given."""
     from PIL import Image
 
     img = Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8))
-    if img.size != (px, px):
+    if px is not None and img.size != (px, px):
         img = img.resize((px, px), Image.Resampling.BOX if px < min(img.size) else Image.Resampling.BILINEAR)
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    img.save(buf, format="PNG", optimize=optimize)
+    return buf.getvalue()
+
+
+def png_data_uri(pixels: np.ndarray, px: int) -> str:
+    """A uint8 greyscale image resized to px × px (area averaging) as a base64 PNG data URI."""
+    return "data:image/png;base64," + base64.b64encode(png_bytes(pixels, px)).decode("ascii")
 
 
 def pick_samples(label_index: np.ndarray, n_clusters: int, per_cluster: int, seed: int) -> list[np.ndarray]:
@@ -43,17 +53,21 @@ def pick_samples(label_index: np.ndarray, n_clusters: int, per_cluster: int, see
 
 
 def load_thumbnails(root: RunRoot, uids: set[str], px: int) -> dict[str, str]:
-    """uid -> PNG data URI for the wanted uids found in images/ (first row per uid)."""
+    """uid -> PNG data URI for the wanted uids found in images/ (first row per uid; none for an image
+    whose ``redaction`` is excluded)."""
     if not uids or not table_exists(root, IMAGES):
         return {}
     out: dict[str, str] = {}
-    for table in take_rows(root, IMAGES, UID, uids, ["pixels"]):
+    for table in take_rows(root, IMAGES, UID, uids, ["pixels", "redaction"]):
         if "pixels" not in table.column_names:
             break
         keys = table.column(UID).to_pylist()
         imgs = as_images(pixels_to_numpy(table.column("pixels")))
-        for key, img in zip(keys, imgs, strict=True):
-            if key not in out:
+        shown = (
+            table.column("redaction").to_pylist() if "redaction" in table.column_names else [None] * len(keys)
+        )
+        for key, img, redaction in zip(keys, imgs, shown, strict=True):
+            if key not in out and redaction != EXCLUDED:
                 out[key] = png_data_uri(img, px)
     log.info("made %d thumbnails", len(out))
     return out

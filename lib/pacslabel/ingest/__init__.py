@@ -5,9 +5,10 @@ callables: per-batch worker, diff classification), ``listing`` (parallel directo
 (listing / manifest diff on Ray), ``sniff`` (DICOM by content), ``header`` (header pass and selection),
 ``tags`` (typed, flattened tags row), ``values`` (header values), ``deid`` (what never leaves a worker),
 ``export`` (the window chain and policies as array functions), ``pixels`` (decode + export of one
-file), ``decode`` (isolated decoder process), ``readahead`` (header prefetch), ``rejects`` (reason
-codes), ``tables`` (schemas, atomic shards), ``incremental`` (commit, resume, supersede), ``dedup``
-(one instance per SOP Instance UID), ``reports`` (reports join).
+file), ``redact`` (burned-in text: policy, OCR, fallback), ``decode`` (isolated decoder process),
+``readahead`` (header prefetch), ``rejects`` (reason codes), ``tables`` (schemas, atomic shards),
+``incremental`` (commit, resume, supersede), ``dedup`` (one instance per SOP Instance UID),
+``reports`` (reports join).
 
 Accounting invariant (tested): every manifest path is in exactly one of images/ (status ok) or
 rejects/ (status rejected); every tags/ and images/ row's path is in the manifest; every images/ row

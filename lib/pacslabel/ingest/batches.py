@@ -1,8 +1,9 @@
 """The ``map_batches`` callables of ingest: the per-batch worker and the classification of the diff's join.
 
 :class:`IngestWorker` is a callable class for ``map_batches`` (one decoder child per actor, started
-once): header pass in the worker, pixels in its isolated decoder process, the batch's duplicate
-instances resolved (:mod:`.dedup`), atomic commit.
+once): header pass in the worker, pixels in its isolated decoder process, burned-in text redacted
+(:mod:`.redact`, its OCR engine loaded once), the batch's duplicate instances resolved (:mod:`.dedup`),
+atomic commit.
 :class:`BatchProcessor` is the same logic without Ray, used by the worker, by the driver for a few files
 and by tests. :func:`classify` turns a partition of the Ray diff's join into to-do rows.
 """
@@ -25,6 +26,7 @@ from pacslabel.ingest import dedup
 from pacslabel.ingest.header import inspect_file
 from pacslabel.ingest.pixels import guarded, process_dataset, process_file
 from pacslabel.ingest.readahead import ReadAhead
+from pacslabel.ingest.redact import NONE, Redactor
 from pacslabel.ingest.rejects import check_reason
 from pacslabel.ingest.source import Source
 from pacslabel.ingest.tables import (
@@ -70,6 +72,7 @@ class BatchProcessor:
         d = cfg.decode
         read = None if self.source.is_local else self.source.read_head
         self.read_ahead = ReadAhead(d.read_ahead_files, d.read_ahead_bytes, d.header_read_bytes, read)
+        self.redactor = Redactor(cfg.redact)
         if d.isolation == "process":
             # not at the top: the decoder child runs ``decode`` as __main__ after importing this package
             from pacslabel.ingest.decode import DecoderProcess
@@ -94,7 +97,8 @@ class BatchProcessor:
         stats: dict[str, Any] = collections.defaultdict(int)
         reasons: collections.Counter = collections.Counter()
         windows: collections.Counter = collections.Counter()
-        t_header = t_pixels = 0.0
+        redactions: collections.Counter = collections.Counter()
+        t_header = t_pixels = t_redact = 0.0
         wanted = [0 < size <= self.cfg.decode.max_file_bytes for size in sizes]
         heads = self.read_ahead.heads(paths, sizes, wanted)
         for path, size, mtime, head in zip(paths, sizes, mtimes, heads, strict=True):
@@ -116,6 +120,15 @@ class BatchProcessor:
                     t_pixels += time.perf_counter() - t0
                     if res.get("ok"):
                         status = "ok"
+                        res["redaction"] = NONE
+                        if hdr.redact_rule is not None:
+                            t0 = time.perf_counter()
+                            res["pixels"], res["redaction"], words = self.redactor(
+                                res["pixels"], res["orig_rows"], res["orig_cols"]
+                            )
+                            t_redact += time.perf_counter() - t0
+                            stats["redacted_words"] += words
+                        redactions[res["redaction"]] += 1
                         pixels.append(res.pop("pixels"))
                         image_rows.append(
                             {
@@ -162,6 +175,7 @@ class BatchProcessor:
             tags_rows = [row for row in tags_rows if row["path"] not in losers]
             kept = [i for i, row in enumerate(image_rows) if row["path"] not in losers]
             windows.subtract(row["window_source"] for row in image_rows if row["path"] in losers)
+            redactions.subtract(row["redaction"] for row in image_rows if row["path"] in losers)
             image_rows, pixels = [image_rows[i] for i in kept], [pixels[i] for i in kept]
             reasons.subtract(row["reason"] for row in reject_rows if row["path"] in losers)
             reject_rows = [row for row in reject_rows if row["path"] not in losers]
@@ -192,8 +206,10 @@ class BatchProcessor:
             rejects=len(reject_rows),
             header_s=t_header,
             pixels_s=t_pixels,
+            redact_s=t_redact,
             reasons={k: v for k, v in reasons.items() if v},
             window_sources={k: v for k, v in windows.items() if v},
+            redactions={k: v for k, v in redactions.items() if v},
             duplicates=len(losers),
             decoder_restarts=getattr(self.decoder, "restarts", 0) - restarts_before,
             pid=os.getpid(),

@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pacslabel.config import ConfigError
+from pacslabel.ingest.redact import MODALITY_CODE, RULES
 from pacslabel.runtime import RayConfig
 
 DERIVED_POLICIES = ("keep", "reject")
+REDACT_ENGINES = ("tesseract", "none")
+REDACT_FALLBACKS = ("band", "exclude")
 
 
 @dataclass
@@ -46,6 +49,47 @@ class ExportConfig:
         if self.derived not in DERIVED_POLICIES:
             raise ConfigError(f"export.derived: {self.derived!r}; valid: {', '.join(DERIVED_POLICIES)}")
         self.modalities = [m.strip().upper() for m in self.modalities if m.strip()]
+
+
+@dataclass
+class RedactConfig:
+    """Burned-in text in the stored pixels (:mod:`pacslabel.ingest.redact`): which images are searched
+    (``when``: rules and Modality codes; [] = none), the OCR engine, and the ``fallback`` without one."""
+
+    when: list[str] = field(
+        default_factory=lambda: ["burned_in_annotation", "secondary_capture", "derived", "US"]
+    )
+    engine: Literal["tesseract", "none"] = "tesseract"
+    fallback: Literal["band", "exclude"] = "band"
+    band_fraction: float = 0.15
+    upscale: int = 3
+    psm: list[int] = field(default_factory=lambda: [11])
+    min_confidence: float = 0.0
+    margin: int = 2
+    passes: int = 2
+    timeout_s: float = 30.0
+
+    def validate(self) -> None:
+        when = []
+        for rule in self.when:
+            rule = rule.strip()
+            if rule not in RULES and not MODALITY_CODE.fullmatch(rule):
+                raise ConfigError(
+                    f"redact.when: {rule!r} is not valid; choose rules from {', '.join(RULES)} "
+                    "or upper-case Modality codes (US, XA, RF, CR ...)"
+                )
+            when.append(rule)
+        self.when = when
+        if self.engine not in REDACT_ENGINES:
+            raise ConfigError(f"redact.engine: {self.engine!r}; valid: {', '.join(REDACT_ENGINES)}")
+        if self.fallback not in REDACT_FALLBACKS:
+            raise ConfigError(f"redact.fallback: {self.fallback!r}; valid: {', '.join(REDACT_FALLBACKS)}")
+        if not 0.0 < self.band_fraction <= 0.5:
+            raise ConfigError("redact.band_fraction: need 0 < value <= 0.5")
+        if self.upscale < 1 or self.passes < 1 or self.margin < 0 or self.timeout_s <= 0:
+            raise ConfigError("redact: need upscale >= 1, passes >= 1, margin >= 0 and timeout_s > 0")
+        if not self.psm or any(p not in range(14) for p in self.psm):
+            raise ConfigError(f"redact.psm: {self.psm}; Tesseract page segmentation modes are 0..13")
 
 
 @dataclass
@@ -94,6 +138,7 @@ class IngestConfig:
     fail_after_batches: int = 0
     export: ExportConfig = field(default_factory=ExportConfig)
     decode: DecodeConfig = field(default_factory=DecodeConfig)
+    redact: RedactConfig = field(default_factory=RedactConfig)
     ray: RayConfig = field(default_factory=RayConfig)
 
     def validate(self) -> None:

@@ -160,18 +160,23 @@ def value_policy(u8: np.ndarray, cfg: Any, multiframe_xa: bool = False) -> tuple
     return ratio, None
 
 
-def resize_pad(y: np.ndarray, size: int) -> np.ndarray:
-    """Float (H, W) in 0..255 -> uint8 (size, size): aspect kept, longest side = size, centred, zero pad."""
-    rows, cols = y.shape
+def content_box(rows: int, cols: int, size: int) -> tuple[int, int, int, int]:
+    """(top, left, rows, cols) of a rows x cols image inside its size x size export (see resize_pad)."""
     scale = size / max(rows, cols)
     new_r = max(1, min(size, round(rows * scale)))
     new_c = max(1, min(size, round(cols * scale)))
+    return (size - new_r) // 2, (size - new_c) // 2, new_r, new_c
+
+
+def resize_pad(y: np.ndarray, size: int) -> np.ndarray:
+    """Float (H, W) in 0..255 -> uint8 (size, size): aspect kept, longest side = size, centred, zero pad."""
+    rows, cols = y.shape
+    top, left, new_r, new_c = content_box(rows, cols, size)
     if (new_r, new_c) != (rows, cols):
-        resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+        resample = Image.Resampling.BOX if size < max(rows, cols) else Image.Resampling.BILINEAR
         img = Image.fromarray(np.ascontiguousarray(y, dtype=np.float32), mode="F")
         y = np.asarray(img.resize((new_c, new_r), resample=resample), dtype=np.float32)
     out = np.zeros((size, size), dtype=np.uint8)
-    top, left = (size - new_r) // 2, (size - new_c) // 2
     out[top : top + new_r, left : left + new_c] = to_uint8(np.clip(y, 0.0, 255.0))
     return out
 

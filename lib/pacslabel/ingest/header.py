@@ -24,6 +24,7 @@ from pydicom.pixels import get_decoder
 
 from pacslabel.ingest import sniff as sniffing
 from pacslabel.ingest.pixels import PIXEL_KEYWORDS, read_head
+from pacslabel.ingest.redact import rule_for
 from pacslabel.ingest.tags import flatten, sop_uids, to_int, to_str, transfer_syntax_of
 from pacslabel.ingest.values import HeaderValues
 
@@ -108,6 +109,7 @@ class HeaderResult:
     sop_instance_uid: str | None = None
     dataset: Any = None  # the full parse (pixels included) of a native-syntax file read whole, else None
     values: HeaderValues | None = None  # the header values of ``dataset``
+    redact_rule: str | None = None  # the ``redact.when`` rule that selects the image for redaction
 
 
 def _reject(stage: str, reason: str, message: str, tags=None, tsuid=None) -> HeaderResult:
@@ -239,12 +241,21 @@ def _inspect(
     native = dec.native_in_process and not dec.fault_hook and tsuid in NATIVE_SYNTAXES
     # pure Python / numpy from here on: the worker exports it without the decoder process
     dataset = full if native else None
+    redact_rule = rule_for(
+        cfg.redact.when,
+        to_str(hv.value("BurnedInAnnotation")),
+        modality,
+        sop_class,
+        (to_str(hv.value("ImageType")) or "").split("\\"),
+        SECONDARY_CAPTURE_CLASSES,
+    )
     return HeaderResult(
         tags=tags,
         transfer_syntax_uid=tsuid,
         sop_instance_uid=sop_instance,
         dataset=dataset,
         values=hv if dataset is not None else None,
+        redact_rule=redact_rule,
     )
 
 

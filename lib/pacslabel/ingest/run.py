@@ -216,12 +216,15 @@ def ingest_new_files(
         rejects=int(totals.get("rejects", 0)),
         reasons={k: v for k, v in sorted(totals.get("reasons", {}).items()) if v},
         window_sources=dict(sorted(totals.get("window_sources", {}).items())),
+        redactions={k: v for k, v in sorted(totals.get("redactions", {}).items()) if v},
+        redacted_words=int(totals.get("redacted_words", 0)),
         decoder_restarts=int(totals.get("decoder_restarts", 0)),
         actors_used=len(totals.get("pids", ())),
         megabytes=round(totals.get("bytes", 0) / 1e6, 3),
         files_per_second=round(files / seconds, 2) if seconds else None,
         header_seconds=round(totals.get("header_s", 0.0), 3),
         pixel_seconds=round(totals.get("pixels_s", 0.0), 3),
+        redact_seconds=round(totals.get("redact_s", 0.0), 3),
         seconds=round(time.time() - started, 3),
     )
     return summary

@@ -50,6 +50,7 @@ IMAGE_SCALARS = [
     ("value_ratio", pa.float64()),
     ("orig_rows", pa.int32()),
     ("orig_cols", pa.int32()),
+    ("redaction", pa.string()),  # burned-in text: none / ocr / band / excluded (pacslabel.ingest.redact)
     ("run_id", pa.string()),
     ("path", pa.string()),
     ("transfer_syntax_uid", pa.string()),

@@ -21,8 +21,9 @@ from pacslabel.splits import assign_splits, group_keys
 log = logging.getLogger(__name__)
 
 UID = "sop_instance_uid"
-CONTEXT = ("modality", "region", "patient_key", "study_instance_uid")
-"""Columns of the fusion input beside the embeddings: the partition fields and the split keys."""
+CONTEXT = ("modality", "region", "patient_key", "study_instance_uid", "series_instance_uid")
+"""Columns of the fusion input beside the embeddings: the partition fields, the split keys and the series
+(for pooling)."""
 
 
 def emb_column(source: str) -> str:

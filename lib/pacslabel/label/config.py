@@ -38,11 +38,13 @@ class LabelConfig:
     temperature: float = 0.1
     partition_by: list[str] = field(default_factory=lambda: ["modality", "region"])
     study_sources: list[Source] = field(default_factory=lambda: ["reports"])  # not where the region is known
+    pool: Literal["series", "none"] = "series"  # each instance takes its series' mean embeddings
     k: int | Literal["auto"] = "auto"  # per partition
     k_rule: Literal["silhouette", "elbow"] = "silhouette"
     k_min: int = 1
     k_max: int = 40
     min_rows_per_label: int = 5
+    min_series_per_label: int = 2  # a label groups images of at least this many training series
     min_silhouette: float = 0.1
     silhouette_sample: int = 2000
     split: list[float] = field(default_factory=lambda: [0.7, 0.15, 0.15])
@@ -83,8 +85,8 @@ class LabelConfig:
             raise ConfigError(f"k: must be >= 1 or 'auto', got {self.k}")
         if not 1 <= self.k_min <= self.k_max:
             raise ConfigError(f"k_min/k_max: need 1 <= k_min <= k_max, got {self.k_min}, {self.k_max}")
-        if self.min_rows_per_label < 1 or self.source_k < 2:
-            raise ConfigError("min_rows_per_label must be >= 1 and source_k >= 2")
+        if self.min_rows_per_label < 1 or self.min_series_per_label < 1 or self.source_k < 2:
+            raise ConfigError("min_rows_per_label and min_series_per_label must be >= 1, source_k >= 2")
         if self.temperature <= 0:
             raise ConfigError(f"temperature: must be > 0, got {self.temperature}")
         if self.train_sample < 2:

@@ -75,16 +75,23 @@ def context_rows(
 
 
 class HashFilter:
-    """Batch fn (pyarrow): keep a seeded pseudo-random share of rows, per modality."""
+    """Batch fn (pyarrow): keep a seeded pseudo-random share of rows, per modality; with ``by_series`` the
+    draw is made per series, so a series is kept whole or not at all."""
 
-    def __init__(self, shares: dict[str, float], seed: int):
+    def __init__(self, shares: dict[str, float], seed: int, by_series: bool = False):
         self.shares = shares
         self.seed = seed
+        self.by_series = by_series
 
     def __call__(self, t: pa.Table) -> pa.Table:
+        from pacslabel.label.pooling import SERIES, pool_keys
+
         mods = t.column("modality").to_pylist() if "modality" in t.column_names else [None] * t.num_rows
         share = np.asarray([self.shares.get(str(m), 0.0) for m in mods])
-        keep = unit_hash(t.column(UID).to_pylist(), self.seed) < share
+        keys = t.column(UID).to_pylist()
+        if self.by_series and SERIES in t.column_names:
+            keys = pool_keys(t.column(SERIES).to_pylist(), keys)
+        keep = unit_hash(keys, self.seed) < share
         return t.select([UID]).filter(pa.array(keep))
 
 
@@ -109,16 +116,21 @@ def modality_shares(counts: dict[str, int], n_sample: int, balance: bool) -> dic
     return {m: min(1.0, quota[m] / counts[m]) for m in counts}
 
 
-def sample_uids(rr: RunRoot, n_sample: int, seed: int, balance: bool) -> tuple[np.ndarray, dict]:
-    """Instance keys of the fit sample (about ``n_sample``, modality-balanced when asked) from ``tags/``."""
-    columns = [c for c in (UID, "modality") if c in table_columns(rr, TAGS)]
+def sample_uids(
+    rr: RunRoot, n_sample: int, seed: int, balance: bool, by_series: bool = False
+) -> tuple[np.ndarray, dict]:
+    """Instance keys of the fit sample (about ``n_sample``, modality-balanced when asked, whole series
+    with ``by_series``) from ``tags/``."""
+    from pacslabel.label.pooling import SERIES
+
+    columns = [c for c in (UID, "modality", SERIES) if c in table_columns(rr, TAGS)]
     ds = rr.read_parquet(TAGS, columns=columns)
     if "modality" in columns:
         counts = {str(r["modality"]): int(r["count()"]) for r in ds.groupby("modality").count().take_all()}
     else:
         counts = {"None": int(ds.count())}
     shares = modality_shares(counts, n_sample, balance)
-    kept = ds.map_batches(HashFilter(shares, seed), batch_format="pyarrow")
+    kept = ds.map_batches(HashFilter(shares, seed, by_series), batch_format="pyarrow")
     uids = [
         u
         for b in kept.iter_batches(batch_format="pyarrow", batch_size=None)

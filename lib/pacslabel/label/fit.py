@@ -16,6 +16,7 @@ import numpy as np
 from pacslabel.label.drift import quantiles
 from pacslabel.label.model import LabelModel
 from pacslabel.label.partition import UNASSIGNED, partition_keys, without_study_sources
+from pacslabel.label.pooling import SERIES, pool_arrays, series_groups
 from pacslabel.splits import assign_splits, group_keys
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def sample_splits(sample, cfg) -> np.ndarray:
     return assign_splits(group_keys(patient, study), cfg.split_seed, cfg.split)
 
 
-def _previous_ids(previous: LabelModel | None, fusion, sample) -> np.ndarray | None:
+def _previous_ids(previous: LabelModel | None, fusion, parts, present, context) -> np.ndarray | None:
     """Label ids the previous model gives the sample rows; None when it cannot read this sample."""
     if previous is None:
         return None
@@ -39,7 +40,7 @@ def _previous_ids(previous: LabelModel | None, fusion, sample) -> np.ndarray | N
     if list(old.sources) != list(fusion.sources) or old.dims_ != fusion.dims_:
         log.warning("sources or dimensions changed since the previous model: label ids start afresh")
         return None
-    ids, _, _ = previous.assign(sample.parts, sample.present, sample.context)
+    ids, _, _ = previous.assign(parts, present, context)
     return ids
 
 
@@ -68,6 +69,10 @@ def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "")
 
     t0 = time.perf_counter()
     n = len(sample.uids)
+    groups = series_groups(sample.context.get(SERIES, [None] * n), sample.uids)
+    parts, present = sample.parts, sample.present
+    if cfg.pool == "series":
+        parts, present = pool_arrays(parts, present, groups)
     split = sample_splits(sample, cfg)
     train, val = split == "train", split == "validation"
     if not train.any():
@@ -83,14 +88,12 @@ def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "")
         seed=cfg.seed,
         device=cfg.device,
     )
-    fusion.fit(
-        {s: p[train] for s, p in sample.parts.items()}, {s: m[train] for s, m in sample.present.items()}
-    )
+    fusion.fit({s: p[train] for s, p in parts.items()}, {s: m[train] for s, m in present.items()})
     keys = partition_keys(sample.context, cfg.partition_by, n)
-    x = fusion.transform(sample.parts, sample.present)
+    x = fusion.transform(parts, present)
     x = without_study_sources(x, keys, cfg.partition_by, fusion, cfg.study_sources)
     t_fusion = time.perf_counter() - t0
-    centroids, partitions, fits = fit_partitions(x, keys, train, val, cfg)
+    centroids, partitions, fits = fit_partitions(x, keys, train, val, cfg, groups)
     model = LabelModel(
         fusion=fusion,
         centroids=centroids,
@@ -98,9 +101,12 @@ def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "")
         partition_by=list(cfg.partition_by),
         partitions=partitions,
         study_sources=list(cfg.study_sources),
+        pool=cfg.pool,
     )
     idx, dist = model.index().search(x, keys)
-    model.label_ids, id_rule = stable_label_ids(_previous_ids(previous, fusion, sample), idx, model.k)
+    model.label_ids, id_rule = stable_label_ids(
+        _previous_ids(previous, fusion, parts, present, sample.context), idx, model.k
+    )
     labels = np.where(idx >= 0, model.label_ids[np.maximum(idx, 0)], UNASSIGNED)
     ctx = sample.context
     fitted = train | val

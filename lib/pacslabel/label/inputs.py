@@ -217,14 +217,15 @@ def sample_inputs(
     seed: int = 0,
     n_total: int | None = None,
     balance: bool = True,
+    by_series: bool = False,
 ) -> Sample:
-    """About ``n_sample`` anchor instances (modality-balanced when asked) with their embeddings and context,
-    on the driver."""
+    """About ``n_sample`` anchor instances (modality-balanced when asked, drawn series by series with
+    ``by_series``) with their embeddings and context, on the driver."""
     n_total = count_anchor(rr, sources) if n_total is None else n_total
     if n_total == 0:
         raise ValueError("no instances to label: the anchor table is empty")
     if rr.has_table(TAGS):
-        uids, summary = sample_uids(rr, n_sample, seed, balance)
+        uids, summary = sample_uids(rr, n_sample, seed, balance, by_series)
         anchor_rows = None
     else:
         anchor_ds = read_anchor(rr, sources)

@@ -1,11 +1,12 @@
 """k-means inside every partition, with K chosen per partition on held-out rows.
 
-For each partition the candidate K run from ``k_min`` to ``min(k_max, n_train / min_rows_per_label)`` on a
-roughly geometric grid (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, ...). Each K is fitted on the partition's
-training rows and scored by the silhouette of the validation rows under that fit (training rows when the
-partition has too few validation rows), so K is chosen on data the centroids never saw. ``k_rule=elbow``
-takes the Kneedle elbow of the inertia curve instead (paper 003). A partition whose best silhouette stays
-below ``min_silhouette`` has no cluster structure worth splitting and keeps one label (when ``k_min`` is 1).
+For each partition the candidate K run from ``k_min`` to ``min(k_max, n_train / min_rows_per_label,
+n_train_series / min_series_per_label)`` on a roughly geometric grid (1, 2, 3, 4, 5, 6, 8, 10, 12, 15,
+20, ...). Each K is fitted on the partition's training rows and scored by the silhouette of the
+validation rows under that fit (training rows when the partition has too few validation rows), so K is
+chosen on data the centroids never saw. ``k_rule=elbow`` takes the Kneedle elbow of the inertia curve
+instead (paper 003). A partition whose best silhouette stays below ``min_silhouette`` has no cluster
+structure worth splitting and keeps one label (when ``k_min`` is 1).
 """
 
 from __future__ import annotations
@@ -83,12 +84,23 @@ def _subsample(x: np.ndarray, n: int, seed: int) -> np.ndarray:
     return x[np.sort(np.random.default_rng(seed).choice(len(x), n, replace=False))]
 
 
-def fit_partition(key: str, train: np.ndarray, held_out: np.ndarray, cfg) -> PartitionFit:
-    """Centroids of one partition; ``cfg`` is a :class:`~pacslabel.label.config.LabelConfig`."""
+def k_cap(n_rows: int, n_series: int | None, cfg) -> int:
+    """The largest K a partition may take: enough training rows, and series, behind every label."""
+    cap = n_rows // cfg.min_rows_per_label
+    if n_series is not None:
+        cap = min(cap, n_series // cfg.min_series_per_label)
+    return max(1, cap)
+
+
+def fit_partition(
+    key: str, train: np.ndarray, held_out: np.ndarray, cfg, n_series: int | None = None
+) -> PartitionFit:
+    """Centroids of one partition; ``cfg`` is a :class:`~pacslabel.label.config.LabelConfig`;
+    ``n_series``: how many series the training rows come from (None: not known)."""
     from pacslabel.label.kselect import choose_k
 
     n = len(train)
-    cap = max(1, n // cfg.min_rows_per_label)
+    cap = k_cap(n, n_series, cfg)
     if cfg.k != "auto":
         ks, rule = [min(int(cfg.k), cap)], "fixed"
     else:
@@ -125,16 +137,25 @@ def fit_partition(key: str, train: np.ndarray, held_out: np.ndarray, cfg) -> Par
     return PartitionFit(key, np.asarray(centroids, np.float32), n, len(scoring), rule, scores)
 
 
-def fit_partitions(x: np.ndarray, keys: np.ndarray, fit_rows: np.ndarray, score_rows: np.ndarray, cfg):
-    """Fit every partition of ``keys``: (centroids (K, D), partition key per centroid, [PartitionFit])."""
+def fit_partitions(
+    x: np.ndarray,
+    keys: np.ndarray,
+    fit_rows: np.ndarray,
+    score_rows: np.ndarray,
+    cfg,
+    groups: np.ndarray | None = None,
+):
+    """Fit every partition of ``keys``: (centroids (K, D), partition key per centroid, [PartitionFit]).
+    ``groups``: series index per row, for the cap of K by ``min_series_per_label``."""
     fits = []
     for key in sorted(set(keys[fit_rows]) | set(keys[score_rows])):
         in_key = keys == key
-        train = x[fit_rows & in_key]
-        held = x[score_rows & in_key]
-        if len(train) == 0:
-            train, held = held, held[:0]
-        fits.append(fit_partition(key, train, held, cfg))
+        rows, held_rows = fit_rows & in_key, score_rows & in_key
+        if not rows.any():
+            rows, held_rows = held_rows, np.zeros_like(held_rows)
+        train, held = x[rows], x[held_rows]
+        n_series = None if groups is None else len(np.unique(groups[rows]))
+        fits.append(fit_partition(key, train, held, cfg, n_series))
         log.info("partition %s: k=%d (%s) from %d rows", key, fits[-1].k, fits[-1].rule, len(train))
     centroids = np.concatenate([f.centroids for f in fits]).astype(np.float32)
     partitions = [f.key for f in fits for _ in range(f.k)]

@@ -48,6 +48,7 @@ class LabelModel:
     partitions: list[str] | None = None  # partition key of every centroid; None: one partition
     names: dict[int, str] = field(default_factory=dict)
     study_sources: list[str] = field(default_factory=list)  # left out where the region is known
+    pool: str = "none"  # "series": instances are assigned with their series' mean embeddings
 
     def __post_init__(self) -> None:
         if self.partitions is None:
@@ -57,12 +58,16 @@ class LabelModel:
         """Nearest-centroid search restricted to each row's partition."""
         return PartitionIndex(self.centroids, self.partitions, self.partition_by)
 
-    def assign(self, parts: dict, present: dict, columns: dict, index: PartitionIndex | None = None):
-        """(label id or UNASSIGNED, distance, fused rows) of instances given per-source parts and the
-        partition fields in ``columns`` (e.g. ``{"modality": [...], "region": [...]}``)."""
+    def fused(self, parts: dict, present: dict, columns: dict) -> tuple[np.ndarray, np.ndarray]:
+        """(fused rows in the space of the centroids, partition keys) of instances given per-source parts
+        and the partition fields in ``columns`` (e.g. ``{"modality": [...], "region": [...]}``)."""
         keys = partition_keys(columns, self.partition_by, len(next(iter(present.values()))))
         x = self.fusion.transform(parts, present)
-        x = without_study_sources(x, keys, self.partition_by, self.fusion, self.study_sources)
+        return without_study_sources(x, keys, self.partition_by, self.fusion, self.study_sources), keys
+
+    def assign(self, parts: dict, present: dict, columns: dict, index: PartitionIndex | None = None):
+        """(label id or UNASSIGNED, distance, fused rows) of instances (see :meth:`fused`)."""
+        x, keys = self.fused(parts, present, columns)
         idx, dist = (index or self.index()).search(x, keys)
         ids = np.where(idx >= 0, np.asarray(self.label_ids, np.int32)[np.maximum(idx, 0)], UNASSIGNED)
         return ids.astype(np.int32), dist, x
@@ -85,6 +90,7 @@ class LabelModel:
                 "partition_by": list(self.partition_by),
                 "partitions": list(self.partitions),
                 "study_sources": list(self.study_sources),
+                "pool": self.pool,
                 "label_names": {str(k): v for k, v in sorted(self.names.items())},
                 "sources": list(self.fusion.sources),
                 "fusion": self.fusion.params(),
@@ -117,6 +123,7 @@ class LabelModel:
             partition_by=list(meta.get("partition_by", [])),
             partitions=meta.get("partitions"),
             study_sources=list(meta.get("study_sources", [])),
+            pool=meta.get("pool", "none"),
             names={int(k): v for k, v in meta.get("label_names", {}).items()},
         )
 

@@ -59,6 +59,15 @@ def _dataset_stats(ds, k_ids: np.ndarray) -> tuple[int, dict[int, int], np.ndarr
     return _label_stats(batches, k_ids)
 
 
+def pooled(ds, model: LabelModel, partitions: int):
+    """The fusion inputs as the model assigns them: pooled by series when it was fitted so."""
+    from pacslabel.label.pooling import pool_dataset
+
+    if model.pool != "series":
+        return ds
+    return pool_dataset(ds, list(model.fusion.sources), model.fusion.dims_, partitions)
+
+
 def run_label(cfg: LabelConfig) -> dict:
     """Fit the labelling model on a sample and write ``labels/`` for every instance; returns a summary."""
     from pacslabel.label.assign import assign_dataset
@@ -79,7 +88,13 @@ def run_label(cfg: LabelConfig) -> dict:
         )
     n_total = count_anchor(rr, sources)
     sample = sample_inputs(
-        rr, sources, cfg.train_sample, seed=cfg.seed, n_total=n_total, balance=cfg.balance_modalities
+        rr,
+        sources,
+        cfg.train_sample,
+        seed=cfg.seed,
+        n_total=n_total,
+        balance=cfg.balance_modalities,
+        by_series=cfg.pool == "series",
     )
     t_sample = time.perf_counter() - t0
     previous = LabelModel.load(rr) if cfg.stable_ids and LabelModel.exists(rr) else None
@@ -90,6 +105,8 @@ def run_label(cfg: LabelConfig) -> dict:
         "k": cfg.k,
         "k_rule": cfg.k_rule,
         "partition_by": list(cfg.partition_by),
+        "pool": cfg.pool,
+        "min_series_per_label": cfg.min_series_per_label,
         "device": cfg.device,
         "spherical": cfg.spherical,
         "store_all_distances": cfg.store_all_distances,
@@ -99,6 +116,7 @@ def run_label(cfg: LabelConfig) -> dict:
     t_fit = time.perf_counter() - t0 - t_sample
 
     ds = fusion_inputs(rr, sources, partitions=cfg.assign.join_partitions)
+    ds = pooled(ds, model, cfg.assign.join_partitions)
     out = assign_dataset(
         ds,
         model,
@@ -157,7 +175,8 @@ def assign_new(
     - ``ds``: alternatively a Ray Dataset in fusion-input form (``sop_instance_uid`` + ``emb_<source>``
       columns, as :func:`pacslabel.label.inputs.fusion_inputs` makes), or, for a single-source model, with
       an ``embedding`` column.
-    Append-only: rows whose sop_instance_uid is already in ``labels/`` are skipped, so re-running adds
+    With a series-pooled model the instances assigned together are pooled by series. Append-only: rows
+    whose sop_instance_uid is already in ``labels/`` are skipped, so re-running adds
     nothing twice. Returns counts, cluster sizes of the new rows and a drift report.
     """
     from pacslabel.label.assign import UID, assign_dataset, emb_column
@@ -187,6 +206,7 @@ def assign_new(
         if rr.has_table(LABELS):
             done = rr.read_parquet(LABELS, columns=[UID])
             ds = ds.join(done, join_type="left_anti", on=(UID,), **join_kwargs(1, assign.join_partitions))
+    ds = pooled(ds, model, assign.join_partitions)
     store_all = bool(model.meta.get("config", {}).get("store_all_distances", False))
     out = assign_dataset(
         ds,
@@ -220,10 +240,13 @@ def assign_increment(
     :func:`pacslabel.label.inputs.align_sources`); ``anchor_rows`` spares the anchor table's read."""
     from pacslabel.label.assign import Assigner
     from pacslabel.label.inputs import increment_table
+    from pacslabel.label.pooling import pool_table
 
     model = LabelModel.load(rr)
     run_id = run_id or new_run_id()
     table = increment_table(rr, list(model.fusion.sources), uids, rows_of, anchor_rows)
+    if model.pool == "series":
+        table = pool_table(table, list(model.fusion.sources), model.fusion.dims_)
     store_all = bool(model.meta.get("config", {}).get("store_all_distances", False))
     out = Assigner(model, run_id, store_all)(table)
     batch = {"label": out.column("label").to_numpy(), "distance": out.column("distance").to_numpy()}

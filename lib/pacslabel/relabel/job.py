@@ -101,6 +101,17 @@ def _saved_config(rr: RunRoot, model: str) -> dict[str, Any]:
     return yaml.safe_load(rr.read_text(MODELS, model, "config.yaml")) or {}
 
 
+def frozen_tag_settings(rr: RunRoot) -> tuple[str, bool, int]:
+    """(region rules path, study consistency, max array values) the tags stage's saved model was fitted
+    with: what new instances' regions and tag features are made with."""
+    from pacslabel.tags.profile import SelectionConfig
+
+    saved = _saved_config(rr, PREPROCESSOR_MODEL)
+    regions = saved.get("regions") or {}
+    max_values = (saved.get("selection") or {}).get("max_array_values", SelectionConfig.max_array_values)
+    return regions.get("rules", ""), bool(regions.get("study_consistency", True)), max_values
+
+
 class _Steps:
     """The increments of one relabel run; each method appends one derived table's new rows."""
 
@@ -158,18 +169,14 @@ class _Steps:
     def tags(self) -> dict[str, int]:
         """regions/ (rules, the saved region model, then study consistency within the new rows) and
         features/tags/ rows of the new tags, with the saved preprocessor."""
-        from pacslabel.tags.profile import SelectionConfig
         from pacslabel.tags.region_stage import fill_studies
 
-        saved = _saved_config(self.rr, PREPROCESSOR_MODEL)
-        regions = saved.get("regions") or {}
-        rules = regions.get("rules", "")
-        max_values = (saved.get("selection") or {}).get("max_array_values", SelectionConfig.max_array_values)
+        rules, study_consistency, max_values = frozen_tag_settings(self.rr)
         out = {"regions": 0, "features": 0}
         inc = self._increment(TAGS, UID, REGIONS_TABLE)
         if inc is not None:
             rows = self._apply(inc, RegionBatch, rules_path=rules, run_root=self.rr.uri)
-            if regions.get("study_consistency", True):
+            if study_consistency:
                 rows = fill_studies(rows)
             out["regions"] = append_rows(self.rr, rows, REGIONS_TABLE)
         inc = self._increment(TAGS, UID, FEATURES_TAGS)

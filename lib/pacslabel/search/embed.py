@@ -1,0 +1,104 @@
+"""A DICOM file from outside the archive, placed in the fused space the way relabel places new files.
+
+The file goes through the same steps as a relabelled one, on the driver: ingest's batch processor (header
+de-identified, pixels windowed and redacted; in a scratch run root, so the archive is untouched), the
+frozen region labeller and tag preprocessor, the frozen image and tag models, the report of its
+accession when the archive has one, and the labelling model's fusion.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import tempfile
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from pacslabel.imagecol import PIXELS, pixels_to_numpy
+from pacslabel.label.assign import CONTEXT, UID, emb_column
+from pacslabel.label.inputs import ACC, PlainEmbedding, table_name
+from pacslabel.runroot import IMAGES, REJECTS, TAGS, RunRoot
+
+log = logging.getLogger(__name__)
+
+
+def ingest_settings(rr: RunRoot):
+    """The image export settings the archive was ingested with (the last ingest or pipeline job's saved
+    config), in an :class:`IngestConfig` that decodes in-process."""
+    from pacslabel.ingest import IngestConfig
+    from pacslabel.ingest.config import ExportConfig
+
+    export = {}
+    for verb, section in (("ingest", ()), ("pipeline", ("ingest",))):
+        if rr.exists("_jobs", verb, "config.yaml"):
+            saved = yaml.safe_load(rr.read_text("_jobs", verb, "config.yaml")) or {}
+            for key in section:
+                saved = saved.get(key) or {}
+            export = saved.get("export") or {}
+            break
+    cfg = IngestConfig(input="-", run_root="-", export=ExportConfig(**export))
+    return dataclasses.replace(cfg, decode=dataclasses.replace(cfg.decode, isolation="none"))
+
+
+def ingest_file(rr: RunRoot, path: str) -> tuple[pa.Table, pa.Table]:
+    """(tags row, images row) of one DICOM file, made by ingest in a scratch run root; ValueError with
+    ingest's reason when the file gives no image."""
+    from pacslabel.ingest.batches import BatchProcessor
+
+    stat = os.stat(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = BatchProcessor(ingest_settings(rr), rr.salt(), "query", tmp)
+        try:
+            proc.process([str(path)], [stat.st_size], [stat.st_mtime_ns])
+        finally:
+            proc.close()
+        scratch = RunRoot(tmp)
+        if not scratch.has_table(IMAGES):
+            reject = pq.read_table(scratch.path(REJECTS), columns=["reason", "message"]).to_pylist()[0]
+            raise ValueError(f"{path}: no searchable image ({reject['reason']}: {reject['message']})")
+        tags = pq.read_table(scratch.path(TAGS))
+        images = pq.read_table(scratch.path(IMAGES), columns=[UID, PIXELS])
+    return tags, images
+
+
+def _embedding(rr: RunRoot, source: str, rows: pa.Table, column: str) -> pa.Table:
+    from pacslabel.embed.batches import Embedder
+    from pacslabel.relabel.increment import apply_batches
+    from pacslabel.relabel.job import model_for
+
+    embedder = Embedder(rr.uri, model_for(rr, source))
+    return PlainEmbedding(source)(apply_batches(embedder, rows.select([UID, column]), "numpy", 64))
+
+
+def file_inputs(rr: RunRoot, model, path: str) -> tuple[pa.Table, np.ndarray]:
+    """(fusion-input row of the file, its ``(S, S)`` uint8 image): ``sop_instance_uid``, ``emb_<source>``
+    per source of the labelling model and the context columns."""
+    from pacslabel.relabel.increment import apply_batches, rows_with_keys
+    from pacslabel.relabel.job import frozen_tag_settings
+    from pacslabel.tags.job import EncodeBatch
+    from pacslabel.tags.region_batches import RegionBatch
+
+    tags, images = ingest_file(rr, path)
+    rules, _, max_values = frozen_tag_settings(rr)
+    region = apply_batches(RegionBatch(rules, rr.uri), tags, "pandas", 64).column("region")
+    row = {UID: tags.column(UID)}
+    for c in CONTEXT:
+        row[c] = region if c == "region" else tags.column(c) if c in tags.column_names else [None]
+    sources = model.fusion.sources
+    if "images" in sources:
+        row[emb_column("images")] = _embedding(rr, "images", images, PIXELS).column(emb_column("images"))
+    if "tags" in sources:
+        features = apply_batches(EncodeBatch(rr.uri, rules, max_values), tags, "pandas", 64)
+        row[emb_column("tags")] = _embedding(rr, "tags", features, "features").column(emb_column("tags"))
+    acc = tags.column(ACC)[0].as_py() if ACC in tags.column_names else None
+    if "reports" in sources and acc and rr.has_table(table_name("reports")):
+        report = rows_with_keys(rr, table_name("reports"), ACC, [acc], [ACC, "embedding"])
+        if report is not None and report.num_rows:
+            row[emb_column("reports")] = PlainEmbedding("reports")(report.slice(0, 1)).column(
+                emb_column("reports")
+            )
+    return pa.table(row), pixels_to_numpy(images.column(PIXELS))[0]
