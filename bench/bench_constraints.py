@@ -30,8 +30,8 @@ def full_matrix_baseline(x, enc, n_must, n_cannot, eps, phi, seed):
 
 
 def main(argv=None):
+    from pacslabel.synth.tag_table import random_tags
     from pacslabel.tags.constraints import block_ids, sample_constraints
-    from pacslabel.tags.generate import random_tags
     from pacslabel.tags.gower import GowerEncoder
     from pacslabel.tags.schema import PAPER_CATEGORICAL, PAPER_NUMERIC, PAPER_WEIGHTS
 

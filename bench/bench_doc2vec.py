@@ -41,13 +41,14 @@ def main() -> None:
     import pyarrow.dataset as pads
     import pyarrow.parquet as pq
 
-    from pacslabel.reports.clean import CleanConfig, clean_table
-    from pacslabel.reports.corpus import ParquetCorpus
-    from pacslabel.reports.embedders import make_embedder
-    from pacslabel.reports.infer import embed_dataset, embed_loop
-    from pacslabel.reports.synthetic import run_root_from_text_model
     from pacslabel.runroot import REPORTS, RunRoot
     from pacslabel.runtime import RayConfig, init_ray
+    from pacslabel.synth.report_runs import run_root_from_text_model
+    from pacslabel.text.clean import clean_table
+    from pacslabel.text.config import CleanConfig
+    from pacslabel.text.corpus import ParquetCorpus
+    from pacslabel.text.embedders import make_embedder
+    from pacslabel.text.infer import embed_dataset, embed_loop
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-doc2vec-"))
     rr = RunRoot(tmp / "run")

@@ -3,7 +3,7 @@ a single-process baseline measured in the same run (PNG-encode the same images a
 WebDataset tars with no Ray, no joins, no manifest).
 
 The run root holds labels/, tags/ (patient and study keys, modality), regions/ and images/ of ``--n``
-instances (toy patterns of :mod:`pacslabel.evaluate.toy`). A second export after ``--new`` more instances
+instances (toy patterns of :mod:`pacslabel.synth.toy_run`). A second export after ``--new`` more instances
 are labelled shows the incremental cost.
 
 Usage: python bench/bench_export.py [--n 4000] [--new 400] [--ray-cpus 2] [--writers 2] [--shard 1000]
@@ -24,8 +24,8 @@ def write_run_root(rr, first: int, n: int, side: int = 256) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pacslabel.evaluate.toy import GROUPS, toy_image
     from pacslabel.imagecol import pixels_array
+    from pacslabel.synth.toy_run import GROUPS, toy_image
 
     rng = np.random.default_rng(first)
     ids = np.arange(first, first + n)

@@ -36,7 +36,7 @@ CATEGORICAL = [
 
 
 def main(argv=None):
-    from pacslabel.tags.generate import random_tags
+    from pacslabel.synth.tag_table import random_tags
     from pacslabel.tags.preprocess import TagPreprocessor
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -34,7 +34,7 @@ def labelled_archive():
     """``make(run_root, first_study, n_studies, labels=True)``: append a tiny labelled archive.
 
     Three instances per study, two studies per patient; study s shows group s % 3 of
-    :data:`pacslabel.evaluate.toy.GROUPS` (CT HEAD, MR KNEE, CR CHEST) and gets label s % 3. Writes
+    :data:`pacslabel.synth.toy_run.GROUPS` (CT HEAD, MR KNEE, CR CHEST) and gets label s % 3. Writes
     tags/ (salted patient and accession keys, a file path), regions/, images/ (32 x 32),
     embeddings/{images,tags}/, labels/ (unless ``labels`` is false) and models/kmeans/meta.json (unless
     there is one); returns the instances' uid, patient id, accession number, modality, region and label.
@@ -43,10 +43,10 @@ def labelled_archive():
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pacslabel.evaluate.toy import GROUPS, toy_image
     from pacslabel.imagecol import pixels_array
     from pacslabel.label.arrow import matrix_to_tensor_array
     from pacslabel.privacy import hash_key
+    from pacslabel.synth.toy_run import GROUPS, toy_image
 
     def write(rr, table, part, columns):
         pq.write_table(pa.table(columns), rr.path(table, f"part-{part:04d}.parquet"), filesystem=rr.fs)

@@ -26,12 +26,27 @@ FEATURES_TAGS = "features/tags"
 CONSTRAINTS = "constraints"
 MODELS = "models"
 EMBEDDINGS = "embeddings"
+EMBEDDINGS_REPORTS = "embeddings/reports"
+REPORT_TOKENS = "_work/reports/tokens"
 LABELS = "labels"
 REGIONS = "regions"
+REGIONS_WORK = "_work/regions"
+REGION_MODEL = "region_model"  # under MODELS
+TAG_PREPROCESSOR = "tag_preprocessor"  # under MODELS
+TAG_PROFILE = "tag_profile"
+FEATURE_NAMES = ("features", "tags_feature_names.json")
+TAG_KMEDOIDS = "tag_kmedoids"
 EXPORTS = "exports"
 SEARCH = "models/search"
 SEARCH_RESULTS = "search"
 PRIVATE = "_private"
+
+# key columns
+UID = "sop_instance_uid"
+STUDY_UID = "study_instance_uid"
+SERIES_UID = "series_instance_uid"
+ACCESSION = "accession_key"
+
 BATCH_TABLES = (TAGS, IMAGES, REJECTS)  # committed batch by batch by MANIFEST shards, once it exists
 
 

@@ -13,8 +13,8 @@ from PIL import Image
 
 from pacslabel.config import load_config
 from pacslabel.evaluate import EvaluateConfig, run_evaluate
-from pacslabel.evaluate.toy import write_toy_run_root
 from pacslabel.runroot import RunRoot
+from pacslabel.synth.toy_run import write_toy_run_root
 
 
 def _chromium() -> str:

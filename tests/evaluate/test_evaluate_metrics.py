@@ -18,9 +18,9 @@ from pacslabel.evaluate.frame import Codebook, build_frame
 from pacslabel.evaluate.run import top_counts
 from pacslabel.evaluate.streaming import streamed_cosine_distance
 from pacslabel.evaluate.tables import as_images, tensor_to_numpy
-from pacslabel.evaluate.toy import write_toy_run_root
 from pacslabel.metrics import mean_cosine_distance_to_centroid, silhouette_on_sample
 from pacslabel.runroot import RunRoot
+from pacslabel.synth.toy_run import write_toy_run_root
 
 
 def _cfg(root: RunRoot, truth: str | None = None, **over) -> EvaluateConfig:

@@ -33,8 +33,8 @@ from pacslabel.config import ConfigError, load_config
 from pacslabel.evaluate import EvaluateConfig, run_evaluate
 from pacslabel.evaluate.frame import series_words
 from pacslabel.evaluate.inputs import LABEL_MODEL, read_label_names
-from pacslabel.evaluate.toy import write_toy_run_root
 from pacslabel.runroot import RunRoot
+from pacslabel.synth.toy_run import write_toy_run_root
 
 LN2 = math.log(2)
 ROWS = [

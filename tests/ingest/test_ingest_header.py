@@ -17,7 +17,7 @@ from pacslabel.ingest import ExportConfig, IngestConfig
 from pacslabel.ingest.decode import DecoderProcess
 from pacslabel.ingest.header import inspect_file
 from pacslabel.ingest.sniff import sniff
-from pacslabel.ingest.tags import TAGS_SCHEMA, parse_age
+from pacslabel.ingest.tag_row import TAGS_SCHEMA, parse_age
 from pacslabel.privacy import hash_key
 
 SALT = b"test-salt"

@@ -18,7 +18,7 @@ from pydicom.uid import UID
 from pacslabel.synth import SynthConfig, codes, generate, texts
 from pacslabel.synth import catalog as cat
 from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS
-from pacslabel.synth.tags import VIEW_POSITIONS
+from pacslabel.synth.headers import VIEW_POSITIONS
 from pacslabel.vocab import REGIONS
 
 EQUAL_TS = dict.fromkeys(TS_UIDS, 1.0)
@@ -172,9 +172,9 @@ def test_every_broken_kind_is_broken():
     """Each kind once, on a real dataset (the archive draws kinds at random)."""
     from pacslabel.synth.config import SynthConfig as Cfg
     from pacslabel.synth.encode import broken_bytes
+    from pacslabel.synth.headers import build_dataset
     from pacslabel.synth.render import render_frames
     from pacslabel.synth.study import plan_study
-    from pacslabel.synth.tags import build_dataset
 
     cfg = Cfg(out="unused", image_scale=0.25, instances_scale=0.25)
     study, series, rng = plan_study(cfg, 3)

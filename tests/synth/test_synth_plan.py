@@ -13,9 +13,9 @@ from pacslabel.config import ConfigError, load_config
 from pacslabel.synth import SynthConfig, generate
 from pacslabel.synth import catalog as cat
 from pacslabel.synth.canvas import Pose
+from pacslabel.synth.headers import body_part_value
 from pacslabel.synth.render import Style, render_frames
 from pacslabel.synth.study import plan_study
-from pacslabel.synth.tags import body_part_value
 from pacslabel.vocab import MODALITIES, REGIONS
 
 

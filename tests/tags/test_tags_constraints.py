@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pacslabel.synth.tag_table import random_tags
 from pacslabel.tags.constraints import block_ids, labelled_mask, sample_constraints
-from pacslabel.tags.generate import random_tags
 from pacslabel.tags.gower import GowerEncoder
 from pacslabel.tags.schema import PAPER_CATEGORICAL, PAPER_NUMERIC, PAPER_WEIGHTS
 

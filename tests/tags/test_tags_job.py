@@ -1,4 +1,4 @@
-"""The tags job end to end on a small generated tags table (local Ray)."""
+"""The tags stage end to end on a small generated tags table (local Ray)."""
 
 import json
 
@@ -9,8 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from pacslabel.config import ConfigError, load_config
-from pacslabel.tags.generate import random_tags
-from pacslabel.tags.job import TagsConfig, _embedding_sample
+from pacslabel.synth.tag_table import random_tags
+from pacslabel.tags.config import TagsConfig
+from pacslabel.tags.run import _embedding_sample
 
 
 def _write_table(run_root, name, df, parts=2):

@@ -6,15 +6,7 @@ import pandas as pd
 import pytest
 
 from pacslabel.config import ConfigError, load_config
-from pacslabel.tags.job import TagsConfig
-from pacslabel.tags.learned_region import (
-    MODEL_FIELDS,
-    RegionTextModel,
-    abbreviation_keys,
-    choose_threshold,
-    model_inputs,
-)
-from pacslabel.tags.region_batches import (
+from pacslabel.tags.batches import (
     LabelBatch,
     RegionLabeller,
     calibration_folds,
@@ -22,6 +14,14 @@ from pacslabel.tags.region_batches import (
     fills_by_kind,
     study_fill,
     study_pairs,
+)
+from pacslabel.tags.config import TagsConfig
+from pacslabel.tags.learned_region import (
+    MODEL_FIELDS,
+    RegionTextModel,
+    abbreviation_keys,
+    choose_threshold,
+    model_inputs,
 )
 from pacslabel.tags.region_stage import calibrate, held_out_scores, truth_measurement
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pacslabel.tags.generate import random_tags
+from pacslabel.synth.tag_table import random_tags
 from pacslabel.tags.preprocess import TagPreprocessor
 
 NUMERIC = ["exposure", "kvp", "echo_time", "image_orientation_patient_0", "patient_age"]

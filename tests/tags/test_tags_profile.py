@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pacslabel.tags.generate import random_tags
+from pacslabel.synth.tag_table import random_tags
+from pacslabel.tags.config import SelectionConfig
 from pacslabel.tags.profile import (
-    SelectionConfig,
     combine_profiles,
-    profile_dataset,
     profile_frame,
     select_columns,
 )
+from pacslabel.tags.run import profile_dataset
 from pacslabel.tags.schema import exclusion_reason, flatten_other_tags, snake_case, with_other_tags
 
 

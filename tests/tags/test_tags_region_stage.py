@@ -10,10 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from pacslabel.config import dump_config, load_config
-from pacslabel.runroot import MODELS
-from pacslabel.tags.job import PREPROCESSOR_MODEL, TagsConfig
+from pacslabel.runroot import MODELS, REGION_MODEL, TAG_PREPROCESSOR
+from pacslabel.tags.batches import RegionLabeller
+from pacslabel.tags.config import TagsConfig
 from pacslabel.tags.learned_region import RegionTextModel
-from pacslabel.tags.region_batches import REGION_MODEL, RegionLabeller
 
 # region -> (modality, BodyPartExamined where present, the two protocol codes of its series)
 ARCHIVE = {
@@ -174,11 +174,11 @@ def test_frozen_model_same_predictions(job):
 
 @pytest.mark.parametrize("inline_max_rows", [20_000, 0], ids=["driver", "ray"])
 def test_relabel_applies_the_saved_model(job, inline_max_rows):
-    from pacslabel.relabel.job import RelabelConfig, _Steps
+    from pacslabel.relabel.run import RelabelConfig, _Steps
 
     rr, _, _, _, argv = job
     # relabel reads the rules and study setting from the preprocessor's saved config
-    rr.write_text(dump_config(load_config(TagsConfig, None, argv)), MODELS, PREPROCESSOR_MODEL, "config.yaml")
+    rr.write_text(dump_config(load_config(TagsConfig, None, argv)), MODELS, TAG_PREPROCESSOR, "config.yaml")
     prefix = f"1.2.{10 + bool(inline_max_rows)}"
     new = make_archive(20, seed=9, prefix=prefix, bpe_share=0.0)
     _write(rr, new, f"part-{prefix}")

@@ -3,7 +3,7 @@
 Modules: ``config`` (config dataclasses), ``run`` (the Ray runner), ``batches`` (the ``map_batches``
 callables: per-batch worker, diff classification), ``listing`` (parallel directory walk), ``diff``
 (listing / manifest diff on Ray), ``sniff`` (DICOM by content), ``header`` (header pass and selection),
-``tags`` (typed, flattened tags row), ``values`` (header values), ``deid`` (what never leaves a worker),
+``tag_row`` (typed, flattened tags row), ``values`` (header values), ``deid`` (what never leaves a worker),
 ``export`` (the window chain and policies as array functions), ``pixels`` (decode + export of one
 file), ``redact`` (burned-in text: policy, OCR, fallback), ``decode`` (isolated decoder process),
 ``readahead`` (header prefetch), ``rejects`` (reason codes), ``tables`` (schemas, atomic shards),

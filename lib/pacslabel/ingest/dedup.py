@@ -51,7 +51,7 @@ from pacslabel.ingest.tables import (
     shard_name,
     write_table_atomic,
 )
-from pacslabel.ingest.tags import TAGS_SCHEMA
+from pacslabel.ingest.tag_row import TAGS_SCHEMA
 from pacslabel.runroot import IMAGES, MANIFEST, REJECTS, TAGS, RunRoot
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from pydicom.pixels import get_decoder
 from pacslabel.ingest import sniff as sniffing
 from pacslabel.ingest.pixels import PIXEL_KEYWORDS, read_head
 from pacslabel.ingest.redact import rule_for
-from pacslabel.ingest.tags import flatten, sop_uids, to_int, to_str, transfer_syntax_of
+from pacslabel.ingest.tag_row import flatten, sop_uids, to_int, to_str, transfer_syntax_of
 from pacslabel.ingest.values import HeaderValues
 
 DICOMDIR_CLASS = "1.2.840.10008.1.3.10"

@@ -20,7 +20,7 @@ from pydicom.dataset import FileMetaDataset
 from pydicom.pixels import apply_color_lut, get_decoder
 
 from pacslabel.ingest.export import PolicyReject, export_image
-from pacslabel.ingest.tags import (
+from pacslabel.ingest.tag_row import (
     fg_value,
     header_lookup,
     is_enhanced,

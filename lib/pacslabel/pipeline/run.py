@@ -28,8 +28,6 @@ from pacslabel.models.dec import DECConfig
 from pacslabel.models.tag_ae import TagAEConfig
 from pacslabel.pipeline.stages import Stage, run_stages
 from pacslabel.relabel import RelabelConfig
-from pacslabel.reports import ReportsConfig
-from pacslabel.reports.job import Doc2VecConfig, InferConfig
 from pacslabel.runroot import (
     CONSTRAINTS,
     EMBEDDINGS,
@@ -44,7 +42,9 @@ from pacslabel.runroot import (
 from pacslabel.runtime import RayConfig
 from pacslabel.storage import redacted
 from pacslabel.tags import TagsConfig
-from pacslabel.tags.job import ConstraintsConfig
+from pacslabel.tags.config import ConstraintsConfig
+from pacslabel.text import TextConfig
+from pacslabel.text.config import Doc2VecConfig, InferConfig
 from pacslabel.train import OptimConfig, ScalingOptions, TrainConfig
 
 log = logging.getLogger(__name__)
@@ -107,8 +107,8 @@ def _embed() -> EmbedConfig:
     return EmbedConfig(batch_size=256, max_actors=8, use_gpu=True)
 
 
-def _text() -> ReportsConfig:
-    return ReportsConfig(
+def _text() -> TextConfig:
+    return TextConfig(
         embedder="pv_dbow",
         min_count=5,
         workers=8,
@@ -133,7 +133,7 @@ class PipelineConfig:
     tag_model: TrainConfig = field(default_factory=_tag_ae)
     image_models: list[TrainConfig] = field(default_factory=_image_models)
     embed: EmbedConfig = field(default_factory=_embed)
-    text: ReportsConfig = field(default_factory=_text)
+    text: TextConfig = field(default_factory=_text)
     label: LabelConfig = field(default_factory=LabelConfig)
     evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
     ray: RayConfig = field(default_factory=RayConfig)
@@ -163,8 +163,8 @@ def build_stages(cfg: PipelineConfig) -> list[Stage]:
     from pacslabel.evaluate import run_evaluate
     from pacslabel.ingest import run_ingest
     from pacslabel.label import run_label
-    from pacslabel.reports import run_reports
     from pacslabel.tags import run_tags
+    from pacslabel.text import run_text
     from pacslabel.train import run_train as run_training
 
     shared = {"run_root": cfg.run_root, "ray": cfg.ray}
@@ -249,7 +249,7 @@ def build_stages(cfg: PipelineConfig) -> list[Stage]:
             "reports",
             Stage(
                 "reports",
-                lambda: run_reports(text),
+                lambda: run_text(text),
                 text,
                 inputs=[REPORTS],
                 outputs=[f"{EMBEDDINGS}/reports"],

@@ -1,5 +1,6 @@
-"""Scheduled relabelling of new studies with the frozen models (see :mod:`pacslabel.relabel.job`)."""
+"""Scheduled relabelling of new studies with the frozen models (see :mod:`pacslabel.relabel.run`)."""
 
-from pacslabel.relabel.job import RelabelConfig, run_relabel
+from pacslabel.relabel.config import RelabelConfig
+from pacslabel.relabel.run import run_relabel
 
 __all__ = ["RelabelConfig", "run_relabel"]

@@ -68,7 +68,7 @@ def ingest_file(rr: RunRoot, path: str) -> tuple[pa.Table, pa.Table]:
 def _embedding(rr: RunRoot, source: str, rows: pa.Table, column: str) -> pa.Table:
     from pacslabel.embed.batches import Embedder
     from pacslabel.relabel.increment import apply_batches
-    from pacslabel.relabel.job import model_for
+    from pacslabel.relabel.run import model_for
 
     embedder = Embedder(rr.uri, model_for(rr, source))
     return PlainEmbedding(source)(apply_batches(embedder, rows.select([UID, column]), "numpy", 64))
@@ -78,9 +78,8 @@ def file_inputs(rr: RunRoot, model, path: str) -> tuple[pa.Table, np.ndarray]:
     """(fusion-input row of the file, its ``(S, S)`` uint8 image): ``sop_instance_uid``, ``emb_<source>``
     per source of the labelling model and the context columns."""
     from pacslabel.relabel.increment import apply_batches, rows_with_keys
-    from pacslabel.relabel.job import frozen_tag_settings
-    from pacslabel.tags.job import EncodeBatch
-    from pacslabel.tags.region_batches import RegionBatch
+    from pacslabel.relabel.run import frozen_tag_settings
+    from pacslabel.tags.batches import EncodeBatch, RegionBatch
 
     tags, images = ingest_file(rr, path)
     rules, _, max_values = frozen_tag_settings(rr)

@@ -21,8 +21,7 @@ from pacslabel.synth.appearance import Appearance, draw_appearances
 from pacslabel.synth.canvas import Pose
 from pacslabel.synth.config import SynthConfig
 from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS, broken_bytes, effective_ts, encode
-from pacslabel.synth.render import Style, render_frames
-from pacslabel.synth.tags import (
+from pacslabel.synth.headers import (
     SeriesInfo,
     StudyInfo,
     acquisition_tags,
@@ -33,6 +32,7 @@ from pacslabel.synth.tags import (
     orientation,
     other_region,
 )
+from pacslabel.synth.render import Style, render_frames
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 The model reads the description fields (study, requested procedure, protocol, series) as character
 n-grams of their normalised text and as :func:`abbreviation_keys` (so that "plvs" meets "pelvis"), and
 modality, manufacturer and model name as one token each. It is fitted on the archive's labelled rows
-(see :class:`pacslabel.tags.region_batches.LabelBatch`), and it answers only where it is sure: the
+(see :class:`pacslabel.tags.batches.LabelBatch`), and it answers only where it is sure: the
 largest probability must reach ``threshold_`` (chosen on out-of-fold studies, see
 :func:`choose_threshold`) and at least ``min_known`` of the description's n-grams must have been seen
 in training, so a description unlike any of the archive's stays open rather than guessed from the
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import pickle
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,40 +26,6 @@ DEVICE_FIELDS = ("modality", "manufacturer", "manufacturer_model_name")
 MODEL_FIELDS = (*TEXT_FIELDS, *DEVICE_FIELDS)
 FORMAT_VERSION = 1
 _VOWELS = re.compile("[aeiouy]")
-
-
-@dataclass
-class LearnedRegionConfig:
-    """The learned fallback of the region rules (``regions.learned`` in configs/tags.yaml)."""
-
-    enabled: bool = True
-    rule_labels: bool = True  # also learn from rows the rules label where BodyPartExamined names no region
-    abbreviations: bool = True  # consonant-skeleton prefixes of the words as features (abbreviation_keys)
-    sample_rows: int = 200_000  # labelled (study, text) rows the model is fitted on, at most
-    min_labelled: int = 30  # fewer labelled (study, text) rows: no model
-    min_calibration: int = 200  # fewer out-of-fold rows left open by the rules: threshold on all of them
-    calibration_folds: int = 4  # study-disjoint folds whose out-of-fold scores choose the threshold
-    precision: float = 0.95  # the threshold gives the largest coverage at this precision on them
-    min_probability: float = 0.5  # the threshold never goes below this
-    min_known_ngrams: float = 0.5  # share of a description's n-grams seen in training, else open
-    ngram_min: int = 2
-    ngram_max: int = 5
-    max_features: int = 262_144
-    c: float = 10.0  # inverse regularisation strength of the logistic regression
-
-    def validate(self) -> None:
-        from pacslabel.config import ConfigError
-
-        for key in ("precision", "min_probability", "min_known_ngrams"):
-            value = getattr(self, key)
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"regions.learned.{key}: {value} is not in [0, 1]")
-        if self.calibration_folds < 2:
-            raise ConfigError("regions.learned.calibration_folds: must be >= 2")
-        if not 1 <= self.ngram_min <= self.ngram_max:
-            raise ConfigError("regions.learned.ngram_min / ngram_max: need 1 <= ngram_min <= ngram_max")
-        if self.sample_rows < 2 or self.min_labelled < 2 or self.max_features < 1 or self.c <= 0:
-            raise ConfigError("regions.learned: sample_rows, min_labelled >= 2, max_features >= 1, c > 0")
 
 
 def _column(frame: pd.DataFrame, name: str) -> list:

@@ -13,43 +13,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from pacslabel.tags.schema import KNOWN_CATEGORICAL, OTHER_PREFIX, exclusion_reason, with_other_tags
+from pacslabel.tags.config import SelectionConfig
+from pacslabel.tags.schema import KNOWN_CATEGORICAL, OTHER_PREFIX, exclusion_reason
 
 _HASH_KEY = "pacslabel-prof01"
 _TWO64 = float(2**64)
-
-
-@dataclass
-class SelectionConfig:
-    """Which profiled columns become features."""
-
-    min_fill_rate: float = 0.2
-    min_distinct: int = 2
-    max_categorical_cardinality: int = 50
-    numeric_fraction: float = 0.95
-    other_tags: bool = True
-    max_array_values: int = 8
-    sketch_size: int = 1024
-    top_values: int = 10
-    replace_body_part_with_region: bool = True
-    include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-
-    def validate(self) -> None:
-        from pacslabel.config import ConfigError
-
-        if not 0.0 <= self.min_fill_rate <= 1.0:
-            raise ConfigError(f"selection.min_fill_rate: {self.min_fill_rate} is not in [0, 1]")
-        if not 0.0 < self.numeric_fraction <= 1.0:
-            raise ConfigError(f"selection.numeric_fraction: {self.numeric_fraction} is not in (0, 1]")
-        for key in ("min_distinct", "max_categorical_cardinality", "max_array_values", "sketch_size"):
-            if getattr(self, key) < 1:
-                raise ConfigError(f"selection.{key}: must be >= 1, got {getattr(self, key)}")
 
 
 def _is_blank(series: pd.Series) -> np.ndarray:
@@ -191,47 +163,3 @@ def select_columns(profile: pd.DataFrame, cfg: SelectionConfig) -> pd.DataFrame:
     prof["reason"] = reasons
     prof["selected"] = prof["reason"].str.startswith("ok")
     return prof
-
-
-class ProfileBatch:
-    """map_batches callable: the partial profile of one pandas batch (tags, flattened other_tags and
-    the reconstructed region: rules, then the run root's region model). Loads them once per worker."""
-
-    def __init__(self, cfg: SelectionConfig, rules_path: str = "", run_root: str = ""):
-        from pacslabel.tags.region_batches import RegionLabeller
-
-        self.cfg = cfg
-        self.regions = RegionLabeller(rules_path, run_root)
-
-    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
-        frame = batch
-        if self.cfg.other_tags:
-            frame = with_other_tags(frame, self.cfg.max_array_values)
-        frame = frame.drop(columns=["other_tags"], errors="ignore")
-        frame = frame.assign(region=self.regions(frame)[0])
-        part = profile_frame(frame, self.cfg.sketch_size, self.cfg.top_values)
-        part["batch"] = f"{id(batch)}-{np.random.default_rng().integers(1 << 62)}"
-        part["batch_rows"] = len(frame)
-        return part
-
-
-def profile_dataset(
-    ds,
-    cfg: SelectionConfig,
-    rules_path: str = "",
-    batch_size: int = 4096,
-    workers: int = 2,
-    run_root: str = "",
-) -> pd.DataFrame:
-    """Profile a Ray Dataset of the tags table; returns the combined profile with the selection."""
-    import ray
-
-    parts = ds.map_batches(
-        ProfileBatch,
-        fn_constructor_kwargs={"cfg": cfg, "rules_path": rules_path, "run_root": run_root},
-        batch_format="pandas",
-        batch_size=batch_size,
-        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=max(1, workers)),
-    ).to_pandas()
-    profile = combine_profiles(parts, cfg.sketch_size, cfg.top_values)
-    return select_columns(profile, cfg)

@@ -1,4 +1,4 @@
-"""The region stage of the tags job: fit the region model, write ``regions/``, measure and summarise.
+"""The regions step of the tags stage: fit the region model, write ``regions/``, measure and summarise.
 
 1. The labelled rows (BodyPartExamined names one region and the descriptions no other; or, where it
    names none, the rules read one in the descriptions) are grouped by study and text; a bounded sample
@@ -22,14 +22,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as pads
 
-from pacslabel.runroot import MODELS, TAGS, RunRoot
-from pacslabel.tags.learned_region import MODEL_FIELDS, RegionTextModel, choose_threshold
-from pacslabel.tags.region_batches import (
+from pacslabel.config import dump_config
+from pacslabel.runroot import MODELS, REGION_MODEL, REGIONS, REGIONS_WORK, TAGS, UID, RunRoot
+from pacslabel.tags.batches import (
     BPE,
     LABEL_KEYS,
-    REGION_MODEL,
-    REGIONS_TABLE,
     STUDY,
     LabelBatch,
     RegionBatch,
@@ -42,10 +42,11 @@ from pacslabel.tags.region_batches import (
     study_fill,
     study_pairs,
 )
+from pacslabel.tags.learned_region import MODEL_FIELDS, RegionTextModel, choose_threshold
+from pacslabel.tags.regions import region_accuracy
 
 log = logging.getLogger(__name__)
 
-STAGE_TABLE = "_work/regions"
 ROWS_PER_PARTITION = 2_000_000
 SOURCES = ("bpe", "rules", "learned", "study")
 
@@ -150,8 +151,6 @@ def calibrate(held: pd.DataFrame, lc) -> dict[str, Any]:
 
 def fit_region_model(cfg, rr: RunRoot, ds) -> dict[str, Any]:
     """Fit, calibrate and save the region model; removes a stale one when no model can be fitted."""
-    from pacslabel.config import dump_config
-
     started = time.time()
     _replace_dir(rr, f"{MODELS}/{REGION_MODEL}")
     lc = cfg.regions.learned
@@ -196,8 +195,6 @@ def study_fills(stage) -> dict[str, dict[str, str]]:
 def fill_studies(rows):
     """Region rows (an Arrow table on the driver, or a Ray Dataset) with the open rows of each study
     filled where the study's other rows agree; the same rule as the tags job, within ``rows``."""
-    import pyarrow as pa
-
     if isinstance(rows, pa.Table):
         frame = rows.to_pandas()
         return region_table(fill_from_studies(frame, fills_by_kind(study_fill(study_pairs(frame)))))
@@ -261,8 +258,6 @@ def truth_counts(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read(rr: RunRoot, table: str, columns: list[str], uids: list[str]) -> pd.DataFrame:
-    import pyarrow.dataset as pads
-
     dataset = rr.dataset(table)
     present = [c for c in columns if c in dataset.schema.names]
     frame = dataset.to_table(columns=present, filter=pads.field("sop_instance_uid").isin(uids)).to_pandas()
@@ -276,7 +271,7 @@ def truth_measurement(rr: RunRoot, truth_path: str) -> dict[str, Any]:
     truth = pd.read_parquet(truth_path, columns=["sop_instance_uid", "anatomical_region"])
     truth = truth.dropna(subset=["sop_instance_uid", "anatomical_region"])
     uids = truth["sop_instance_uid"].tolist()
-    regions = _read(rr, REGIONS_TABLE, ["sop_instance_uid", "modality", "region", "source"], uids)
+    regions = _read(rr, REGIONS, ["sop_instance_uid", "modality", "region", "source"], uids)
     tags = _read(rr, TAGS, ["sop_instance_uid", BPE], uids)
     value = tags[BPE].astype(object)
     absent = tags.loc[value.isna() | (value.astype(str).str.strip() == ""), ["sop_instance_uid"]]
@@ -293,22 +288,38 @@ def _source_counts(rr: RunRoot) -> pd.DataFrame:
         return frame.value_counts().rename("rows").reset_index()
 
     counts = (
-        rr.read_parquet(REGIONS_TABLE, columns=["modality", "region", "rule_id", "source"])
+        rr.read_parquet(REGIONS, columns=["modality", "region", "rule_id", "source"])
         .map_batches(count, batch_format="pandas")
         .to_pandas()
     )
     return counts.groupby(["modality", "region", "rule_id", "source"], as_index=False)["rows"].sum()
 
 
+def _truth_scores(rr: RunRoot, truth_path: str) -> dict[str, Any]:
+    """regions/ scored against a truth file: on all its rows (``accuracy_vs_truth``) and per variant on
+    the rows without BodyPartExamined (``absent_bpe``)."""
+    truth = pd.read_parquet(truth_path, columns=[UID, "anatomical_region"]).dropna(subset=[UID])
+    table = rr.dataset(REGIONS).to_table(
+        columns=[UID, "modality", "region"], filter=pads.field(UID).isin(truth[UID].tolist())
+    )
+    joined = table.to_pandas().merge(truth, on=UID)
+    acc = region_accuracy(joined["modality"], joined["region"], joined["anatomical_region"])
+    return {
+        "accuracy_vs_truth": acc.to_dict(orient="records"),
+        "absent_bpe": truth_measurement(rr, truth_path),
+    }
+
+
 def run_regions(cfg, rr: RunRoot, ds) -> dict[str, Any]:
-    """Fit the model, write ``regions/`` and return the regions summary (see the module docstring)."""
+    """Fit the model, write ``regions/`` and return the regions summary (see the module docstring),
+    scored against ``regions.truth`` when it names a file."""
     r = cfg.regions
     summary: dict[str, Any] = {}
     if r.learned.enabled:
         summary["learned"] = fit_region_model(cfg, rr, ds)
     else:
         _replace_dir(rr, f"{MODELS}/{REGION_MODEL}")
-    _replace_dir(rr, STAGE_TABLE)
+    _replace_dir(rr, REGIONS_WORK)
     ds.map_batches(
         RegionBatch,
         fn_constructor_kwargs={
@@ -318,21 +329,21 @@ def run_regions(cfg, rr: RunRoot, ds) -> dict[str, Any]:
             "seed": cfg.seed,
         },
         **_actors(cfg),
-    ).write_parquet(rr.uri_of(STAGE_TABLE))
-    stage = rr.read_parquet(STAGE_TABLE)
+    ).write_parquet(rr.uri_of(REGIONS_WORK))
+    stage = rr.read_parquet(REGIONS_WORK)
     fills = study_fills(stage) if r.study_consistency else {}
-    segment = rr.new_segment(REGIONS_TABLE)
+    segment = rr.new_segment(REGIONS)
     stage.map_batches(_final_rows, fn_kwargs={"fills": fills}, batch_format="pandas").write_parquet(
         rr.uri_of(segment)
     )
-    rr.commit(REGIONS_TABLE, segment)
+    rr.commit(REGIONS, segment)
     if r.measure_fraction > 0:
         parts = stage.map_batches(
             _measured_counts, fn_kwargs={"fills": fills}, batch_format="pandas"
         ).to_pandas()
         if len(parts):
             summary["hidden_bpe"] = {"fraction": r.measure_fraction, "by_modality": measurement(parts)}
-    _replace_dir(rr, STAGE_TABLE)
+    _replace_dir(rr, REGIONS_WORK)
 
     counts = _source_counts(rr)
     per_mod = counts.assign(covered=np.where(counts["region"] != "(none)", counts["rows"], 0))
@@ -352,4 +363,6 @@ def run_regions(cfg, rr: RunRoot, ds) -> dict[str, Any]:
         },
         studies_filled=len(fills.get("region", {})),
     )
+    if r.truth:
+        summary.update(_truth_scores(rr, r.truth))
     return summary

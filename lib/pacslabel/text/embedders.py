@@ -3,7 +3,7 @@
 Every embedder takes cleaned reports as token lists:
 
 - ``fit(corpus)`` takes a restartable iterable of token lists (or ``TaggedDocument``s, e.g. a
-  :class:`~pacslabel.reports.corpus.ParquetCorpus`) and returns ``self``; learned state ends in ``_``;
+  :class:`~pacslabel.text.corpus.ParquetCorpus`) and returns ``self``; learned state ends in ``_``;
 - ``transform(docs)`` maps a list of token lists to a float32 array ``[n, dim_]``;
 - ``save(dir)`` / ``load(dir)`` write and read ``embedder.json`` plus the weights in a local directory
   (:func:`save_embedder` / :func:`load_embedder` also accept pyarrow filesystem URIs).
@@ -29,11 +29,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from pacslabel.reports.clean import build_vocab, count_words
+from pacslabel.text.clean import build_vocab, count_words
+from pacslabel.text.config import EMBEDDERS
 
 log = logging.getLogger(__name__)
-
-EMBEDDERS = ("bow", "tfidf", "pv_dm", "pv_dbow")
 
 
 def _words(doc: Any) -> list[str]:
@@ -292,7 +291,7 @@ class Doc2VecEmbedder(ReportEmbedder):
         )
 
     def fit(self, corpus: Iterable) -> Doc2VecEmbedder:
-        from pacslabel.reports.corpus import TaggedList
+        from pacslabel.text.corpus import TaggedList
 
         if isinstance(corpus, list | tuple):
             corpus = TaggedList(corpus)

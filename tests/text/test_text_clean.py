@@ -5,11 +5,10 @@ from collections import Counter
 import pyarrow as pa
 import pytest
 
-from pacslabel.reports.clean import (
+from pacslabel.text.clean import (
     EMPTY,
     NO_TOKENS,
     TOO_SHORT,
-    CleanConfig,
     Cleaner,
     build_vocab,
     clean_table,
@@ -17,7 +16,8 @@ from pacslabel.reports.clean import (
     detect_language,
     tokenize,
 )
-from pacslabel.reports.stemmers import croatian_stem, get_stemmer
+from pacslabel.text.config import CleanConfig
+from pacslabel.text.stemmers import croatian_stem, get_stemmer
 
 HR_GROUPS = [
     ("prijelom", "prijeloma", "prijelomu", "prijelomom", "prijelomi"),

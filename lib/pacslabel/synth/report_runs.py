@@ -1,4 +1,4 @@
-"""Run roots for evaluating the reports stage on synthetic data, without the ingest stage.
+"""Run roots for evaluating the text stage on synthetic data, without the ingest stage.
 
 - :func:`run_root_from_synth`: ``reports/`` and a minimal ``tags/`` from a synthetic archive's
   ``reports.csv`` and ``truth.parquet`` (what ingest would write for these columns);

@@ -15,18 +15,15 @@ import dataclasses
 import functools
 import logging
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import yaml
 
-from pacslabel.config import ConfigError
 from pacslabel.evaluate import EvaluateConfig
-from pacslabel.ingest import IngestConfig
-from pacslabel.label import AssignConfig, DriftConfig
 from pacslabel.label.assign import UID
 from pacslabel.label.inputs import ACC
+from pacslabel.relabel.config import RelabelConfig
 from pacslabel.relabel.increment import (
     Increment,
     append_rows,
@@ -36,46 +33,22 @@ from pacslabel.relabel.increment import (
     read_increment,
     rows_with_keys,
 )
-from pacslabel.runroot import EMBEDDINGS, FEATURES_TAGS, IMAGES, LABELS, MODELS, REPORTS, TAGS, RunRoot
-from pacslabel.runtime import RayConfig
-from pacslabel.tags.job import PREPROCESSOR_MODEL, EncodeBatch
-from pacslabel.tags.region_batches import REGIONS_TABLE, RegionBatch
+from pacslabel.runroot import (
+    EMBEDDINGS,
+    FEATURES_TAGS,
+    IMAGES,
+    LABELS,
+    MODELS,
+    REGIONS,
+    REPORT_TOKENS,
+    REPORTS,
+    TAG_PREPROCESSOR,
+    TAGS,
+    RunRoot,
+)
+from pacslabel.tags.batches import EncodeBatch, RegionBatch
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class RelabelConfig:
-    """``python -m jobs.relabel input=DIR run_root=DIR [reports=FILE]`` on a run root with a label model."""
-
-    input: str = ""
-    run_root: str = ""
-    reports: str = ""  # the current reports file (csv / parquet); "" = no new reports
-    ingest: IngestConfig = field(default_factory=IngestConfig)
-    actors: int = 1  # inference actors per model
-    cpus_per_actor: float = 0.5
-    use_gpu: bool | None = None  # None: one GPU per inference actor when the cluster has GPUs
-    batch_size: int = 256
-    inline_max_rows: int = 20_000  # increments up to this size are encoded on the driver, larger on Ray Data
-    driver_max_keys: int = 5_000_000  # key scans up to this many keys run on the driver, larger on Ray Data
-    join_partitions: int = 8  # hash partitions of the key anti-joins (above driver_max_keys)
-    assign: AssignConfig = field(default_factory=AssignConfig)
-    drift: DriftConfig = field(default_factory=DriftConfig)
-    evaluate: bool = True  # refresh metrics.json and report.html afterwards
-    truth: str = ""  # evaluation only (synthetic archives)
-    ray: RayConfig = field(default_factory=RayConfig)
-
-    def validate(self) -> None:
-        if not self.run_root:
-            raise ConfigError("run_root: required (a run root that a full pipeline run has labelled)")
-        if not self.input:
-            raise ConfigError("input: required (the PACS dump directory to look for new files in)")
-        if self.actors < 1:
-            raise ConfigError("actors: must be >= 1")
-        if self.cpus_per_actor <= 0:
-            raise ConfigError("cpus_per_actor: must be > 0")
-        if self.inline_max_rows < 0 or self.driver_max_keys < 0:
-            raise ConfigError("inline_max_rows, driver_max_keys: must be >= 0")
 
 
 def model_for(rr: RunRoot, source: str) -> str:
@@ -104,9 +77,9 @@ def _saved_config(rr: RunRoot, model: str) -> dict[str, Any]:
 def frozen_tag_settings(rr: RunRoot) -> tuple[str, bool, int]:
     """(region rules path, study consistency, max array values) the tags stage's saved model was fitted
     with: what new instances' regions and tag features are made with."""
-    from pacslabel.tags.profile import SelectionConfig
+    from pacslabel.tags.config import SelectionConfig
 
-    saved = _saved_config(rr, PREPROCESSOR_MODEL)
+    saved = _saved_config(rr, TAG_PREPROCESSOR)
     regions = saved.get("regions") or {}
     max_values = (saved.get("selection") or {}).get("max_array_values", SelectionConfig.max_array_values)
     return regions.get("rules", ""), bool(regions.get("study_consistency", True)), max_values
@@ -173,12 +146,12 @@ class _Steps:
 
         rules, study_consistency, max_values = frozen_tag_settings(self.rr)
         out = {"regions": 0, "features": 0}
-        inc = self._increment(TAGS, UID, REGIONS_TABLE)
+        inc = self._increment(TAGS, UID, REGIONS)
         if inc is not None:
             rows = self._apply(inc, RegionBatch, rules_path=rules, run_root=self.rr.uri)
             if study_consistency:
                 rows = fill_studies(rows)
-            out["regions"] = append_rows(self.rr, rows, REGIONS_TABLE)
+            out["regions"] = append_rows(self.rr, rows, REGIONS)
         inc = self._increment(TAGS, UID, FEATURES_TAGS)
         if inc is not None:
             encoded = self._apply(
@@ -206,16 +179,14 @@ class _Steps:
 
     def reports(self) -> dict[str, int]:
         """Tokens and embeddings/reports/ rows of the new reports, with the saved cleaning and embedder."""
-        from pacslabel.reports.clean import clean_batch
-        from pacslabel.reports.infer import EmbedReports
-        from pacslabel.reports.job import TOKENS
+        from pacslabel.text.batches import EmbedReports, clean_batch
 
         target = f"{EMBEDDINGS}/reports"
         if not (self.rr.has_table(REPORTS) and self.rr.has_table(target)):
             return {"tokens": 0, "embedded": 0}
         model = model_for(self.rr, "reports")
         saved = _saved_config(self.rr, model)
-        inc = self._increment(REPORTS, ACC, TOKENS)
+        inc = self._increment(REPORTS, ACC, REPORT_TOKENS)
         tokens = 0
         if inc is not None:
             cleaned = self._apply(
@@ -225,8 +196,8 @@ class _Steps:
                 batch_format="pyarrow",
                 fn_kwargs={"cfg": saved.get("clean") or {}},
             )
-            tokens = append_rows(self.rr, cleaned, TOKENS)
-        inc = self._increment(TOKENS, ACC, target)
+            tokens = append_rows(self.rr, cleaned, REPORT_TOKENS)
+        inc = self._increment(REPORT_TOKENS, ACC, target)
         if inc is None:
             return {"tokens": tokens, "embedded": 0}
         version = self.rr.read_json(MODELS, model, "meta.json")["model_version"]

@@ -1,4 +1,4 @@
-"""The tags job: regions, profile and selection, features, constraints, optional tag K-medoids.
+"""The tags stage: regions, profile and selection, features, constraints, optional tag K-medoids.
 
 Reads ``tags/`` under the run root and writes:
   - ``regions/``: sop_instance_uid, study_instance_uid, series_instance_uid, modality, region (REGIONS
@@ -19,178 +19,46 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sklearn.decomposition import PCA
 
-from pacslabel.config import ConfigError
+from pacslabel.config import dump_config
 from pacslabel.imagecol import pixels_to_numpy
-from pacslabel.runroot import CONSTRAINTS, EMBEDDINGS, FEATURES_TAGS, IMAGES, MODELS, TAGS, RunRoot
-from pacslabel.runtime import RayConfig
-from pacslabel.tags.learned_region import LearnedRegionConfig
-from pacslabel.tags.profile import SelectionConfig
-from pacslabel.tags.region_batches import REGIONS_TABLE, RegionLabeller
-from pacslabel.tags.schema import (
-    OTHER_PREFIX,
-    PAPER_CATEGORICAL,
-    PAPER_NUMERIC,
-    PAPER_WEIGHTS,
-    with_other_tags,
+from pacslabel.runroot import (
+    CONSTRAINTS,
+    EMBEDDINGS,
+    FEATURE_NAMES,
+    FEATURES_TAGS,
+    IMAGES,
+    MODELS,
+    TAG_KMEDOIDS,
+    TAG_PREPROCESSOR,
+    TAG_PROFILE,
+    TAGS,
+    RunRoot,
 )
+from pacslabel.tags.batches import (
+    EncodeBatch,
+    ProfileBatch,
+    RegionLabeller,
+    feature_frame,
+    hash_filter,
+    uid_filter,
+)
+from pacslabel.tags.clustering import best_k, kmedoids_sweep, visual_check
+from pacslabel.tags.config import SelectionConfig, TagsConfig
+from pacslabel.tags.constraints import block_ids, sample_constraints
+from pacslabel.tags.gower import GowerEncoder
+from pacslabel.tags.preprocess import TagPreprocessor
+from pacslabel.tags.profile import combine_profiles, select_columns
+from pacslabel.tags.region_stage import run_regions
 
 log = logging.getLogger(__name__)
-
-PROFILE_TABLE = "tag_profile"
-PREPROCESSOR_MODEL = "tag_preprocessor"
-FEATURE_NAMES = ("features", "tags_feature_names.json")
-KMEDOIDS_DIR = "tag_kmedoids"
-
-
-@dataclass
-class RegionsConfig:
-    rules: str = ""
-    truth: str = ""
-    learned: LearnedRegionConfig = field(default_factory=LearnedRegionConfig)
-    study_consistency: bool = True
-    measure_fraction: float = 0.1
-
-    def validate(self) -> None:
-        if not 0.0 <= self.measure_fraction < 1.0:
-            raise ConfigError(f"regions.measure_fraction: {self.measure_fraction} is not in [0, 1)")
-        self.learned.validate()
-
-
-@dataclass
-class FeaturesConfig:
-    enabled: bool = True
-    imputer: Literal["forest", "simple"] = "forest"
-    estimator: Literal["extratrees", "randomforest"] = "extratrees"
-    n_estimators: int = 16
-    max_depth: int = 10
-    max_iter: int = 5
-    fit_sample_rows: int = 20000
-    clip: bool = True
-
-
-@dataclass
-class ConstraintsConfig:
-    enabled: bool = True
-    categorical: list[str] = field(default_factory=lambda: list(PAPER_CATEGORICAL))
-    numeric: list[str] = field(default_factory=lambda: list(PAPER_NUMERIC))
-    weights: dict[str, float] = field(default_factory=lambda: dict(PAPER_WEIGHTS))
-    labelled_fraction: float = 0.1
-    max_labelled_rows: int = 2_000_000
-    n_constraints: int = 2000
-    must_fraction: float = 0.5
-    epsilon: float = 0.1
-    phi: float = 0.5
-    block_on: list[str] = field(default_factory=lambda: ["modality", "body_part_examined"])
-    batch_pairs: int = 65536
-    exhaustive_pairs: int = 2_000_000
-
-
-@dataclass
-class KMedoidsConfig:
-    enabled: bool = False
-    sample_rows: int = 2000
-    ks: list[int] = field(default_factory=lambda: [5, 10, 15, 20])
-    k: int = 0
-    visual_check: bool = True
-    visual_samples: int = 10
-    visual_sample_rows: int = 300
-    pca_components: int = 32
-
-
-@dataclass
-class TagsConfig:
-    run_root: str = ""
-    seed: int = 1
-    batch_size: int = 4096
-    workers: int = 2
-    regions: RegionsConfig = field(default_factory=RegionsConfig)
-    selection: SelectionConfig = field(default_factory=SelectionConfig)
-    features: FeaturesConfig = field(default_factory=FeaturesConfig)
-    constraints: ConstraintsConfig = field(default_factory=ConstraintsConfig)
-    kmedoids: KMedoidsConfig = field(default_factory=KMedoidsConfig)
-    ray: RayConfig = field(default_factory=RayConfig)
-
-    def validate(self) -> None:
-        if not self.run_root:
-            raise ConfigError("run_root: must be set (the run root holding tags/)")
-        if self.batch_size < 1 or self.workers < 1:
-            raise ConfigError("batch_size and workers: must be >= 1")
-        c = self.constraints
-        if not 0.0 < c.labelled_fraction <= 1.0:
-            raise ConfigError(f"constraints.labelled_fraction: {c.labelled_fraction} is not in (0, 1]")
-        if not 0.0 <= c.must_fraction <= 1.0:
-            raise ConfigError(f"constraints.must_fraction: {c.must_fraction} is not in [0, 1]")
-        if not 0.0 <= c.epsilon <= c.phi <= 1.0:
-            raise ConfigError(
-                f"constraints.epsilon / phi: need 0 <= epsilon <= phi <= 1, got {c.epsilon}, {c.phi}"
-            )
-        if c.n_constraints < 0:
-            raise ConfigError("constraints.n_constraints: must be >= 0")
-        if any(w < 0 for w in c.weights.values()):
-            raise ConfigError("constraints.weights: weights must be >= 0")
-        f = self.features
-        if f.n_estimators < 1 or f.max_iter < 1 or f.fit_sample_rows < 2:
-            raise ConfigError("features: n_estimators, max_iter >= 1 and fit_sample_rows >= 2 required")
-        k = self.kmedoids
-        if k.enabled and (k.sample_rows < 3 or not k.ks or min(k.ks) < 2):
-            raise ConfigError("kmedoids: sample_rows >= 3 and ks (each >= 2) required")
-        self.selection.validate()
-        self.regions.validate()
-
-
-# ---------------------------------------------------------------------------------------------------
-# batch callables (loaded once per worker)
-
-
-def feature_frame(batch: pd.DataFrame, columns: list[str], regions, max_array_values: int) -> pd.DataFrame:
-    """The selected feature columns of a tags batch (flattened other_tags and region included)."""
-    frame = batch
-    other = [c for c in columns if c.startswith(OTHER_PREFIX)]
-    if other:
-        frame = with_other_tags(frame, max_array_values, keep=other)
-    if "region" in columns and "region" not in frame.columns:
-        frame = frame.assign(region=regions(frame)[0])
-    return frame
-
-
-class EncodeBatch:
-    """map_batches callable: features/tags/ rows; the fitted preprocessor is read once per actor."""
-
-    def __init__(self, run_root: str, rules_path: str, max_array_values: int):
-        from pacslabel.tags.preprocess import TagPreprocessor
-
-        data = RunRoot(run_root).read_bytes(MODELS, PREPROCESSOR_MODEL, "preprocessor.pkl")
-        self.pre = TagPreprocessor.from_bytes(data)
-        self.columns = [*self.pre.numeric, *self.pre.categorical]
-        self.regions = RegionLabeller(rules_path, run_root)
-        self.max_array_values = max_array_values
-
-    def __call__(self, batch: pd.DataFrame) -> dict[str, np.ndarray]:
-        frame = feature_frame(batch, self.columns, self.regions, self.max_array_values)
-        return {
-            "sop_instance_uid": batch["sop_instance_uid"].astype(object).to_numpy(),
-            "features": self.pre.transform(frame),
-        }
-
-
-def _hash_filter(batch: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
-    from pacslabel.tags.constraints import labelled_mask
-
-    return batch[labelled_mask(batch["sop_instance_uid"].astype(object).to_numpy(), fraction, seed)]
-
-
-def _uid_filter(batch: pd.DataFrame, uids: frozenset) -> pd.DataFrame:
-    return batch[batch["sop_instance_uid"].isin(uids)]
-
-
-# ---------------------------------------------------------------------------------------------------
-# helpers
 
 
 def _write_ds(ds, rr: RunRoot, name: str) -> None:
@@ -201,9 +69,6 @@ def _write_ds(ds, rr: RunRoot, name: str) -> None:
 
 
 def _parquet_bytes(df: pd.DataFrame):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     sink = pa.BufferOutputStream()
     pq.write_table(pa.Table.from_pandas(df, preserve_index=False), sink)
     return sink.getvalue()
@@ -229,67 +94,53 @@ def _sample(ds, n_total: int, n: int, seed: int, columns: list[str] | None = Non
     if columns is not None:
         ds = ds.select_columns(columns)
     return (
-        ds.map_batches(_hash_filter, fn_kwargs={"fraction": fraction, "seed": seed}, batch_format="pandas")
+        ds.map_batches(hash_filter, fn_kwargs={"fraction": fraction, "seed": seed}, batch_format="pandas")
         .limit(n)
         .to_pandas()
     )
 
 
 def _tensor_to_numpy(column) -> np.ndarray:
-    import pyarrow as pa
-
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if hasattr(arr, "to_numpy_ndarray"):
         return arr.to_numpy_ndarray()
     return np.stack([np.asarray(v) for v in arr.to_pylist()])
 
 
-# ---------------------------------------------------------------------------------------------------
-# stages
+def profile_dataset(
+    ds,
+    cfg: SelectionConfig,
+    rules_path: str = "",
+    batch_size: int = 4096,
+    workers: int = 2,
+    run_root: str = "",
+) -> pd.DataFrame:
+    """Profile a Ray Dataset of the tags table; returns the combined profile with the selection."""
+    import ray
 
-
-def run_regions(cfg: TagsConfig, rr: RunRoot, ds) -> dict[str, Any]:
-    """regions/ and the region model (:mod:`pacslabel.tags.region_stage`), scored against a truth file
-    when ``regions.truth`` names one: on all its rows (``accuracy_vs_truth``) and per variant on the
-    rows without BodyPartExamined (``absent_bpe``)."""
-    from pacslabel.tags.region_stage import run_regions as run_region_stage
-    from pacslabel.tags.region_stage import truth_measurement
-    from pacslabel.tags.regions import region_accuracy
-
-    summary = run_region_stage(cfg, rr, ds)
-    if cfg.regions.truth:
-        import pyarrow.dataset as pads
-
-        truth = pd.read_parquet(cfg.regions.truth, columns=["sop_instance_uid", "anatomical_region"])
-        truth = truth.dropna(subset=["sop_instance_uid"])
-        table = rr.dataset(REGIONS_TABLE).to_table(
-            columns=["sop_instance_uid", "modality", "region"],
-            filter=pads.field("sop_instance_uid").isin(truth["sop_instance_uid"].tolist()),
-        )
-        joined = table.to_pandas().merge(truth, on="sop_instance_uid")
-        acc = region_accuracy(joined["modality"], joined["region"], joined["anatomical_region"])
-        summary["accuracy_vs_truth"] = acc.to_dict(orient="records")
-        summary["absent_bpe"] = truth_measurement(rr, cfg.regions.truth)
-    return summary
+    parts = ds.map_batches(
+        ProfileBatch,
+        fn_constructor_kwargs={"cfg": cfg, "rules_path": rules_path, "run_root": run_root},
+        batch_format="pandas",
+        batch_size=batch_size,
+        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=max(1, workers)),
+    ).to_pandas()
+    profile = combine_profiles(parts, cfg.sketch_size, cfg.top_values)
+    return select_columns(profile, cfg)
 
 
 def run_profile(cfg: TagsConfig, rr: RunRoot, ds, region_sources: dict | None = None) -> pd.DataFrame:
     """tag_profile/; the ``region`` row also says per region how many rows each source labelled."""
-    from pacslabel.tags.profile import profile_dataset
-
     profile = profile_dataset(ds, cfg.selection, cfg.regions.rules, cfg.batch_size, cfg.workers, rr.uri)
     profile["region_sources"] = np.where(
         profile["column"] == "region", json.dumps(region_sources or {}), None
     )
-    _write_file(profile, rr, PROFILE_TABLE, "profile.parquet")
+    _write_file(profile, rr, TAG_PROFILE, "profile.parquet")
     return profile
 
 
 def run_features(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_total: int) -> dict[str, Any]:
     import ray
-
-    from pacslabel.config import dump_config
-    from pacslabel.tags.preprocess import TagPreprocessor
 
     chosen = profile[profile["selected"]]
     numeric = chosen.loc[chosen["kind"] == "continuous", "column"].tolist()
@@ -319,9 +170,9 @@ def run_features(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
     ).fit(frame)
     fit_seconds = time.time() - started
     blob = pre.to_bytes()
-    rr.write_bytes(blob, MODELS, PREPROCESSOR_MODEL, "preprocessor.pkl")
-    rr.write_json(pre.meta(), MODELS, PREPROCESSOR_MODEL, "meta.json")
-    rr.write_text(dump_config(cfg), MODELS, PREPROCESSOR_MODEL, "config.yaml")
+    rr.write_bytes(blob, MODELS, TAG_PREPROCESSOR, "preprocessor.pkl")
+    rr.write_json(pre.meta(), MODELS, TAG_PREPROCESSOR, "meta.json")
+    rr.write_text(dump_config(cfg), MODELS, TAG_PREPROCESSOR, "config.yaml")
     rr.write_json(pre.feature_names_, *FEATURE_NAMES)
     encoded = ds.map_batches(
         EncodeBatch,
@@ -347,9 +198,6 @@ def run_features(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
 
 
 def run_constraints(cfg: TagsConfig, rr: RunRoot, ds, n_total: int) -> dict[str, Any]:
-    from pacslabel.tags.constraints import block_ids, sample_constraints
-    from pacslabel.tags.gower import GowerEncoder
-
     c = cfg.constraints
     names = set(ds.schema().names)
     numeric = [col for col in c.numeric if col in names]
@@ -362,7 +210,7 @@ def run_constraints(cfg: TagsConfig, rr: RunRoot, ds, n_total: int) -> dict[str,
     labelled = (
         ds.select_columns(columns)
         .map_batches(
-            _hash_filter, fn_kwargs={"fraction": c.labelled_fraction, "seed": cfg.seed}, batch_format="pandas"
+            hash_filter, fn_kwargs={"fraction": c.labelled_fraction, "seed": cfg.seed}, batch_format="pandas"
         )
         .limit(c.max_labelled_rows)
         .to_pandas()
@@ -420,20 +268,16 @@ def _embedding_sample(rr: RunRoot, seed: int, n: int, pca_components: int) -> tu
     else:
         return None
     rows = ds.map_batches(
-        _hash_filter,
+        hash_filter,
         fn_kwargs={"fraction": min(1.0, 1.5 * n / max(ds.count(), 1)), "seed": seed + 7},
         batch_format="pandas",
     ).limit(n)
     table = rows.to_arrow_refs()
-    import pyarrow as pa
-
     tab = pa.concat_tables(ray.get(table))
     col = tab.column(column)
     values = pixels_to_numpy(col) if column == "pixels" else _tensor_to_numpy(col)
     vectors = values.reshape(tab.num_rows, -1).astype(np.float32)
     if column == "pixels":
-        from sklearn.decomposition import PCA
-
         n_comp = max(1, min(pca_components, vectors.shape[0] - 1, vectors.shape[1]))
         vectors = PCA(n_components=n_comp, random_state=seed).fit_transform(vectors / 255.0)
     frame = pd.DataFrame({"sop_instance_uid": tab.column("sop_instance_uid").to_pylist()})
@@ -442,9 +286,6 @@ def _embedding_sample(rr: RunRoot, seed: int, n: int, pca_components: int) -> tu
 
 
 def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_total: int) -> dict[str, Any]:
-    from pacslabel.tags.clustering import best_k, kmedoids_sweep, visual_check
-    from pacslabel.tags.gower import GowerEncoder
-
     k = cfg.kmedoids
     chosen = profile[profile["selected"]]
     numeric = chosen.loc[chosen["kind"] == "continuous", "column"].tolist()
@@ -456,7 +297,7 @@ def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
     d = enc.matrix(enc.transform(frame))
     sweep = kmedoids_sweep(d, k.ks, cfg.seed)
     chosen_k = k.k or best_k(sweep, k.ks[0])
-    _write_file(sweep, rr, KMEDOIDS_DIR, "sweep.parquet")
+    _write_file(sweep, rr, TAG_KMEDOIDS, "sweep.parquet")
     summary: dict[str, Any] = {
         "sample_rows": len(frame),
         "sweep": sweep.to_dict(orient="records"),
@@ -471,7 +312,7 @@ def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
         return summary
     emb, source = got
     uids = frozenset(emb["sop_instance_uid"])
-    tags = ds.map_batches(_uid_filter, fn_kwargs={"uids": uids}, batch_format="pandas").to_pandas()
+    tags = ds.map_batches(uid_filter, fn_kwargs={"uids": uids}, batch_format="pandas").to_pandas()
     tags = feature_frame(tags, [*numeric, *categorical], regions, cfg.selection.max_array_values)
     merged = emb.merge(tags, on="sop_instance_uid").sample(frac=1.0, random_state=cfg.seed)
     rows = enc.transform(merged)
@@ -481,7 +322,7 @@ def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
     samples = [(rows[s * m : (s + 1) * m], vectors[s * m : (s + 1) * m]) for s in range(n_samples)]
     result = visual_check(samples, enc.matrix, chosen_k, cfg.seed) if n_samples else {"samples": 0}
     result["embedding_source"] = source
-    rr.write_json(result, KMEDOIDS_DIR, "visual_check.json")
+    rr.write_json(result, TAG_KMEDOIDS, "visual_check.json")
     summary["visual_check"] = result
     return summary
 

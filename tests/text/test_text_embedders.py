@@ -5,10 +5,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pacslabel.reports.clean import CleanConfig, Cleaner, clean_table
-from pacslabel.reports.corpus import ParquetCorpus, in_fraction
-from pacslabel.reports.embedders import ReportEmbedder, load_embedder, make_embedder, save_embedder
-from pacslabel.reports.evaluation import compare_embedders, intra_cluster_cosine_distance
+from pacslabel.text.clean import Cleaner, clean_table
+from pacslabel.text.config import CleanConfig
+from pacslabel.text.corpus import ParquetCorpus, in_fraction
+from pacslabel.text.embedders import ReportEmbedder, load_embedder, make_embedder, save_embedder
+from pacslabel.text.evaluation import compare_embedders, intra_cluster_cosine_distance
 
 
 def _words(text):

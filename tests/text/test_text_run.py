@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pacslabel.config import ConfigError, load_config
-from pacslabel.reports import ReportsConfig, run_reports
-from pacslabel.reports.infer import embed_loop
+from pacslabel.text import TextConfig, run_text
+from pacslabel.text.infer import embed_loop
 
 
 def _words(text):
@@ -73,25 +73,25 @@ def config(root, **over):
         "clean_batch_size=25",
         "ray.progress_bars=false",
     ]
-    return load_config(ReportsConfig, None, base + [f"{k}={v}" for k, v in over.items()])
+    return load_config(TextConfig, None, base + [f"{k}={v}" for k, v in over.items()])
 
 
 def test_config_validation(tmp_path):
     with pytest.raises(ConfigError, match="run_root"):
-        load_config(ReportsConfig, None, [])
+        load_config(TextConfig, None, [])
     with pytest.raises(ConfigError, match="embedder"):
-        load_config(ReportsConfig, None, ["run_root=x", "embedder=lda"])
+        load_config(TextConfig, None, ["run_root=x", "embedder=lda"])
     with pytest.raises(ConfigError, match="train_fraction"):
-        load_config(ReportsConfig, None, ["run_root=x", "train_fraction=0"])
+        load_config(TextConfig, None, ["run_root=x", "train_fraction=0"])
     with pytest.raises(ConfigError, match=r"evaluate\.compare"):
-        load_config(ReportsConfig, None, ["run_root=x", "evaluate.compare=[bow,xx]"])
+        load_config(TextConfig, None, ["run_root=x", "evaluate.compare=[bow,xx]"])
 
 
 def test_reports_job_end_to_end(ray_local, tmp_path):
     root = tmp_path / "run"
     kept = make_run_root(root)
     cfg = config(root, **{"evaluate.compare": "[tfidf,pv_dbow]"})
-    summary = run_reports(cfg)
+    summary = run_text(cfg)
 
     clean = summary["clean"]
     assert clean == {
@@ -132,7 +132,7 @@ def test_reports_job_end_to_end(ray_local, tmp_path):
     assert {row["embedder"] for row in ev["compare"]} == {"tfidf", "pv_dbow"}
 
     # re-running replaces outputs instead of adding rows twice
-    again = run_reports(config(root, embedder="tfidf", **{"evaluate.enabled": "false"}))
+    again = run_text(config(root, embedder="tfidf", **{"evaluate.enabled": "false"}))
     assert again["embed"]["rows"] == len(kept)
     assert pads.dataset(root / "embeddings" / "reports", format="parquet").count_rows() == len(kept)
     assert "evaluate" not in again

@@ -1,4 +1,4 @@
-"""The reports stage: clean report text, train one embedder, embed every kept report, evaluate.
+"""The text stage (job ``reports``): clean report text, train one embedder, embed every kept report, evaluate.
 
 Reads ``reports/`` (accession_key, text) and writes, under the run root:
 
@@ -20,101 +20,26 @@ import json
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Literal
 
-from pacslabel.config import ConfigError, dump_config
-from pacslabel.reports.clean import REASONS, CleanConfig, clean_batch
-from pacslabel.runtime import RayConfig
+import numpy as np
+import pyarrow.compute as pc
+from pyarrow import fs as pafs
+
+from pacslabel.config import dump_config
+from pacslabel.runroot import EMBEDDINGS_REPORTS, MODELS, REPORT_TOKENS, REPORTS, TAGS, RunRoot
+from pacslabel.runtime import init_ray
+from pacslabel.text import evaluation
+from pacslabel.text.batches import clean_batch
+from pacslabel.text.clean import REASONS
+from pacslabel.text.config import TextConfig
+from pacslabel.text.corpus import ParquetCorpus
+from pacslabel.text.embedders import make_embedder, save_embedder
+from pacslabel.text.infer import embed_dataset
 
 log = logging.getLogger(__name__)
 
-TOKENS = "_work/reports/tokens"
-EMBEDDINGS_REPORTS = "embeddings/reports"
 
-
-@dataclass
-class Doc2VecConfig:
-    """gensim Doc2Vec settings (paper 003 grid: vector_size 10-1000, window 5/7/10, epochs 25/50/100)."""
-
-    vector_size: int = 100
-    window: int = 5
-    epochs: int = 25
-    negative: int = 5
-    sample: float = 0.001
-    alpha: float = 0.025
-    min_alpha: float = 0.0001
-    dbow_words: int = 0
-    infer_epochs: int = 0
-    keep_doc_vectors: bool = False
-
-
-@dataclass
-class SparseConfig:
-    """Bag of words / TF-IDF settings."""
-
-    max_features: int = 2000
-    svd_components: int = 0
-    svd_max_rows: int = 50_000
-
-
-@dataclass
-class InferConfig:
-    """Ray Data inference: actor pool size, CPUs per actor, rows per batch."""
-
-    actors: int = 2
-    cpus_per_actor: float = 1.0
-    batch_size: int = 1024
-
-
-@dataclass
-class EvalConfig:
-    """k-means evaluation of the embeddings on a bounded sample against modality and region."""
-
-    enabled: bool = True
-    truth_path: str = ""
-    max_rows: int = 20_000
-    k_select: Literal["fixed", "truth", "elbow"] = "truth"  # truth: max(#modalities, #regions)
-    k: int = 10
-    ks: list[int] = field(default_factory=lambda: [5, 10, 15, 20, 30, 40, 50])
-    compare: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ReportsConfig:
-    run_root: str = ""
-    embedder: Literal["bow", "tfidf", "pv_dm", "pv_dbow"] = "pv_dbow"
-    min_count: int = 5
-    seed: int = 0
-    workers: int = 2
-    train_fraction: float = 1.0
-    clean_batch_size: int = 4096
-    clean: CleanConfig = field(default_factory=CleanConfig)
-    doc2vec: Doc2VecConfig = field(default_factory=Doc2VecConfig)
-    sparse: SparseConfig = field(default_factory=SparseConfig)
-    infer: InferConfig = field(default_factory=InferConfig)
-    evaluate: EvalConfig = field(default_factory=EvalConfig)
-    ray: RayConfig = field(default_factory=RayConfig)
-
-    def validate(self) -> None:
-        if not self.run_root:
-            raise ConfigError("run_root: must be set (the run root holding reports/)")
-        if self.min_count < 1:
-            raise ConfigError(f"min_count: must be >= 1, got {self.min_count}")
-        if self.workers < 1:
-            raise ConfigError(f"workers: must be >= 1, got {self.workers}")
-        if not 0.0 < self.train_fraction <= 1.0:
-            raise ConfigError(f"train_fraction: must be in (0, 1], got {self.train_fraction}")
-        from pacslabel.reports.embedders import EMBEDDERS
-
-        for name in self.evaluate.compare:
-            if name not in EMBEDDERS:
-                raise ConfigError(
-                    f"evaluate.compare: {name!r} is not valid; choose from {', '.join(EMBEDDERS)}"
-                )
-
-
-def embedder_params(cfg: ReportsConfig, name: str, workers: int | None = None) -> dict:
+def embedder_params(cfg: TextConfig, name: str, workers: int | None = None) -> dict:
     """Constructor parameters of embedder ``name`` from the config."""
     if name in ("bow", "tfidf"):
         return {"min_count": cfg.min_count, "seed": cfg.seed, **dataclasses.asdict(cfg.sparse)}
@@ -128,9 +53,6 @@ def embedder_params(cfg: ReportsConfig, name: str, workers: int | None = None) -
 
 def train_embedder(tokens_uri: str, name: str, params: dict, fraction: float, model_uri: str) -> dict:
     """Fit embedder ``name`` on the kept reports of the token table (streamed) and save it."""
-    from pacslabel.reports.corpus import ParquetCorpus
-    from pacslabel.reports.embedders import make_embedder, save_embedder
-
     t0 = time.perf_counter()
     emb = make_embedder(name, **params)
     emb.fit(ParquetCorpus(tokens_uri, tagged=True, fraction=fraction))
@@ -163,8 +85,6 @@ def train_embedder(tokens_uri: str, name: str, params: dict, fraction: float, mo
 
 
 def _clear(run_root, *parts: str) -> None:
-    from pyarrow import fs as pafs
-
     if run_root.fs.get_file_info(run_root.path(*parts)).type != pafs.FileType.NotFound:
         run_root.fs.delete_dir(run_root.path(*parts))
 
@@ -176,11 +96,9 @@ def _column_counts(run_root, table: str, column: str) -> Counter:
     return counts
 
 
-def clean_reports(cfg: ReportsConfig, run_root) -> tuple[dict, str]:
+def clean_reports(cfg: TextConfig, run_root) -> tuple[dict, str]:
     """Ray Data pass reports/ -> _work/reports/tokens/; returns exclusion counts by reason and the
     committed segment (relative to the run root)."""
-    from pacslabel.runroot import REPORTS
-
     ds = run_root.read_parquet(REPORTS, columns=["accession_key", "text"])
     ds = ds.map_batches(
         clean_batch,
@@ -188,10 +106,10 @@ def clean_reports(cfg: ReportsConfig, run_root) -> tuple[dict, str]:
         batch_format="pyarrow",
         batch_size=cfg.clean_batch_size,
     )
-    segment = run_root.new_segment(TOKENS)
+    segment = run_root.new_segment(REPORT_TOKENS)
     ds.write_parquet(run_root.uri_of(segment))
-    run_root.commit(TOKENS, segment)
-    counts = _column_counts(run_root, TOKENS, "excluded")
+    run_root.commit(REPORT_TOKENS, segment)
+    counts = _column_counts(run_root, REPORT_TOKENS, "excluded")
     excluded = {r: int(counts.get(r, 0)) for r in REASONS}
     kept = int(counts.get(None, 0))
     return {"input": kept + sum(excluded.values()), "kept": kept, "excluded": excluded}, segment
@@ -199,21 +117,13 @@ def clean_reports(cfg: ReportsConfig, run_root) -> tuple[dict, str]:
 
 def tensor_column_to_numpy(arr):
     """A fixed-shape tensor column (Arrow canonical or Ray's extension type) as a 2-D float array."""
-    import numpy as np
-
     if hasattr(arr, "to_numpy_ndarray"):
         return arr.to_numpy_ndarray()
     return np.stack(arr.to_numpy(zero_copy_only=False))
 
 
-def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
+def evaluate_reports(cfg: TextConfig, run_root) -> dict:
     """Cluster a bounded sample of embeddings/reports/ and score it against truth (tags / truth)."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    from pacslabel.reports import evaluation
-    from pacslabel.reports.embedders import make_embedder
-    from pacslabel.runroot import TAGS
 
     if not run_root.has_table(TAGS):
         return {"skipped": "no tags/ table to take modality and region from"}
@@ -250,7 +160,7 @@ def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
     }
     if ev.compare:
         tokens = (
-            run_root.dataset(TOKENS)
+            run_root.dataset(REPORT_TOKENS)
             .to_table(
                 columns=["accession_key", "tokens"],
                 filter=pc.field("accession_key").isin(truth["accession_key"].tolist()),
@@ -266,13 +176,9 @@ def evaluate_reports(cfg: ReportsConfig, run_root) -> dict:
     return out
 
 
-def run_reports(cfg: ReportsConfig) -> dict:
+def run_text(cfg: TextConfig) -> dict:
     """Clean, train, embed, evaluate; returns the summary (counts, timings, scores)."""
     import ray
-
-    from pacslabel.reports.infer import embed_dataset
-    from pacslabel.runroot import MODELS, REPORTS, RunRoot
-    from pacslabel.runtime import init_ray
 
     init_ray(cfg.ray)
     rr = RunRoot(cfg.run_root)

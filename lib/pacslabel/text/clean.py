@@ -17,13 +17,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Literal
 
 import pyarrow as pa
 
-from pacslabel.config import ConfigError
-from pacslabel.reports.stemmers import get_stemmer
+from pacslabel.text.config import CleanConfig
+from pacslabel.text.stemmers import get_stemmer
 
 # Exclusion reasons (the ``excluded`` column; null = kept).
 EMPTY = "empty"
@@ -57,25 +55,6 @@ STOP_WORDS: dict[str, frozenset[str]] = {
 _HR_LETTERS = frozenset("čćđšž")
 _DE_LETTERS = frozenset("äöüß")
 _WORD = re.compile(r"[^\W\d_]+")
-
-
-@dataclass
-class CleanConfig:
-    """How report text becomes tokens."""
-
-    language: Literal["hr", "en", "de", "auto", "none"] = "hr"
-    auto_scope: Literal["document", "token"] = "document"
-    default_language: Literal["hr", "en", "de", "none"] = "hr"
-    stop_words: bool = True
-    extra_stop_words: list[str] = field(default_factory=list)
-    min_chars: int = 20
-    min_token_len: int = 2
-
-    def validate(self) -> None:
-        if self.min_chars < 0:
-            raise ConfigError(f"clean.min_chars: must be >= 0, got {self.min_chars}")
-        if self.min_token_len < 1:
-            raise ConfigError(f"clean.min_token_len: must be >= 1, got {self.min_token_len}")
 
 
 def tokenize(text: str, min_token_len: int = 1) -> list[str]:
@@ -181,11 +160,6 @@ def clean_table(
         ],
         schema=TOKENS_SCHEMA,
     )
-
-
-def clean_batch(batch: pa.Table, cfg: dict) -> pa.Table:
-    """``map_batches`` form of :func:`clean_table` (``cfg`` as a plain dict so it pickles small)."""
-    return clean_table(batch, CleanConfig(**cfg))
 
 
 def count_words(docs: Iterable[list[str]]) -> Counter[str]:

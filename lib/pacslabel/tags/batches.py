@@ -1,9 +1,10 @@
-"""Batch functions of the region stage: rules then the learned model per row, the labelled rows the
-model learns from, and study-level consistency.
+"""The ``map_batches`` callables of the tags stage and the per-batch functions they use.
 
+Regions (rules then the learned model per row, the labelled rows the model learns from, study-level
+consistency), the partial tag profile, and the encoding of tag features with the fitted preprocessor.
 Every function maps a pandas batch of ``tags/`` (or of the staged region rows) to a pandas frame or,
 for region rows, an Arrow table of fixed types, so the same code runs in Ray Data's ``map_batches``
-and on a driver-side table (relabel).
+and on a driver-side table (relabel, search).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pacslabel.runroot import MODELS, RunRoot
+from pacslabel.runroot import MODELS, REGION_MODEL, TAG_PREPROCESSOR, RunRoot
+from pacslabel.tags.config import SelectionConfig
 from pacslabel.tags.constraints import labelled_mask
 from pacslabel.tags.learned_region import MODEL_FIELDS, RegionTextModel
+from pacslabel.tags.preprocess import TagPreprocessor
+from pacslabel.tags.profile import profile_frame
 from pacslabel.tags.regions import RegionReconstructor, bpe_key
+from pacslabel.tags.schema import OTHER_PREFIX, with_other_tags
 
-REGIONS_TABLE = "regions"
-REGION_MODEL = "region_model"
 BPE = "body_part_examined"
 STUDY = "study_instance_uid"
 REGION_SCHEMA = pa.schema(
@@ -292,3 +295,61 @@ def measure_counts(batch: pd.DataFrame) -> pd.DataFrame:
         out[f"{name}_covered"] = region.notna().astype(int).to_numpy()
         out[f"{name}_correct"] = (region == truth).astype(int).to_numpy()
     return out.groupby("modality", as_index=False).sum()
+
+
+def feature_frame(batch: pd.DataFrame, columns: list[str], regions, max_array_values: int) -> pd.DataFrame:
+    """The selected feature columns of a tags batch (flattened other_tags and region included)."""
+    frame = batch
+    other = [c for c in columns if c.startswith(OTHER_PREFIX)]
+    if other:
+        frame = with_other_tags(frame, max_array_values, keep=other)
+    if "region" in columns and "region" not in frame.columns:
+        frame = frame.assign(region=regions(frame)[0])
+    return frame
+
+
+class EncodeBatch:
+    """map_batches callable: features/tags/ rows; the fitted preprocessor is read once per actor."""
+
+    def __init__(self, run_root: str, rules_path: str, max_array_values: int):
+        data = RunRoot(run_root).read_bytes(MODELS, TAG_PREPROCESSOR, "preprocessor.pkl")
+        self.pre = TagPreprocessor.from_bytes(data)
+        self.columns = [*self.pre.numeric, *self.pre.categorical]
+        self.regions = RegionLabeller(rules_path, run_root)
+        self.max_array_values = max_array_values
+
+    def __call__(self, batch: pd.DataFrame) -> dict[str, np.ndarray]:
+        frame = feature_frame(batch, self.columns, self.regions, self.max_array_values)
+        return {
+            "sop_instance_uid": batch["sop_instance_uid"].astype(object).to_numpy(),
+            "features": self.pre.transform(frame),
+        }
+
+
+def hash_filter(batch: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
+    """The rows whose keyed hash of sop_instance_uid falls in ``fraction`` (a stable sample)."""
+    return batch[labelled_mask(batch["sop_instance_uid"].astype(object).to_numpy(), fraction, seed)]
+
+
+def uid_filter(batch: pd.DataFrame, uids: frozenset) -> pd.DataFrame:
+    return batch[batch["sop_instance_uid"].isin(uids)]
+
+
+class ProfileBatch:
+    """map_batches callable: the partial profile of one pandas batch (tags, flattened other_tags and
+    the reconstructed region: rules, then the run root's region model). Loads them once per worker."""
+
+    def __init__(self, cfg: SelectionConfig, rules_path: str = "", run_root: str = ""):
+        self.cfg = cfg
+        self.regions = RegionLabeller(rules_path, run_root)
+
+    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        frame = batch
+        if self.cfg.other_tags:
+            frame = with_other_tags(frame, self.cfg.max_array_values)
+        frame = frame.drop(columns=["other_tags"], errors="ignore")
+        frame = frame.assign(region=self.regions(frame)[0])
+        part = profile_frame(frame, self.cfg.sketch_size, self.cfg.top_values)
+        part["batch"] = f"{id(batch)}-{np.random.default_rng().integers(1 << 62)}"
+        part["batch_rows"] = len(frame)
+        return part
