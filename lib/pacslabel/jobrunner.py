@@ -21,6 +21,7 @@ from typing import Any
 
 from pacslabel.config import ConfigError, dump_config, load_config
 from pacslabel.logs import setup_logging
+from pacslabel.runroot import JOBS
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def run_job(
         from pacslabel.runroot import RunRoot
 
         run_root = RunRoot(cfg.run_root)
-        run_root.write_text(dump_config(cfg), "_jobs", verb, "config.yaml")
+        run_root.write_text(dump_config(cfg), JOBS, verb, "config.yaml")
     started = time.time()
     try:
         summary = function(cfg)
@@ -131,6 +132,6 @@ def run_job(
         raise SystemExit(2) from exc
     summary = {"job": verb, "seconds": round(time.time() - started, 3), **(summary or {})}
     if run_root is not None:
-        run_root.write_json(summary, "_jobs", verb, "summary.json")
+        run_root.write_json(summary, JOBS, verb, "summary.json")
     print(json.dumps(summary, indent=2, sort_keys=True, default=str))
     return summary

@@ -11,43 +11,75 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow.fs as pafs
 
 from pacslabel import commits, storage
 
-MANIFEST = "manifest"
-TAGS = "tags"
-IMAGES = "images"
-REJECTS = "rejects"
-REPORTS = "reports"
-FEATURES_TAGS = "features/tags"
-CONSTRAINTS = "constraints"
-MODELS = "models"
-EMBEDDINGS = "embeddings"
-EMBEDDINGS_REPORTS = "embeddings/reports"
-REPORT_TOKENS = "_work/reports/tokens"
-LABELS = "labels"
-REGIONS = "regions"
-REGIONS_WORK = "_work/regions"
-REGION_MODEL = "region_model"  # under MODELS
-TAG_PREPROCESSOR = "tag_preprocessor"  # under MODELS
-TAG_PROFILE = "tag_profile"
-FEATURE_NAMES = ("features", "tags_feature_names.json")
-TAG_KMEDOIDS = "tag_kmedoids"
-EXPORTS = "exports"
-SEARCH = "models/search"
-SEARCH_RESULTS = "search"
+# Every table and artifact, as a path under the run root; the comment names the stage that writes it.
+MANIFEST = "manifest"  # ingest
+TAGS = "tags"  # ingest
+IMAGES = "images"  # ingest
+REJECTS = "rejects"  # ingest
+REPORTS = "reports"  # ingest (the reports file joined to tags)
+REGIONS = "regions"  # tags
+REGIONS_WORK = "_work/regions"  # tags (staging of regions/)
+TAG_PROFILE = "tag_profile"  # tags
+FEATURES_TAGS = "features/tags"  # tags
+FEATURE_NAMES = ("features", "tags_feature_names.json")  # tags
+CONSTRAINTS = "constraints"  # tags
+TAG_KMEDOIDS = "tag_kmedoids"  # tags
+REPORT_TOKENS = "_work/reports/tokens"  # text
+MODELS = "models"  # tags, train, text, label: one folder per model
+REGION_MODEL = "region_model"  # tags, under MODELS
+TAG_PREPROCESSOR = "tag_preprocessor"  # tags, under MODELS
+LABEL_MODEL = "kmeans"  # label, under MODELS
+EMBEDDINGS = "embeddings"  # embed, text: one table per source
+EMBEDDINGS_TAGS = f"{EMBEDDINGS}/tags"
+EMBEDDINGS_IMAGES = f"{EMBEDDINGS}/images"
+EMBEDDINGS_REPORTS = f"{EMBEDDINGS}/reports"
+LABELS = "labels"  # label, relabel
+METRICS = "metrics.json"  # evaluate
+REPORT_HTML = "report.html"  # evaluate
+PROJECTION_CACHE = ("_work", "evaluate", "projection.npz")  # evaluate
+COMPARE_JSON = "compare.json"  # compare
+COMPARE_MD = "compare.md"  # compare
+ABLATION_JSON = "ablation.json"  # ablate
+ABLATION_MD = "ablation.md"  # ablate
+EXPORTS = "exports"  # export
+SEARCH = "models/search"  # search
+SEARCH_RESULTS = "search"  # search
+TRAIN_STORAGE = "_train"  # train: Ray Train checkpoints unless storage_path is set
+JOBS = "_jobs"  # every job: _jobs/<verb>/config.yaml, summary.json
 PRIVATE = "_private"
+BATCH_TABLES = (TAGS, IMAGES, REJECTS)  # committed batch by batch by MANIFEST shards, once it exists
 
-# key columns
+# Key columns
 UID = "sop_instance_uid"
 STUDY_UID = "study_instance_uid"
 SERIES_UID = "series_instance_uid"
-ACCESSION = "accession_key"
+ACCESSION_KEY = "accession_key"
 
-BATCH_TABLES = (TAGS, IMAGES, REJECTS)  # committed batch by batch by MANIFEST shards, once it exists
+
+@dataclass(frozen=True)
+class Tables:
+    """The run-root tables a stage reads and those it writes: the pipeline re-runs a stage when what
+    it reads changed, or when something it writes is missing."""
+
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+
+
+def embeddings_table(source: str) -> str:
+    """The embeddings table of ``source`` (images, tags or reports)."""
+    return f"{EMBEDDINGS}/{source}"
+
+
+def model_dir(name: str) -> str:
+    """The folder of model ``name``."""
+    return f"{MODELS}/{name}"
 
 
 class RunRoot:

@@ -32,8 +32,8 @@ import pytest
 from pacslabel.config import ConfigError, load_config
 from pacslabel.evaluate import EvaluateConfig, run_evaluate
 from pacslabel.evaluate.frame import series_words
-from pacslabel.evaluate.inputs import LABEL_MODEL, read_label_names
-from pacslabel.runroot import RunRoot
+from pacslabel.evaluate.inputs import read_label_names
+from pacslabel.runroot import LABEL_MODEL, MODELS, RunRoot
 from pacslabel.synth.toy_run import write_toy_run_root
 
 LN2 = math.log(2)
@@ -89,7 +89,7 @@ def run(tmp_path_factory):
         ),
         truth,
     )
-    root.write_json({"run_id": "r", "label_names": NAMES}, *LABEL_MODEL, "meta.json")
+    root.write_json({"run_id": "r", "label_names": NAMES}, MODELS, LABEL_MODEL, "meta.json")
     overrides = [
         f"run_root={root.uri}",
         f"truth={truth}",
@@ -212,15 +212,15 @@ def test_no_split_column_no_split_figures(tmp_path):
 def test_label_names_read_robustly(tmp_path):
     root = RunRoot(tmp_path / "run")
     assert read_label_names(root) == {}
-    root.write_json({"run_id": "r"}, *LABEL_MODEL, "meta.json")
+    root.write_json({"run_id": "r"}, MODELS, LABEL_MODEL, "meta.json")
     assert read_label_names(root) == {}
-    root.write_json({"label_names": ["x"]}, *LABEL_MODEL, "meta.json")
+    root.write_json({"label_names": ["x"]}, MODELS, LABEL_MODEL, "meta.json")
     assert read_label_names(root) == {}
     root.write_json(
-        {"label_names": {"3": " MR · KNEE ", "x": "y", "4": "", "5": 7}}, *LABEL_MODEL, "meta.json"
+        {"label_names": {"3": " MR · KNEE ", "x": "y", "4": "", "5": 7}}, MODELS, LABEL_MODEL, "meta.json"
     )
     assert read_label_names(root) == {3: "MR · KNEE"}
-    root.write_text("{not json", *LABEL_MODEL, "meta.json")
+    root.write_text("{not json", MODELS, LABEL_MODEL, "meta.json")
     assert read_label_names(root) == {}
 
 

@@ -6,6 +6,6 @@ fusion method x partitioning, fitted on one sample's train split and scored on i
 
 from pacslabel.ablation.config import AblateConfig
 from pacslabel.ablation.run import run_ablation
-from pacslabel.ablation.table import ABLATION_JSON, ABLATION_MD
+from pacslabel.runroot import ABLATION_JSON, ABLATION_MD
 
 __all__ = ["ABLATION_JSON", "ABLATION_MD", "AblateConfig", "run_ablation"]

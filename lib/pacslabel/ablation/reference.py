@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-UID = "sop_instance_uid"
+from pacslabel.runroot import UID
 
 
 @dataclass

@@ -17,11 +17,11 @@ import numpy as np
 from pacslabel.ablation.config import AblateConfig, label_config
 from pacslabel.ablation.reference import Reference, from_context, read_truth
 from pacslabel.ablation.scores import COSINE_SOURCES, row_scores
-from pacslabel.ablation.table import ABLATION_JSON, ABLATION_MD, render_markdown
+from pacslabel.ablation.table import render_markdown
 from pacslabel.ablation.variants import Variant, partition_name, variants, with_rows, with_sources
 from pacslabel.config import ConfigError, to_dict
 from pacslabel.privacy import without_paths
-from pacslabel.runroot import TAGS, RunRoot
+from pacslabel.runroot import ABLATION_JSON, ABLATION_MD, TAGS, RunRoot, embeddings_table
 from pacslabel.splits import SPLITS
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ COSINE_TO_MEAN = "mean cosine distance to the label's mean vector (as in the eva
 
 
 def _read_sample(cfg: AblateConfig, rr: RunRoot):
-    from pacslabel.label.inputs import anchor_of, available_sources, sample_inputs, table_name
+    from pacslabel.label.inputs import anchor_of, available_sources, sample_inputs
 
     sources, skipped = available_sources(rr, list(cfg.sources))
     if skipped:
@@ -39,7 +39,7 @@ def _read_sample(cfg: AblateConfig, rr: RunRoot):
     if not sources:
         raise FileNotFoundError(f"no embeddings/<source>/ table under {rr.uri} for {list(cfg.sources)}")
     anchor = anchor_of(sources)
-    n_total = rr.count_rows(TAGS if anchor is None else table_name(anchor))  # from the Parquet footers
+    n_total = rr.count_rows(TAGS if anchor is None else embeddings_table(anchor))  # from the Parquet footers
     sample = sample_inputs(
         rr, sources, cfg.train_sample, seed=cfg.seed, n_total=n_total, balance=cfg.balance_modalities
     )

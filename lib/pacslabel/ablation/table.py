@@ -3,9 +3,6 @@ and ``ablation.md`` (a table in the layout of paper 003, Table 7)."""
 
 from __future__ import annotations
 
-ABLATION_JSON = "ablation.json"
-ABLATION_MD = "ablation.md"
-
 COLUMNS = (
     ("NMI mod", "nmi_modality"),
     ("NMI region", "nmi_region"),

@@ -29,7 +29,7 @@ from pacslabel.config import to_dict
 from pacslabel.models.cae import build_cae
 from pacslabel.models.dec import build_dec_model
 from pacslabel.privacy import without_paths
-from pacslabel.runroot import RunRoot
+from pacslabel.runroot import COMPARE_JSON, COMPARE_MD, RunRoot
 from pacslabel.splits import SPLITS
 from pacslabel.train import engine
 from pacslabel.train.inprocess import predict, train_autoencoder, train_dec
@@ -242,8 +242,8 @@ def run_compare(cfg: CompareConfig) -> dict:
     for r in range(cfg.seeds):
         comparison.run_seed(r)
     report = comparison.report()
-    rr.write_json(report, "compare.json")
-    rr.write_text(render_markdown(report), "compare.md")
+    rr.write_json(report, COMPARE_JSON)
+    rr.write_text(render_markdown(report), COMPARE_MD)
     return {
         "images": report["sample"]["images"],
         "rows": report["sample"]["rows"],
@@ -252,6 +252,6 @@ def run_compare(cfg: CompareConfig) -> dict:
         "methods": sorted(report["methods"]),
         "skipped": sorted(comparison.skipped),
         "sweep_points": len(comparison.sweep),
-        "output": rr.uri_of("compare.json"),
+        "output": rr.uri_of(COMPARE_JSON),
         "seconds_total": round(time.time() - started, 2),
     }

@@ -11,9 +11,9 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from pacslabel.compare.config import CompareConfig
-from pacslabel.runroot import IMAGES, TAGS, RunRoot
+from pacslabel.runroot import IMAGES, STUDY_UID, TAGS, UID, RunRoot
 from pacslabel.splits import assign_splits, group_keys
-from pacslabel.train.data import UID, fetch_images, read_constraints
+from pacslabel.train.data import fetch_images, read_constraints
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +41,13 @@ def sample_splits(rr: RunRoot, uids: list[str], seed: int, fractions) -> np.ndar
     if not rr.has_table(TAGS):
         raise FileNotFoundError(f"{rr.uri_of(TAGS)} has no Parquet files: the split needs patient keys")
     dset = rr.dataset(TAGS)
-    cols = [c for c in (UID, "patient_key", "study_instance_uid") if c in dset.schema.names]
+    cols = [c for c in (UID, "patient_key", STUDY_UID) if c in dset.schema.names]
     rows = dset.to_table(columns=cols, filter=pads.field(UID).isin(list(uids))).to_pylist()
     by_uid = {r[UID]: r for r in rows}
     if len(by_uid) < len(uids):
         log.warning("%d sample instances have no tags/ row: each is its own group", len(uids) - len(by_uid))
     patient = [by_uid.get(u, {}).get("patient_key") for u in uids]
-    study = [by_uid.get(u, {}).get("study_instance_uid") or u for u in uids]
+    study = [by_uid.get(u, {}).get(STUDY_UID) or u for u in uids]
     return assign_splits(group_keys(patient, study), seed, fractions)
 
 

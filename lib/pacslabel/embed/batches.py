@@ -6,9 +6,8 @@ import numpy as np
 
 from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.models.store import load_model
+from pacslabel.runroot import UID
 from pacslabel.train import engine
-
-UID = "sop_instance_uid"
 
 
 class Embedder:

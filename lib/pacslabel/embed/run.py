@@ -9,10 +9,16 @@ rows twice, and a killed run leaves them as they were.
 from __future__ import annotations
 
 from pacslabel.config import ConfigError
-from pacslabel.embed.batches import UID, Embedder
+from pacslabel.embed.batches import Embedder
 from pacslabel.embed.config import EmbedConfig
 from pacslabel.models.store import DEC_KINDS
-from pacslabel.runroot import EMBEDDINGS, FEATURES_TAGS, IMAGES, RunRoot
+from pacslabel.runroot import FEATURES_TAGS, IMAGES, MODELS, UID, RunRoot, Tables, embeddings_table, model_dir
+
+
+def tables(cfg: EmbedConfig) -> Tables:
+    """What embedding ``cfg.source`` with ``cfg.model_name`` reads and writes."""
+    source = IMAGES if cfg.source == "images" else FEATURES_TAGS
+    return Tables(reads=(source, model_dir(cfg.model_name)), writes=(embeddings_table(cfg.source),))
 
 
 def run_embed(cfg: EmbedConfig) -> dict:
@@ -25,7 +31,7 @@ def run_embed(cfg: EmbedConfig) -> dict:
     if not rr.has_table(table):
         raise FileNotFoundError(f"{rr.uri_of(table)} has no Parquet files")
     name = cfg.model_name
-    meta = rr.read_json("models", name, "meta.json")
+    meta = rr.read_json(MODELS, name, "meta.json")
     if (meta["kind"] == "tag_ae") != (cfg.source == "tags"):
         raise ConfigError(f"model: {name!r} is a {meta['kind']} model, it cannot embed source={cfg.source}")
     use_gpu = cfg.use_gpu
@@ -41,7 +47,7 @@ def run_embed(cfg: EmbedConfig) -> dict:
         num_cpus=cfg.cpus_per_actor,
         num_gpus=1 if use_gpu else 0,
     )
-    final = f"{EMBEDDINGS}/{cfg.source}"
+    final = embeddings_table(cfg.source)
     segment = rr.new_segment(final)
     out.write_parquet(rr.uri_of(segment), min_rows_per_file=min(cfg.rows_per_file, 10_000))
     written = rr.count_rows(segment)

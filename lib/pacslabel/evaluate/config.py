@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pacslabel.config import ConfigError
+from pacslabel.runroot import COMPARE_JSON, COMPARE_MD, REGIONS, TAG_PROFILE
 
 
 @dataclass
@@ -57,10 +58,10 @@ class EvaluateConfig:
     # A label whose largest modality holds a smaller share of its rows than this counts as impure.
     purity_threshold: float = 0.95
     # Tables read by optional sections; relative paths are under the run root.
-    regions_table: str = "regions"
-    compare_json: str = "compare.json"
-    compare_md: str = "compare.md"
-    tag_profile: list[str] = field(default_factory=lambda: ["tag_profile", "features/tag_profile.parquet"])
+    regions_table: str = REGIONS
+    compare_json: str = COMPARE_JSON
+    compare_md: str = COMPARE_MD
+    tag_profile: list[str] = field(default_factory=lambda: [TAG_PROFILE, "features/tag_profile.parquet"])
     batch_rows: int = 65_536
     seed: int = 0
     report: ReportConfig = field(default_factory=ReportConfig)

@@ -18,12 +18,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pacslabel.evaluate.tables import iter_batches, read_parquet_file, table_exists
-from pacslabel.runroot import LABELS, TAGS, RunRoot
+from pacslabel.runroot import ACCESSION_KEY, LABELS, TAGS, UID, RunRoot
+from pacslabel.runroot import REGIONS as REGIONS_TABLE
 from pacslabel.vocab import REGIONS
 
 log = logging.getLogger(__name__)
-
-UID = "sop_instance_uid"
 
 
 class Codebook:
@@ -191,7 +190,7 @@ def read_labels(root: RunRoot, batch_rows: int) -> InstanceFrame:
     return frame
 
 
-def build_frame(root: RunRoot, truth: str = "", regions_table: str = "regions", batch_rows: int = 65_536):
+def build_frame(root: RunRoot, truth: str = "", regions_table: str = REGIONS_TABLE, batch_rows: int = 65_536):
     """Labels joined (through the uid index) to tags, reconstructed regions and the optional truth."""
     frame = read_labels(root, batch_rows)
     for name, norm in (
@@ -199,7 +198,7 @@ def build_frame(root: RunRoot, truth: str = "", regions_table: str = "regions", 
         ("bpe_region", _region_from_bpe),
         ("study_description", _clean),
         ("series_words", series_words),
-        ("accession_key", _clean),
+        (ACCESSION_KEY, _clean),
     ):
         frame.attach(name, Codebook(norm))
     if table_exists(root, TAGS):
@@ -208,7 +207,7 @@ def build_frame(root: RunRoot, truth: str = "", regions_table: str = "regions", 
             ("body_part_examined", "bpe_region"),
             ("study_description", "study_description"),
             ("series_description", "series_words"),
-            ("accession_key", "accession_key"),
+            (ACCESSION_KEY, ACCESSION_KEY),
         )
         cols = [UID, *(col for col, _ in tag_columns)]
         for batch in iter_batches(root, TAGS, cols, batch_rows):

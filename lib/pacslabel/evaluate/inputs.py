@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow.fs as pafs
 
 from pacslabel.evaluate.tables import iter_batches, open_dataset, read_small_table, table_exists
-from pacslabel.runroot import IMAGES, LABELS, MANIFEST, MODELS, REJECTS, TAGS, RunRoot
+from pacslabel.runroot import IMAGES, JOBS, LABEL_MODEL, LABELS, MANIFEST, MODELS, REJECTS, TAGS, UID, RunRoot
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,6 @@ _PRIVATE_KEY = re.compile(r"path|root|uri|salt|uid|key|file|dir|address|host|con
 # Shown columns of the tags job's profile (``column`` there; ``tag`` accepted too). ``top_values``,
 # ``min`` and ``max`` hold data values and are never shown.
 TAG_PROFILE_COLUMNS = ("column", "tag", "source", "kind", "fill_rate", "n_distinct", "selected", "reason")
-LABEL_MODEL = (MODELS, "kmeans")  # directory of the labelling model
 
 
 def count_rows(root: RunRoot, name: str) -> int | None:
@@ -70,17 +69,17 @@ def _safe_numbers(obj: Any, depth: int = 0) -> Any:
 
 def job_summaries(root: RunRoot) -> dict[str, dict]:
     """verb -> numeric entries of ``_jobs/<verb>/summary.json`` (ingest counts per reason, timings…)."""
-    if not root.exists("_jobs"):
+    if not root.exists(JOBS):
         return {}
     out = {}
-    infos = root.fs.get_file_info(pafs.FileSelector(root.path("_jobs")))
+    infos = root.fs.get_file_info(pafs.FileSelector(root.path(JOBS)))
     for info in sorted(infos, key=lambda i: i.base_name):
         if info.type != pafs.FileType.Directory or info.base_name == "evaluate":
             continue
-        if not root.exists("_jobs", info.base_name, "summary.json"):
+        if not root.exists(JOBS, info.base_name, "summary.json"):
             continue
         try:
-            summary = root.read_json("_jobs", info.base_name, "summary.json")
+            summary = root.read_json(JOBS, info.base_name, "summary.json")
         except (OSError, ValueError):
             log.warning("unreadable summary of job %s", info.base_name)
             continue
@@ -176,7 +175,7 @@ def _as_label_map(value: Any) -> dict[int, str]:
         items = []
         for i, v in enumerate(value):
             if isinstance(v, dict):
-                items.append((v.get("label"), v.get("sop_instance_uid")))
+                items.append((v.get("label"), v.get(UID)))
             else:
                 items.append((i, v))
     else:
@@ -213,7 +212,7 @@ def read_medoids(root: RunRoot) -> dict | None:
         return None
     infos = root.fs.get_file_info(pafs.FileSelector(root.path(MODELS)))
     names = sorted(i.base_name for i in infos if i.type == pafs.FileType.Directory)
-    names.sort(key=lambda n: n != "kmeans")
+    names.sort(key=lambda n: n != LABEL_MODEL)
     for kind, word in (("medoid", "medoid"), ("representative", "representative")):
         for name in names:
             if not root.exists(MODELS, name, "meta.json"):
@@ -231,10 +230,10 @@ def read_medoids(root: RunRoot) -> dict | None:
 
 def read_label_meta(root: RunRoot) -> dict:
     """The labelling model's meta.json; empty when it is absent or not a JSON object."""
-    if not root.exists(*LABEL_MODEL, "meta.json"):
+    if not root.exists(MODELS, LABEL_MODEL, "meta.json"):
         return {}
     try:
-        meta = root.read_json(*LABEL_MODEL, "meta.json")
+        meta = root.read_json(MODELS, LABEL_MODEL, "meta.json")
     except (OSError, ValueError):
         log.warning("the labelling model's meta.json is not valid JSON")
         return {}

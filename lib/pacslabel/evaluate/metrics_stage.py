@@ -10,10 +10,10 @@ import numpy as np
 
 from pacslabel.evaluate.frame import InstanceFrame
 from pacslabel.evaluate.quality import Quality, headline, split_rows
-from pacslabel.evaluate.streaming import embedding_table, gather_sample, streamed_cosine_distance
+from pacslabel.evaluate.streaming import gather_sample, streamed_cosine_distance
 from pacslabel.evaluate.tables import table_exists
 from pacslabel.metrics import silhouette_on_sample
-from pacslabel.runroot import RunRoot
+from pacslabel.runroot import ACCESSION_KEY, RunRoot, embeddings_table
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def compute_metrics(root: RunRoot, frame: InstanceFrame, cfg) -> tuple[dict, dic
     sample = sample_positions(frame.n, need, cfg.seed) if need > 0 else np.zeros(0, dtype=np.int64)
     silhouettes: dict = {}
     for source in cfg.silhouette_sources:
-        if not table_exists(root, embedding_table(source)):
+        if not table_exists(root, embeddings_table(source)):
             continue
         pos, x = gather_sample(root, frame, source, sample, cfg.batch_rows)
         if cfg.silhouette_sample > 0 and pos.size:
@@ -101,9 +101,9 @@ def compute_metrics(root: RunRoot, frame: InstanceFrame, cfg) -> tuple[dict, dic
     permuted = np.random.default_rng(cfg.seed + 1).permutation(lab)
     cosine: dict = {}
     for source in cfg.cosine_sources:
-        if not table_exists(root, embedding_table(source)):
+        if not table_exists(root, embeddings_table(source)):
             continue
-        if source == "reports" and not frame.has("accession_key"):
+        if source == "reports" and not frame.has(ACCESSION_KEY):
             continue
         res = streamed_cosine_distance(root, frame, source, [lab, permuted], cfg.batch_rows)
         if res["n"] == 0:

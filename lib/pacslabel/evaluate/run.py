@@ -24,12 +24,27 @@ from pacslabel.evaluate.inputs import (
 from pacslabel.evaluate.metrics_stage import compute_metrics
 from pacslabel.evaluate.projection import project_2d
 from pacslabel.evaluate.report import render_report
-from pacslabel.evaluate.streaming import embedding_table
 from pacslabel.evaluate.tables import table_exists
 from pacslabel.evaluate.thumbnails import cluster_galleries
-from pacslabel.runroot import IMAGES, LABELS, TAGS, RunRoot
+from pacslabel.runroot import (
+    IMAGES,
+    LABELS,
+    METRICS,
+    PROJECTION_CACHE,
+    REPORT_HTML,
+    TAGS,
+    RunRoot,
+    Tables,
+    embeddings_table,
+)
 
 log = logging.getLogger(__name__)
+
+
+def tables(cfg: EvaluateConfig) -> Tables:
+    """The labels and regions evaluated, and the files written (the pipeline adds the labels' inputs)."""
+    return Tables(reads=(LABELS, cfg.regions_table), writes=(REPORT_HTML, METRICS))
+
 
 MISSING_COLOUR = "#eceef1"
 
@@ -130,9 +145,6 @@ def build_cards(
     return cards
 
 
-PROJECTION_CACHE = ("_work", "evaluate", "projection.npz")
-
-
 def _projection_key(root: RunRoot, cfg: EvaluateConfig) -> str | None:
     """The labelling model's run id and the projection settings; None without a saved model."""
     meta = read_label_meta(root)
@@ -200,13 +212,13 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
         "truth": bool(cfg.truth),
         "images": table_exists(root, IMAGES),
         "embeddings": [
-            s for s in ("fused", "images", "tags", "reports") if table_exists(root, embedding_table(s))
+            s for s in ("fused", "images", "tags", "reports") if table_exists(root, embeddings_table(s))
         ],
         "compare": compare is not None,
         "tag_profile": tag_profile is not None,
         "medoids": None if medoids is None else f"{medoids['model']}/{medoids['kind']}",
     }
-    root.write_json(metrics, "metrics.json")
+    root.write_json(metrics, METRICS)
     timings["metrics"] = time.time() - t
 
     t = time.time()
@@ -257,7 +269,7 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
         "tag_profile": tag_profile,
     }
     html = render_report(data)
-    root.write_text(html, "report.html")
+    root.write_text(html, REPORT_HTML)
     timings["report"] = time.time() - t
     n_thumbs = sum(len(c["thumbs"]) for c in cards) + len(medoid_uris)
     log.info("wrote metrics.json and report.html (%d bytes, %d thumbnails)", len(html), n_thumbs)

@@ -11,15 +11,11 @@ import logging
 
 import numpy as np
 
-from pacslabel.evaluate.frame import UID, InstanceFrame
+from pacslabel.evaluate.frame import InstanceFrame
 from pacslabel.evaluate.tables import iter_batches, tensor_to_numpy
-from pacslabel.runroot import EMBEDDINGS, RunRoot
+from pacslabel.runroot import ACCESSION_KEY, UID, RunRoot, embeddings_table
 
 log = logging.getLogger(__name__)
-
-
-def embedding_table(source: str) -> str:
-    return f"{EMBEDDINGS}/{source}"
 
 
 class _Mapper:
@@ -29,9 +25,9 @@ class _Mapper:
         self.frame = frame
         self.label_sets = label_sets
         self.by_accession = source == "reports"
-        self.key = "accession_key" if self.by_accession else UID
+        self.key = ACCESSION_KEY if self.by_accession else UID
         if self.by_accession:
-            acc = frame.codes["accession_key"]
+            acc = frame.codes[ACCESSION_KEY]
             ok = acc >= 0
             self.pairs = []
             for labels in label_sets:
@@ -47,7 +43,7 @@ class _Mapper:
             rows = np.flatnonzero(pos >= 0)
             w = np.ones(rows.size)
             return [(rows, labels[pos[rows]], w) for labels in self.label_sets]
-        codes = self.frame.books["accession_key"].lookup(keys.to_numpy(zero_copy_only=False))
+        codes = self.frame.books[ACCESSION_KEY].lookup(keys.to_numpy(zero_copy_only=False))
         out = []
         for acc, lab, cnt in self.pairs:
             lo = np.searchsorted(acc, codes, side="left")
@@ -81,7 +77,7 @@ def streamed_cosine_distance(
     Equal to :func:`pacslabel.metrics.mean_cosine_distance_to_centroid` on the instances that have a
     vector (rows with zero norm count as distance 1, as there).
     """
-    table = embedding_table(source)
+    table = embeddings_table(source)
     mapper = _Mapper(frame, label_sets, source)
     sums: list[np.ndarray | None] = [None] * len(label_sets)
     counts = [np.zeros(int(lab.max()) + 1 if lab.size else 1) for lab in label_sets]
@@ -119,7 +115,7 @@ def gather_sample(
     rank = np.full(frame.n, -1, dtype=np.int64)
     rank[sample_pos] = np.arange(sample_pos.size)
     found_rank, found_x = [], []
-    for batch in iter_batches(root, embedding_table(source), [UID, "embedding"], batch_rows):
+    for batch in iter_batches(root, embeddings_table(source), [UID, "embedding"], batch_rows):
         pos = frame.positions(batch.column(UID))
         r = np.where(pos >= 0, rank[np.maximum(pos, 0)], -1)
         keep = np.flatnonzero(r >= 0)

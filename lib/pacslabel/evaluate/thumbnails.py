@@ -12,11 +12,11 @@ import logging
 
 import numpy as np
 
-from pacslabel.evaluate.frame import UID, InstanceFrame
+from pacslabel.evaluate.frame import InstanceFrame
 from pacslabel.evaluate.tables import as_images, table_exists, take_rows
 from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.ingest.redact import EXCLUDED
-from pacslabel.runroot import IMAGES, RunRoot
+from pacslabel.runroot import IMAGES, UID, RunRoot
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,7 @@ import pyarrow as pa
 from pacslabel.export.select import cap_ranks, keep_mask, sample_keys, under_cap
 from pacslabel.export.shards import write_batch
 from pacslabel.imagecol import PIXELS, pixels_to_numpy
-from pacslabel.label.assign import UID
-from pacslabel.runroot import RunRoot
+from pacslabel.runroot import STUDY_UID, UID, RunRoot
 
 SELECTED = pa.schema(
     [
@@ -47,7 +46,7 @@ class Selector:
         t = t.filter(pa.array(keep))
         uids = t.column(UID).to_pylist()
         keys = sample_keys(
-            uids, _column(t, "patient_key"), _column(t, "study_instance_uid"), self.salt,
+            uids, _column(t, "patient_key"), _column(t, STUDY_UID), self.salt,
             s["split_seed"], s["split"],
         )  # fmt: skip
         labels = label[keep]

@@ -20,9 +20,8 @@ from pacslabel.export.config import ExportConfig
 from pacslabel.export.select import cap_thresholds
 from pacslabel.export.state import META, ExportState
 from pacslabel.imagecol import PIXELS
-from pacslabel.label.assign import UID
 from pacslabel.label.model import MODEL_DIR, LabelModel
-from pacslabel.runroot import EXPORTS, IMAGES, LABELS, TAGS, RunRoot
+from pacslabel.runroot import EXPORTS, IMAGES, LABELS, TAGS, UID, RunRoot
 
 log = logging.getLogger(__name__)
 

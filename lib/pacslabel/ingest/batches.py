@@ -39,7 +39,7 @@ from pacslabel.ingest.tables import (
     write_table_atomic,
 )
 from pacslabel.ingest.tag_row import TAGS_SCHEMA
-from pacslabel.runroot import IMAGES, MANIFEST, REJECTS, TAGS, RunRoot
+from pacslabel.runroot import IMAGES, MANIFEST, REJECTS, TAGS, UID, RunRoot
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class BatchProcessor:
                 tsuid = hdr.transfer_syntax_uid
                 if hdr.tags is not None:
                     tags_rows.append(hdr.tags)
-                    uid = hdr.tags["sop_instance_uid"]
+                    uid = hdr.tags[UID]
                 if hdr.reject is not None:
                     stage, reason, message = hdr.reject
                 else:
@@ -133,7 +133,7 @@ class BatchProcessor:
                         image_rows.append(
                             {
                                 **res,
-                                "sop_instance_uid": hdr.sop_instance_uid,
+                                UID: hdr.sop_instance_uid,
                                 "path": path,
                                 "run_id": self.run_id,
                                 "transfer_syntax_uid": tsuid,
@@ -154,7 +154,7 @@ class BatchProcessor:
                         "message": message,
                         "run_id": self.run_id,
                         "transfer_syntax_uid": tsuid,
-                        "sop_instance_uid": uid,
+                        UID: uid,
                     }
                 )
                 reasons[reason] += 1
@@ -226,7 +226,7 @@ class BatchProcessor:
             "message": dedup.duplicate_message(kept),
             "run_id": self.run_id,
             "transfer_syntax_uid": tags["transfer_syntax_uid"],
-            "sop_instance_uid": tags["sop_instance_uid"],
+            UID: tags[UID],
         }
 
     def close(self) -> None:

@@ -52,7 +52,7 @@ from pacslabel.ingest.tables import (
     write_table_atomic,
 )
 from pacslabel.ingest.tag_row import TAGS_SCHEMA
-from pacslabel.runroot import IMAGES, MANIFEST, REJECTS, TAGS, RunRoot
+from pacslabel.runroot import IMAGES, MANIFEST, REJECTS, TAGS, UID, RunRoot
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def batch_losers(tags_rows: list[dict[str, Any]], image_paths: set[str]) -> dict
     """Path of every copy that loses to another of the same batch -> the kept copy's path."""
     by_uid: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
     for row in tags_rows:
-        by_uid[row["sop_instance_uid"]].append(row)
+        by_uid[row[UID]].append(row)
     losers: dict[str, str] = {}
     for rows in by_uid.values():
         if len(rows) < 2:
@@ -166,22 +166,18 @@ def candidates(uri: str, batches: list[tuple[str, bool, bool, bool]]) -> pa.Tabl
     entries: list[str] = []
     for batch_id, has_tags, has_images, has_rejects in batches:
         if has_tags:
-            tags = _read(root, TAGS, batch_id, ["sop_instance_uid", "path", "transfer_syntax_uid", "run_id"])
+            tags = _read(root, TAGS, batch_id, [UID, "path", "transfer_syntax_uid", "run_id"])
             images = set(_read(root, IMAGES, batch_id, ["path"])["path"].to_pylist()) if has_images else set()
             for uid, path, tsuid, run_id in zip(*tags.to_pydict().values(), strict=True):
                 uids.append(uid)
                 entries.append(_entry(rank_key(path in images, tsuid, run_id), path, KEPT, batch_id))
-        if has_rejects and "sop_instance_uid" in _columns(root, REJECTS, batch_id):
-            rej = _read(root, REJECTS, batch_id, ["path", "reason", "message", "sop_instance_uid"])
-            rej = rej.filter(
-                pc.and_(pc.equal(rej["reason"], DUPLICATE), pc.is_valid(rej["sop_instance_uid"]))
-            )
+        if has_rejects and UID in _columns(root, REJECTS, batch_id):
+            rej = _read(root, REJECTS, batch_id, ["path", "reason", "message", UID])
+            rej = rej.filter(pc.and_(pc.equal(rej["reason"], DUPLICATE), pc.is_valid(rej[UID])))
             for path, message, uid in zip(*rej.drop_columns(["reason"]).to_pydict().values(), strict=True):
                 uids.append(uid)
                 entries.append(_entry("2", path, EARLIER, batch_id, message))
-    return pa.table(
-        {"sop_instance_uid": pa.array(uids, pa.string()), "entry": pa.array(entries, pa.string())}
-    )
+    return pa.table({UID: pa.array(uids, pa.string()), "entry": pa.array(entries, pa.string())})
 
 
 def resolve(groups: pa.Table) -> pa.Table:
@@ -259,7 +255,7 @@ def rewrite_batch(uri: str, batch_id: str, actions: pa.Table, run_id: str) -> di
                 "message": duplicate_message(kept[row["path"]]),
                 "run_id": row["run_id"],
                 "transfer_syntax_uid": row["transfer_syntax_uid"],
-                "sop_instance_uid": row["sop_instance_uid"],
+                UID: row[UID],
             }
         )
     _write(root, REJECTS, batch_id, pa.Table.from_pylist(rows, schema=REJECTS_SCHEMA))
@@ -329,10 +325,8 @@ def deduplicate(
     total: dict[str, Any] = {"batches_rewritten": 0, "demoted": 0, "repointed": 0, "superseded": 0}
     if n_tags <= driver_max_rows:
         table = candidates(root.uri, batches)
-        grouped = table.group_by("sop_instance_uid", use_threads=False).aggregate([("entry", "list")])
-        actions = resolve(
-            pa.table({"sop_instance_uid": grouped["sop_instance_uid"], "entries": grouped["entry_list"]})
-        )
+        grouped = table.group_by(UID, use_threads=False).aggregate([("entry", "list")])
+        actions = resolve(pa.table({UID: grouped[UID], "entries": grouped["entry_list"]}))
         for batch_id in sorted(set(actions["batch_id"].to_pylist())):
             rows = actions.filter(pc.equal(actions["batch_id"], batch_id))
             _fold(total, rewrite_batch(root.uri, batch_id, rows, run_id))
@@ -355,7 +349,7 @@ def _on_ray(root: RunRoot, batches: list, run_id: str, partitions: int, staging:
     read = ray.remote(num_cpus=0.5)(candidates)
     step = BATCHES_PER_TASK
     refs = [read.remote(root.uri, batches[i : i + step]) for i in range(0, len(batches), step)]
-    groups = ray.data.from_arrow_refs(refs).groupby("sop_instance_uid", num_partitions=partitions)
+    groups = ray.data.from_arrow_refs(refs).groupby(UID, num_partitions=partitions)
     decided = groups.aggregate(AsList("entry", alias_name="entries"))
     decided.map_batches(resolve, batch_format="pyarrow", batch_size=None).write_parquet(
         root.uri_of(staging, "dedup")

@@ -27,6 +27,7 @@ from pacslabel.ingest.pixels import PIXEL_KEYWORDS, read_head
 from pacslabel.ingest.redact import rule_for
 from pacslabel.ingest.tag_row import flatten, sop_uids, to_int, to_str, transfer_syntax_of
 from pacslabel.ingest.values import HeaderValues
+from pacslabel.runroot import UID
 
 DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
 DEFLATED = "1.2.840.10008.1.2.1.99"
@@ -117,7 +118,7 @@ def _reject(stage: str, reason: str, message: str, tags=None, tsuid=None) -> Hea
         tags=tags,
         reject=(stage, reason, message[:500]),
         transfer_syntax_uid=tsuid,
-        sop_instance_uid=(tags or {}).get("sop_instance_uid"),
+        sop_instance_uid=(tags or {}).get(UID),
     )
 
 

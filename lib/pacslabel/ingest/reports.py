@@ -23,11 +23,11 @@ from pacslabel import commits, storage
 from pacslabel.config import ConfigError
 from pacslabel.ingest.tables import write_table_atomic
 from pacslabel.privacy import hash_key
-from pacslabel.runroot import REPORTS, RunRoot
+from pacslabel.runroot import ACCESSION_KEY, REPORTS, RunRoot
 
 log = logging.getLogger(__name__)
 
-REPORTS_SCHEMA = pa.schema([("accession_key", pa.string()), ("text", pa.string())])
+REPORTS_SCHEMA = pa.schema([(ACCESSION_KEY, pa.string()), ("text", pa.string())])
 
 
 def _dataset(fs: pafs.FileSystem, src: str) -> pads.Dataset:
@@ -70,12 +70,12 @@ def join_reports(src: str, root: RunRoot, salt: bytes, rows_per_shard: int = 100
         keys = [hash_key(a, salt) for a in acc]
         table = pa.table(
             {
-                "accession_key": pa.array(keys, pa.string()),
+                ACCESSION_KEY: pa.array(keys, pa.string()),
                 "text": pc.cast(batch.column("text"), pa.string()),
             },
             schema=REPORTS_SCHEMA,
         )
-        table = table.filter(pc.is_valid(table["accession_key"]))
+        table = table.filter(pc.is_valid(table[ACCESSION_KEY]))
         counts["rows"] += batch.num_rows
         counts["dropped_no_accession"] += batch.num_rows - table.num_rows
         if table.num_rows:

@@ -39,11 +39,17 @@ from pacslabel.ingest.diff import Diff, diff_partition_count, plan_on_ray
 from pacslabel.ingest.listing import Listing, list_files
 from pacslabel.ingest.reports import join_reports
 from pacslabel.ingest.tables import TODO_COLUMNS
-from pacslabel.runroot import MANIFEST, RunRoot
+from pacslabel.runroot import IMAGES, MANIFEST, REJECTS, REPORTS, TAGS, RunRoot, Tables
 from pacslabel.runtime import init_ray
 from pacslabel.storage import redacted
 
 log = logging.getLogger(__name__)
+
+
+def tables(cfg: IngestConfig) -> Tables:
+    """What ingest reads (the dump, outside the run root) and writes."""
+    return Tables(writes=(MANIFEST, TAGS, IMAGES, REJECTS, REPORTS))
+
 
 STAGING = "_staging"
 

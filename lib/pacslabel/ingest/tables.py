@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pacslabel.imagecol import PIXELS, pixels_array, pixels_type
+from pacslabel.runroot import UID
 from pacslabel.storage import write_atomic
 
 # the to-do list of files to ingest; Ray 2.58's Parquet reader drops a column named "path", so staged
@@ -37,7 +38,7 @@ REJECTS_SCHEMA = pa.schema(
         ("message", pa.string()),
         ("run_id", pa.string()),
         ("transfer_syntax_uid", pa.string()),
-        ("sop_instance_uid", pa.string()),  # null when the header gave none (no tags row)
+        (UID, pa.string()),  # null when the header gave none (no tags row)
     ]
 )
 IMAGE_SCALARS = [
@@ -60,7 +61,7 @@ IMAGE_SCALARS = [
 def images_schema(size: int) -> pa.Schema:
     return pa.schema(
         [
-            ("sop_instance_uid", pa.string()),
+            (UID, pa.string()),
             (PIXELS, pixels_type(size)),
             *IMAGE_SCALARS,
         ]
@@ -87,7 +88,7 @@ def images_table(rows: list[dict], pixels: list[np.ndarray], size: int) -> pa.Ta
     schema = images_schema(size)
     arr = np.stack(pixels) if pixels else np.zeros((0, size, size), np.uint8)
     cols = {
-        "sop_instance_uid": pa.array([r["sop_instance_uid"] for r in rows], pa.string()),
+        UID: pa.array([r[UID] for r in rows], pa.string()),
         PIXELS: pixels_array(arr),
     }
     for name, typ in IMAGE_SCALARS:

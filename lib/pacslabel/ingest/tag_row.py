@@ -18,10 +18,11 @@ import pyarrow as pa
 from pacslabel.ingest.deid import is_dropped
 from pacslabel.ingest.values import HeaderValues
 from pacslabel.privacy import hash_key
+from pacslabel.runroot import ACCESSION_KEY, SERIES_UID, STUDY_UID, UID
 
 STRING_COLUMNS = [
-    "sop_instance_uid", "study_instance_uid", "series_instance_uid", "sop_class_uid", "path",
-    "patient_key", "accession_key", "modality", "body_part_examined", "study_description",
+    UID, STUDY_UID, SERIES_UID, "sop_class_uid", "path",
+    "patient_key", ACCESSION_KEY, "modality", "body_part_examined", "study_description",
     "series_description", "protocol_name", "requested_procedure_description", "manufacturer",
     "manufacturer_model_name", "patient_position", "mr_acquisition_type",
 ]  # fmt: skip
@@ -44,9 +45,9 @@ TAGS_SCHEMA = pa.schema(
 
 # contract column -> DICOM keyword for plain single-valued strings
 _STRING_KEYWORDS = {
-    "sop_instance_uid": "SOPInstanceUID",
-    "study_instance_uid": "StudyInstanceUID",
-    "series_instance_uid": "SeriesInstanceUID",
+    UID: "SOPInstanceUID",
+    STUDY_UID: "StudyInstanceUID",
+    SERIES_UID: "SeriesInstanceUID",
     "sop_class_uid": "SOPClassUID",
     "modality": "Modality",
     "body_part_examined": "BodyPartExamined",
@@ -309,10 +310,10 @@ def flatten(hv: HeaderValues, path: str, salt: bytes, run_id: str) -> dict[str, 
     row: dict[str, Any] = {name: None for name in TAGS_SCHEMA.names}
     for col, kw in _STRING_KEYWORDS.items():
         row[col] = to_str(hv.value(kw))
-    row["sop_class_uid"], row["sop_instance_uid"] = sop_uids(hv)
+    row["sop_class_uid"], row[UID] = sop_uids(hv)
     row["path"] = path
     row["patient_key"] = hash_key(to_str(hv.value("PatientID")), salt)
-    row["accession_key"] = hash_key(to_str(hv.value("AccessionNumber")), salt)
+    row[ACCESSION_KEY] = hash_key(to_str(hv.value("AccessionNumber")), salt)
     for col, kw in _FLOAT_KEYWORDS.items():
         row[col] = to_float(header_lookup(hv, kw))
     for col, kw in _INT_KEYWORDS.items():

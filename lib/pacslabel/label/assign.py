@@ -16,12 +16,12 @@ import numpy as np
 import pyarrow as pa
 
 from pacslabel.label.arrow import column_to_matrix, matrix_to_tensor_array
+from pacslabel.runroot import SERIES_UID, STUDY_UID, UID
 from pacslabel.splits import assign_splits, group_keys
 
 log = logging.getLogger(__name__)
 
-UID = "sop_instance_uid"
-CONTEXT = ("modality", "region", "patient_key", "study_instance_uid", "series_instance_uid")
+CONTEXT = ("modality", "region", "patient_key", STUDY_UID, SERIES_UID)
 """Columns of the fusion input beside the embeddings: the partition fields, the split keys and the series
 (for pooling)."""
 
@@ -74,7 +74,7 @@ def split_of(context: dict[str, list], split: dict | None) -> np.ndarray:
     n = len(context["modality"])
     if not split:
         return np.full(n, "unsplit", dtype=object)
-    keys = group_keys(context["patient_key"], context["study_instance_uid"])
+    keys = group_keys(context["patient_key"], context[STUDY_UID])
     return assign_splits(keys, split["seed"], split["fractions"])
 
 

@@ -9,13 +9,12 @@ import logging
 import numpy as np
 import pyarrow as pa
 
-from pacslabel.label.assign import CONTEXT, UID
-from pacslabel.runroot import REGIONS, TAGS, RunRoot
+from pacslabel.label.assign import CONTEXT
+from pacslabel.runroot import ACCESSION_KEY, REGIONS, TAGS, UID, RunRoot
 from pacslabel.splits import unit_hash
 
 log = logging.getLogger(__name__)
 
-ACC = "accession_key"
 TEXT = ("series_description", "protocol_name")
 
 
@@ -43,7 +42,7 @@ def read_context(rr: RunRoot, with_acc: bool, partitions: int, n_joins: int):
     """Lazy dataset: sop_instance_uid + the context columns (+ accession_key) of every ``tags/`` row."""
     from pacslabel.runtime import join_kwargs
 
-    ds = rr.read_parquet(TAGS, columns=_tag_columns(rr, (ACC,) if with_acc else ()))
+    ds = rr.read_parquet(TAGS, columns=_tag_columns(rr, (ACCESSION_KEY,) if with_acc else ()))
     ds = ds.map_batches(plain_strings, batch_format="pyarrow")
     if "region" in table_columns(rr, REGIONS):
         regions = rr.read_parquet(REGIONS, columns=[UID, "region"])
@@ -84,13 +83,14 @@ class HashFilter:
         self.by_series = by_series
 
     def __call__(self, t: pa.Table) -> pa.Table:
-        from pacslabel.label.pooling import SERIES, pool_keys
+        from pacslabel.label.pooling import pool_keys
+        from pacslabel.runroot import SERIES_UID
 
         mods = t.column("modality").to_pylist() if "modality" in t.column_names else [None] * t.num_rows
         share = np.asarray([self.shares.get(str(m), 0.0) for m in mods])
         keys = t.column(UID).to_pylist()
-        if self.by_series and SERIES in t.column_names:
-            keys = pool_keys(t.column(SERIES).to_pylist(), keys)
+        if self.by_series and SERIES_UID in t.column_names:
+            keys = pool_keys(t.column(SERIES_UID).to_pylist(), keys)
         keep = unit_hash(keys, self.seed) < share
         return t.select([UID]).filter(pa.array(keep))
 
@@ -121,9 +121,9 @@ def sample_uids(
 ) -> tuple[np.ndarray, dict]:
     """Instance keys of the fit sample (about ``n_sample``, modality-balanced when asked, whole series
     with ``by_series``) from ``tags/``."""
-    from pacslabel.label.pooling import SERIES
+    from pacslabel.runroot import SERIES_UID
 
-    columns = [c for c in (UID, "modality", SERIES) if c in table_columns(rr, TAGS)]
+    columns = [c for c in (UID, "modality", SERIES_UID) if c in table_columns(rr, TAGS)]
     ds = rr.read_parquet(TAGS, columns=columns)
     if "modality" in columns:
         counts = {str(r["modality"]): int(r["count()"]) for r in ds.groupby("modality").count().take_all()}

@@ -16,7 +16,8 @@ import numpy as np
 from pacslabel.label.drift import quantiles
 from pacslabel.label.model import LabelModel
 from pacslabel.label.partition import UNASSIGNED, partition_keys, without_study_sources
-from pacslabel.label.pooling import SERIES, pool_arrays, series_groups
+from pacslabel.label.pooling import pool_arrays, series_groups
+from pacslabel.runroot import SERIES_UID, STUDY_UID, UID
 from pacslabel.splits import assign_splits, group_keys
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def sample_splits(sample, cfg) -> np.ndarray:
     ctx = sample.context
     n = len(sample.uids)
     patient = ctx.get("patient_key", np.full(n, None, dtype=object))
-    study = ctx.get("study_instance_uid")
+    study = ctx.get(STUDY_UID)
     study = sample.uids if study is None else np.where(study == None, sample.uids, study)  # noqa: E711
     return assign_splits(group_keys(patient, study), cfg.split_seed, cfg.split)
 
@@ -69,7 +70,7 @@ def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "")
 
     t0 = time.perf_counter()
     n = len(sample.uids)
-    groups = series_groups(sample.context.get(SERIES, [None] * n), sample.uids)
+    groups = series_groups(sample.context.get(SERIES_UID, [None] * n), sample.uids)
     parts, present = sample.parts, sample.present
     if cfg.pool == "series":
         parts, present = pool_arrays(parts, present, groups)
@@ -131,8 +132,7 @@ def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "")
     }
     reps = nearest_to_centroids(x[fitted], model.centroids)
     model.meta["representatives"] = [
-        {"label": int(model.label_ids[j]), "sop_instance_uid": str(sample.uids[fitted][r])}
-        for j, r in enumerate(reps)
+        {"label": int(model.label_ids[j]), UID: str(sample.uids[fitted][r])} for j, r in enumerate(reps)
     ]
     if previous is not None:
         model.meta["previous_run_id"] = previous.meta.get("run_id")
@@ -159,5 +159,5 @@ def _add_medoids(model: LabelModel, x: np.ndarray, labels: np.ndarray, uids: np.
     from pacslabel.label.medoids import kmedoids_sample
 
     med = kmedoids_sample(x, model.k, n=cfg.medoid_sample, seed=cfg.seed, init_from=model.centroids)
-    model.meta["medoids"] = [{"sop_instance_uid": str(uids[r]), "label": int(labels[r])} for r in med["rows"]]
+    model.meta["medoids"] = [{UID: str(uids[r]), "label": int(labels[r])} for r in med["rows"]]
     model.meta["kmedoids"] = {k: v for k, v in med.items() if k != "rows"}

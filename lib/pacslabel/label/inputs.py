@@ -20,9 +20,9 @@ import numpy as np
 import pyarrow as pa
 
 from pacslabel.label.arrow import KeepKeys, column_to_matrix, matrix_to_list_array
-from pacslabel.label.assign import UID, emb_column
-from pacslabel.label.context import ACC, TEXT, context_rows, read_context, sample_uids
-from pacslabel.runroot import EMBEDDINGS, LABELS, TAGS, RunRoot
+from pacslabel.label.assign import emb_column
+from pacslabel.label.context import TEXT, context_rows, read_context, sample_uids
+from pacslabel.runroot import ACCESSION_KEY, LABELS, TAGS, UID, RunRoot, embeddings_table
 from pacslabel.runtime import join_kwargs
 
 log = logging.getLogger(__name__)
@@ -31,18 +31,14 @@ SOURCES = ("images", "tags", "reports")
 
 
 def source_key(source: str) -> str:
-    return ACC if source == "reports" else UID
-
-
-def table_name(source: str) -> str:
-    return f"{EMBEDDINGS}/{source}"
+    return ACCESSION_KEY if source == "reports" else UID
 
 
 def available_sources(rr: RunRoot, sources: list[str]) -> tuple[list[str], list[str]]:
     """(present, missing) configured sources; reports also need ``tags/`` to reach instances."""
     have, skipped = [], []
     for s in sources:
-        ok = rr.has_table(table_name(s)) and (s != "reports" or rr.has_table(TAGS))
+        ok = rr.has_table(embeddings_table(s)) and (s != "reports" or rr.has_table(TAGS))
         (have if ok else skipped).append(s)
     return have, skipped
 
@@ -68,12 +64,12 @@ class PlainEmbedding:
 
 def read_source(rr: RunRoot, source: str):
     key = source_key(source)
-    ds = rr.read_parquet(table_name(source), columns=[key, "embedding"])
+    ds = rr.read_parquet(embeddings_table(source), columns=[key, "embedding"])
     return ds.map_batches(PlainEmbedding(source), batch_format="pyarrow", batch_size=4096)
 
 
 def read_tag_keys(rr: RunRoot):
-    return rr.read_parquet(TAGS, columns=[UID, ACC])
+    return rr.read_parquet(TAGS, columns=[UID, ACCESSION_KEY])
 
 
 def read_anchor(rr: RunRoot, sources: list[str]):
@@ -111,8 +107,8 @@ def fusion_inputs(
         tags = read_context(rr, "reports" in sources, partitions, n_joins)
         ds = ds.join(tags, join_type="left_outer", on=(UID,), **args)
     if "reports" in sources:
-        ds = ds.join(read_source(rr, "reports"), join_type="left_outer", on=(ACC,), **args)
-        ds = ds.drop_columns([ACC])
+        ds = ds.join(read_source(rr, "reports"), join_type="left_outer", on=(ACCESSION_KEY,), **args)
+        ds = ds.drop_columns([ACCESSION_KEY])
     return ds
 
 
@@ -166,7 +162,7 @@ def align_sources(
 
     def embeddings(source: str, keys: list[str]) -> pa.Table | None:
         key = source_key(source)
-        rows = rows_of(rr, table_name(source), key, keys, [key, "embedding"])
+        rows = rows_of(rr, embeddings_table(source), key, keys, [key, "embedding"])
         return PlainEmbedding(source)(rows) if rows is not None and rows.num_rows else None
 
     for s in sources:
@@ -175,11 +171,17 @@ def align_sources(
         elif s != "reports":
             parts[s], present[s] = _align(uids, embeddings(s, keep), UID, s)
     if "reports" in sources:
-        tk = rows_of(rr, TAGS, UID, keep, [UID, ACC])
-        acc_of = dict(zip(tk.column(UID).to_pylist(), tk.column(ACC).to_pylist(), strict=True)) if tk else {}
+        tk = rows_of(rr, TAGS, UID, keep, [UID, ACCESSION_KEY])
+        acc_of = (
+            dict(zip(tk.column(UID).to_pylist(), tk.column(ACCESSION_KEY).to_pylist(), strict=True))
+            if tk
+            else {}
+        )
         accs = np.asarray([acc_of.get(u) for u in uids], dtype=object)
         wanted = sorted({a for a in accs if a is not None})
-        parts["reports"], present["reports"] = _align(accs, embeddings("reports", wanted), ACC, "reports")
+        parts["reports"], present["reports"] = _align(
+            accs, embeddings("reports", wanted), ACCESSION_KEY, "reports"
+        )
     return parts, present
 
 

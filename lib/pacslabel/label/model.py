@@ -21,12 +21,11 @@ import numpy as np
 
 from pacslabel.label.fusion import Fusion
 from pacslabel.label.partition import UNASSIGNED, PartitionIndex, partition_keys, without_study_sources
-from pacslabel.runroot import MODELS, RunRoot
+from pacslabel.runroot import LABEL_MODEL, RunRoot, model_dir
 
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "kmeans"
-MODEL_DIR = f"{MODELS}/{MODEL_NAME}"
+MODEL_DIR = model_dir(LABEL_MODEL)
 
 
 def _npy_bytes(a: np.ndarray) -> bytes:

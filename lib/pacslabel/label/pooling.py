@@ -15,9 +15,9 @@ import numpy as np
 import pyarrow as pa
 
 from pacslabel.label.arrow import matrix_to_list_array
-from pacslabel.label.assign import UID, batch_parts, emb_column
+from pacslabel.label.assign import batch_parts, emb_column
+from pacslabel.runroot import SERIES_UID, UID
 
-SERIES = "series_instance_uid"
 POOL_KEY = "_pool_key"
 AGGREGATOR_CPUS = 0.01
 
@@ -58,7 +58,7 @@ def pool_table(t: pa.Table, sources: list[str], dims: dict[str, int]) -> pa.Tabl
     """A fusion-input table with every ``emb_<source>`` column pooled by series."""
     if t.num_rows == 0:
         return t
-    series = t.column(SERIES).to_pylist() if SERIES in t.column_names else [None] * t.num_rows
+    series = t.column(SERIES_UID).to_pylist() if SERIES_UID in t.column_names else [None] * t.num_rows
     groups = series_groups(series, t.column(UID).to_pylist())
     present_cols = [s for s in sources if emb_column(s) in t.column_names]
     parts, present = batch_parts(t, present_cols, dims)
@@ -76,7 +76,7 @@ def pool_group(t: pa.Table, sources: list[str], dims: dict[str, int]) -> pa.Tabl
 
 def with_pool_key(t: pa.Table) -> pa.Table:
     """Batch fn (pyarrow): the grouping key, the series or else the instance itself."""
-    series = t.column(SERIES).to_pylist() if SERIES in t.column_names else [None] * t.num_rows
+    series = t.column(SERIES_UID).to_pylist() if SERIES_UID in t.column_names else [None] * t.num_rows
     keys = pool_keys(series, t.column(UID).to_pylist())
     return t.append_column(POOL_KEY, pa.array(keys, pa.string()))
 

@@ -19,9 +19,16 @@ from pacslabel.label.config import AssignConfig, LabelConfig
 from pacslabel.label.drift import DriftConfig, distance_drift, quantiles
 from pacslabel.label.model import MODEL_DIR, LabelModel
 from pacslabel.label.partition import UNASSIGNED
-from pacslabel.runroot import LABELS, TAGS, RunRoot
+from pacslabel.runroot import LABEL_MODEL, LABELS, TAGS, RunRoot, Tables, embeddings_table, model_dir
 
 log = logging.getLogger(__name__)
+
+
+def tables(cfg: LabelConfig) -> Tables:
+    """The embeddings the labels are made from, and what the label stage writes."""
+    return Tables(
+        reads=tuple(embeddings_table(s) for s in cfg.sources), writes=(model_dir(LABEL_MODEL), LABELS)
+    )
 
 
 def new_run_id() -> str:
@@ -179,9 +186,10 @@ def assign_new(
     whose sop_instance_uid is already in ``labels/`` are skipped, so re-running adds
     nothing twice. Returns counts, cluster sizes of the new rows and a drift report.
     """
-    from pacslabel.label.assign import UID, assign_dataset, emb_column
+    from pacslabel.label.assign import assign_dataset, emb_column
     from pacslabel.label.context import read_context
     from pacslabel.label.inputs import PlainEmbedding, fusion_inputs
+    from pacslabel.runroot import UID
     from pacslabel.runtime import join_kwargs
 
     rr = run_root if isinstance(run_root, RunRoot) else RunRoot(run_root)

@@ -19,33 +19,31 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pacslabel.config import ConfigError
-from pacslabel.embed import EmbedConfig
-from pacslabel.evaluate import EvaluateConfig
-from pacslabel.ingest import IngestConfig
-from pacslabel.label import LabelConfig
+from pacslabel.embed import EmbedConfig, run_embed
+from pacslabel.embed.run import tables as embed_tables
+from pacslabel.evaluate import EvaluateConfig, run_evaluate
+from pacslabel.evaluate.run import tables as evaluate_tables
+from pacslabel.ingest import IngestConfig, run_ingest
+from pacslabel.ingest.run import tables as ingest_tables
+from pacslabel.label import LabelConfig, run_label
+from pacslabel.label.model import LabelModel
+from pacslabel.label.run import tables as label_tables
 from pacslabel.models.cae import CAEConfig
 from pacslabel.models.dec import DECConfig
 from pacslabel.models.tag_ae import TagAEConfig
 from pacslabel.pipeline.stages import Stage, run_stages
-from pacslabel.relabel import RelabelConfig
-from pacslabel.runroot import (
-    CONSTRAINTS,
-    EMBEDDINGS,
-    FEATURES_TAGS,
-    IMAGES,
-    LABELS,
-    MODELS,
-    REPORTS,
-    TAGS,
-    RunRoot,
-)
+from pacslabel.relabel import RelabelConfig, run_relabel
+from pacslabel.runroot import REPORT_HTML, RunRoot, Tables
 from pacslabel.runtime import RayConfig
 from pacslabel.storage import redacted
-from pacslabel.tags import TagsConfig
+from pacslabel.tags import TagsConfig, run_tags
 from pacslabel.tags.config import ConstraintsConfig
-from pacslabel.text import TextConfig
+from pacslabel.tags.run import tables as tags_tables
+from pacslabel.text import TextConfig, run_text
 from pacslabel.text.config import Doc2VecConfig, InferConfig
-from pacslabel.train import OptimConfig, ScalingOptions, TrainConfig
+from pacslabel.text.run import tables as text_tables
+from pacslabel.train import OptimConfig, ScalingOptions, TrainConfig, run_train
+from pacslabel.train.run import tables as train_tables
 
 log = logging.getLogger(__name__)
 
@@ -158,85 +156,43 @@ def _with(cfg, **shared):
 
 
 def build_stages(cfg: PipelineConfig) -> list[Stage]:
-    """The ordered stages this config asks for, each bound to its resolved config."""
-    from pacslabel.embed import run_embed as run_embedding
-    from pacslabel.evaluate import run_evaluate
-    from pacslabel.ingest import run_ingest
-    from pacslabel.label import run_label
-    from pacslabel.tags import run_tags
-    from pacslabel.text import run_text
-    from pacslabel.train import run_train as run_training
-
+    """The ordered stages this config asks for, each bound to its resolved config; what a stage reads
+    and writes comes from its ``tables`` declaration."""
     shared = {"run_root": cfg.run_root, "ray": cfg.ray}
     wanted = set(cfg.stages)
     stages: list[Stage] = []
 
-    def add(kind: str, stage: Stage) -> None:
-        if kind in wanted:
-            check = getattr(stage.config, "validate", None)
-            try:
-                if check is not None:
-                    check()
-            except ConfigError as exc:
-                raise ConfigError(f"stage {stage.name}: {exc}") from exc
-            stages.append(stage)
+    def add(kind: str, name: str, run, config, tables: Tables, extra_reads=(), always: bool = False) -> None:
+        if kind not in wanted:
+            return
+        check = getattr(config, "validate", None)
+        try:
+            if check is not None:
+                check()
+        except ConfigError as exc:
+            raise ConfigError(f"stage {name}: {exc}") from exc
+        reads = list(dict.fromkeys([*tables.reads, *extra_reads]))
+        stages.append(Stage(name, lambda: run(config), config, reads, tables.writes, always=always))
 
     ingest = _with(cfg.ingest, input=cfg.input, reports=cfg.reports, **shared)
-    add("ingest", Stage("ingest", lambda: run_ingest(ingest), ingest, outputs=[TAGS], always=True))
+    add("ingest", "ingest", run_ingest, ingest, ingest_tables(ingest), always=True)
 
     tags = _with(cfg.tags, **shared)
-    add("tags", Stage("tags", lambda: run_tags(tags), tags, inputs=[TAGS], outputs=[FEATURES_TAGS]))
+    add("tags", "tags", run_tags, tags, tags_tables(tags))
 
     tag_model = _with(cfg.tag_model, **shared)
-    add(
-        "train",
-        Stage(
-            "train_tag_ae",
-            lambda: run_training(tag_model),
-            tag_model,
-            inputs=[FEATURES_TAGS],
-            outputs=[f"{MODELS}/{tag_model.model_name}"],
-        ),
-    )
+    add("train", "train_tag_ae", run_train, tag_model, train_tables(tag_model))
     image_models = [_with(m, **shared) for m in cfg.image_models]
-    previous: list[str] = []
+    previous: list[str] = []  # a model is retrained when any model trained before it changed
     for model in image_models:
-        inputs = [IMAGES, *previous] + ([CONSTRAINTS] if model.model == "constrained_dec" else [])
-        add(
-            "train",
-            Stage(
-                f"train_{model.model_name}",
-                lambda model=model: run_training(model),
-                model,
-                inputs=inputs,
-                outputs=[f"{MODELS}/{model.model_name}"],
-            ),
-        )
-        previous.append(f"{MODELS}/{model.model_name}")
+        trained = train_tables(model)
+        add("train", f"train_{model.model_name}", run_train, model, trained, extra_reads=previous)
+        previous = [*previous, *trained.writes]
 
-    image_model = image_models[-1].model_name
     embed_tags = _with(cfg.embed, source="tags", model=tag_model.model_name, **shared)
-    embed_images = _with(cfg.embed, source="images", model=image_model, **shared)
-    add(
-        "embed",
-        Stage(
-            "embed_tags",
-            lambda: run_embedding(embed_tags),
-            embed_tags,
-            inputs=[FEATURES_TAGS, f"{MODELS}/{tag_model.model_name}"],
-            outputs=[f"{EMBEDDINGS}/tags"],
-        ),
-    )
-    add(
-        "embed",
-        Stage(
-            "embed_images",
-            lambda: run_embedding(embed_images),
-            embed_images,
-            inputs=[IMAGES, f"{MODELS}/{image_model}"],
-            outputs=[f"{EMBEDDINGS}/images"],
-        ),
-    )
+    embed_images = _with(cfg.embed, source="images", model=image_models[-1].model_name, **shared)
+    add("embed", "embed_tags", run_embed, embed_tags, embed_tables(embed_tags))
+    add("embed", "embed_images", run_embed, embed_images, embed_tables(embed_images))
 
     sources = ["images", "tags"]
     if cfg.reports:
@@ -245,41 +201,15 @@ def build_stages(cfg: PipelineConfig) -> list[Stage]:
             text = dataclasses.replace(
                 text, evaluate=dataclasses.replace(text.evaluate, truth_path=cfg.truth)
             )
-        add(
-            "reports",
-            Stage(
-                "reports",
-                lambda: run_text(text),
-                text,
-                inputs=[REPORTS],
-                outputs=[f"{EMBEDDINGS}/reports"],
-            ),
-        )
+        add("reports", "reports", run_text, text, text_tables(text))
         sources.append("reports")
 
     label = _with(cfg.label, **shared)
     label = dataclasses.replace(label, sources=[s for s in label.sources if s in sources])
-    add(
-        "label",
-        Stage(
-            "label",
-            lambda: run_label(label),
-            label,
-            inputs=[f"{EMBEDDINGS}/{s}" for s in label.sources],
-            outputs=[LABELS],
-        ),
-    )
+    labelled = label_tables(label)
+    add("label", "label", run_label, label, labelled)
     evaluate = _with(cfg.evaluate, truth=cfg.truth or cfg.evaluate.truth, **shared)
-    add(
-        "evaluate",
-        Stage(
-            "evaluate",
-            lambda: run_evaluate(evaluate),
-            evaluate,
-            inputs=[LABELS, "regions", *(f"{EMBEDDINGS}/{s}" for s in label.sources)],
-            outputs=["report.html", "metrics.json"],
-        ),
-    )
+    add("evaluate", "evaluate", run_evaluate, evaluate, evaluate_tables(evaluate), extra_reads=labelled.reads)
     return stages
 
 
@@ -303,15 +233,12 @@ def relabel_config(cfg: PipelineConfig) -> RelabelConfig:
 
 def run_pipeline(cfg: PipelineConfig) -> dict:
     """Run the configured stages in order, or relabel (see the module docstring); returns summaries."""
-    from pacslabel.label.model import LabelModel
-    from pacslabel.relabel import run_relabel
-
     run_root = RunRoot(cfg.run_root)
     if cfg.mode == "relabel" or (cfg.mode == "auto" and LabelModel.exists(run_root)):
         log.info("relabelling %s with the frozen models (mode=full retrains)", run_root.uri)
         summary = {"mode": "relabel", **run_relabel(relabel_config(cfg))}
     else:
         summary = {"mode": "full", **run_stages(run_root, build_stages(cfg))}
-    outputs = {"run_root": run_root.uri, "report": run_root.uri_of("report.html")}
+    outputs = {"run_root": run_root.uri, "report": run_root.uri_of(REPORT_HTML)}
     summary["outputs"] = {key: redacted(uri) for key, uri in outputs.items()}
     return summary

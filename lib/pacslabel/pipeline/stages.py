@@ -18,11 +18,11 @@ from typing import Any
 import pyarrow.fs as pafs
 
 from pacslabel import commits
-from pacslabel.runroot import RunRoot
+from pacslabel.runroot import JOBS, RunRoot
 
 log = logging.getLogger(__name__)
 
-STATE_DIR = ("_jobs", "pipeline", "stages")
+STATE_DIR = (JOBS, "pipeline", "stages")
 
 
 def table_fingerprint(run_root: RunRoot, name: str) -> str:

@@ -21,8 +21,6 @@ import numpy as np
 import yaml
 
 from pacslabel.evaluate import EvaluateConfig
-from pacslabel.label.assign import UID
-from pacslabel.label.inputs import ACC
 from pacslabel.relabel.config import RelabelConfig
 from pacslabel.relabel.increment import (
     Increment,
@@ -34,7 +32,9 @@ from pacslabel.relabel.increment import (
     rows_with_keys,
 )
 from pacslabel.runroot import (
+    ACCESSION_KEY,
     EMBEDDINGS,
+    EMBEDDINGS_REPORTS,
     FEATURES_TAGS,
     IMAGES,
     LABELS,
@@ -44,7 +44,9 @@ from pacslabel.runroot import (
     REPORTS,
     TAG_PREPROCESSOR,
     TAGS,
+    UID,
     RunRoot,
+    embeddings_table,
 )
 from pacslabel.tags.batches import EncodeBatch, RegionBatch
 
@@ -55,7 +57,7 @@ def model_for(rr: RunRoot, source: str) -> str:
     """Name of the model under ``models/`` that produced ``embeddings/<source>/`` (by model_version)."""
     import pyarrow.fs as pafs
 
-    table = rr.dataset(f"{EMBEDDINGS}/{source}")
+    table = rr.dataset(embeddings_table(source))
     head = table.head(1, columns=["model_version"]).column(0).to_pylist()
     if not head:
         raise FileNotFoundError(f"{rr.uri_of(EMBEDDINGS, source)} is empty; run the full pipeline first")
@@ -165,7 +167,7 @@ class _Steps:
         from pacslabel.embed.batches import Embedder
 
         table, column = (IMAGES, "pixels") if source == "images" else (FEATURES_TAGS, "features")
-        target = f"{EMBEDDINGS}/{source}"
+        target = embeddings_table(source)
         if not self.rr.has_table(table):
             return 0
         model = model_for(self.rr, source)
@@ -181,30 +183,30 @@ class _Steps:
         """Tokens and embeddings/reports/ rows of the new reports, with the saved cleaning and embedder."""
         from pacslabel.text.batches import EmbedReports, clean_batch
 
-        target = f"{EMBEDDINGS}/reports"
+        target = EMBEDDINGS_REPORTS
         if not (self.rr.has_table(REPORTS) and self.rr.has_table(target)):
             return {"tokens": 0, "embedded": 0}
         model = model_for(self.rr, "reports")
         saved = _saved_config(self.rr, model)
-        inc = self._increment(REPORTS, ACC, REPORT_TOKENS)
+        inc = self._increment(REPORTS, ACCESSION_KEY, REPORT_TOKENS)
         tokens = 0
         if inc is not None:
             cleaned = self._apply(
                 inc,
                 clean_batch,
-                [ACC, "text"],
+                [ACCESSION_KEY, "text"],
                 batch_format="pyarrow",
                 fn_kwargs={"cfg": saved.get("clean") or {}},
             )
             tokens = append_rows(self.rr, cleaned, REPORT_TOKENS)
-        inc = self._increment(REPORT_TOKENS, ACC, target)
+        inc = self._increment(REPORT_TOKENS, ACCESSION_KEY, target)
         if inc is None:
             return {"tokens": tokens, "embedded": 0}
         version = self.rr.read_json(MODELS, model, "meta.json")["model_version"]
         out = self._apply(
             inc,
             EmbedReports,
-            [ACC, "tokens", "excluded"],
+            [ACCESSION_KEY, "tokens", "excluded"],
             batch_format="pyarrow",
             model_uri=self.rr.uri_of(MODELS, model),
             model_version=version,
@@ -214,12 +216,12 @@ class _Steps:
     def assign(self) -> dict[str, Any]:
         """labels/ rows of the instances without one (on the driver when few), with the drift report."""
         from pacslabel.label import assign_increment, assign_new
-        from pacslabel.label.inputs import PlainEmbedding, anchor_of, table_name
+        from pacslabel.label.inputs import PlainEmbedding, anchor_of
         from pacslabel.label.model import LabelModel
 
         sources = list(LabelModel.load(self.rr).fusion.sources)
         anchor = anchor_of(sources)
-        inc = self._increment(table_name(anchor) if anchor else TAGS, UID, LABELS)
+        inc = self._increment(embeddings_table(anchor) if anchor else TAGS, UID, LABELS)
         uids = np.asarray(inc.keys.to_pylist() if inc else [], dtype=object)
         if len(uids) > self.cfg.inline_max_rows:
             return assign_new(self.rr, uids=list(uids), assign=self.cfg.assign, drift=self.cfg.drift)

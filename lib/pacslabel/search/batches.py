@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from pacslabel.label.assign import UID, batch_context, batch_parts
+from pacslabel.label.assign import batch_context, batch_parts
+from pacslabel.runroot import UID
 
 
 def fused_rows(batch: pa.Table, model) -> np.ndarray:

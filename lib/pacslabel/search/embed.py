@@ -19,9 +19,9 @@ import pyarrow.parquet as pq
 import yaml
 
 from pacslabel.imagecol import PIXELS, pixels_to_numpy
-from pacslabel.label.assign import CONTEXT, UID, emb_column
-from pacslabel.label.inputs import ACC, PlainEmbedding, table_name
-from pacslabel.runroot import IMAGES, REJECTS, TAGS, RunRoot
+from pacslabel.label.assign import CONTEXT, emb_column
+from pacslabel.label.inputs import PlainEmbedding
+from pacslabel.runroot import ACCESSION_KEY, EMBEDDINGS_REPORTS, IMAGES, JOBS, REJECTS, TAGS, UID, RunRoot
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,8 @@ def ingest_settings(rr: RunRoot):
 
     export = {}
     for verb, section in (("ingest", ()), ("pipeline", ("ingest",))):
-        if rr.exists("_jobs", verb, "config.yaml"):
-            saved = yaml.safe_load(rr.read_text("_jobs", verb, "config.yaml")) or {}
+        if rr.exists(JOBS, verb, "config.yaml"):
+            saved = yaml.safe_load(rr.read_text(JOBS, verb, "config.yaml")) or {}
             for key in section:
                 saved = saved.get(key) or {}
             export = saved.get("export") or {}
@@ -93,9 +93,9 @@ def file_inputs(rr: RunRoot, model, path: str) -> tuple[pa.Table, np.ndarray]:
     if "tags" in sources:
         features = apply_batches(EncodeBatch(rr.uri, rules, max_values), tags, "pandas", 64)
         row[emb_column("tags")] = _embedding(rr, "tags", features, "features").column(emb_column("tags"))
-    acc = tags.column(ACC)[0].as_py() if ACC in tags.column_names else None
-    if "reports" in sources and acc and rr.has_table(table_name("reports")):
-        report = rows_with_keys(rr, table_name("reports"), ACC, [acc], [ACC, "embedding"])
+    acc = tags.column(ACCESSION_KEY)[0].as_py() if ACCESSION_KEY in tags.column_names else None
+    if "reports" in sources and acc and rr.has_table(EMBEDDINGS_REPORTS):
+        report = rows_with_keys(rr, EMBEDDINGS_REPORTS, ACCESSION_KEY, [acc], [ACCESSION_KEY, "embedding"])
         if report is not None and report.num_rows:
             row[emb_column("reports")] = PlainEmbedding("reports")(report.slice(0, 1)).column(
                 emb_column("reports")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from pacslabel.label.assign import UID
+from pacslabel.runroot import UID
 
 _STYLE = """body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
 .grid{display:flex;flex-wrap:wrap;gap:.8rem}figure{margin:0;width:var(--px);font-size:.75rem}

@@ -7,8 +7,7 @@ import os
 
 import numpy as np
 
-from pacslabel.label.assign import UID
-from pacslabel.runroot import LABELS, RunRoot
+from pacslabel.runroot import LABELS, UID, RunRoot
 from pacslabel.search.batches import fused_rows
 from pacslabel.search.config import IndexConfig
 from pacslabel.search.index import OnDevice, knn, set_search_params

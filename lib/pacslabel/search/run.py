@@ -17,8 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pacslabel.label.assign import UID
-from pacslabel.runroot import LABELS, SEARCH_RESULTS, RunRoot
+from pacslabel.runroot import LABELS, SEARCH_RESULTS, UID, RunRoot
 from pacslabel.search.batches import FuseBatch
 from pacslabel.search.config import IndexConfig, SearchConfig
 from pacslabel.search.index import OnDevice, new_index, train

@@ -17,8 +17,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from pacslabel.label.assign import UID
-from pacslabel.runroot import SEARCH, RunRoot
+from pacslabel.runroot import SEARCH, UID, RunRoot
 from pacslabel.search.index import from_bytes, to_bytes
 
 log = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pacslabel.config import ConfigError
+from pacslabel.runroot import SERIES_UID, STUDY_UID, UID
 from pacslabel.synth.config import SynthConfig
 from pacslabel.synth.study import TRUTH_COLUMNS, StudyResult, generate_study, worker_init
 
@@ -26,9 +27,9 @@ log = logging.getLogger(__name__)
 TRUTH_SCHEMA = pa.schema(
     [
         ("path", pa.string()),
-        ("sop_instance_uid", pa.string()),
-        ("study_instance_uid", pa.string()),
-        ("series_instance_uid", pa.string()),
+        (UID, pa.string()),
+        (STUDY_UID, pa.string()),
+        (SERIES_UID, pa.string()),
         ("accession_number", pa.string()),
         ("modality", pa.string()),
         ("anatomical_region", pa.string()),

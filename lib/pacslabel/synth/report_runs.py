@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pacslabel.privacy import hash_key
-from pacslabel.runroot import REPORTS, TAGS, RunRoot
+from pacslabel.runroot import ACCESSION_KEY, REPORTS, TAGS, UID, RunRoot
 
 
 def _write(run_root: RunRoot, accessions, texts, sop, sop_acc, modality, region) -> dict:
@@ -26,14 +26,14 @@ def _write(run_root: RunRoot, accessions, texts, sop, sop_acc, modality, region)
     run_root.makedirs(TAGS)
     reports = pa.table(
         {
-            "accession_key": pa.array([hash_key(a, salt) for a in accessions], pa.string()),
+            ACCESSION_KEY: pa.array([hash_key(a, salt) for a in accessions], pa.string()),
             "text": pa.array(texts, pa.string()),
         }
     )
     tags = pa.table(
         {
-            "sop_instance_uid": pa.array(sop, pa.string()),
-            "accession_key": pa.array([hash_key(a, salt) for a in sop_acc], pa.string()),
+            UID: pa.array(sop, pa.string()),
+            ACCESSION_KEY: pa.array([hash_key(a, salt) for a in sop_acc], pa.string()),
             "modality": pa.array(modality, pa.string()),
             "body_part_examined": pa.array(region, pa.string()),
         }
@@ -54,13 +54,13 @@ def run_root_from_synth(synth_dir: str | Path, run_root: RunRoot) -> dict:
     rep = pd.read_csv(synth_dir / "reports.csv", dtype=str, keep_default_na=False)
     truth = pd.read_parquet(
         synth_dir / "truth.parquet",
-        columns=["sop_instance_uid", "accession_number", "modality", "anatomical_region"],
-    ).dropna(subset=["sop_instance_uid"])
+        columns=[UID, "accession_number", "modality", "anatomical_region"],
+    ).dropna(subset=[UID])
     return _write(
         run_root,
         rep["accession_number"].tolist(),
         rep["text"].tolist(),
-        truth["sop_instance_uid"].tolist(),
+        truth[UID].tolist(),
         truth["accession_number"].tolist(),
         truth["modality"].tolist(),
         truth["anatomical_region"].tolist(),

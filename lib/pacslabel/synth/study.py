@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pacslabel.runroot import SERIES_UID, STUDY_UID, UID
 from pacslabel.synth import catalog as cat
 from pacslabel.synth import codes, texts
 from pacslabel.synth.appearance import Appearance, draw_appearances
@@ -40,9 +41,9 @@ Rng = np.random.Generator
 
 TRUTH_COLUMNS = (
     "path",
-    "sop_instance_uid",
-    "study_instance_uid",
-    "series_instance_uid",
+    UID,
+    STUDY_UID,
+    SERIES_UID,
     "accession_number",
     "modality",
     "anatomical_region",
@@ -372,9 +373,9 @@ def generate_study(cfg: SynthConfig, index: int, dicom_root: Path) -> StudyResul
             truth.append(
                 {
                     "path": rel.as_posix(),
-                    "sop_instance_uid": sop_uid,
-                    "study_instance_uid": study.study_uid,
-                    "series_instance_uid": series.uid,
+                    UID: sop_uid,
+                    STUDY_UID: study.study_uid,
+                    SERIES_UID: series.uid,
                     "accession_number": study.accession,
                     "modality": study.modality,
                     "anatomical_region": study.region,

@@ -12,6 +12,8 @@ import json
 import numpy as np
 import pandas as pd
 
+from pacslabel.runroot import ACCESSION_KEY, SERIES_UID, STUDY_UID, UID
+
 _REGION_TEXT = {
     "HEAD": ["CT glave", "MR mozga", "Schädel nativ", "BRAIN W/O", "Kopf"],
     "CHEST": ["RTG pluća", "thorax pa", "CT toraksa", "prsni koš", "Chest PA"],
@@ -69,13 +71,13 @@ def random_tags(n: int, seed: int = 0, missing_bpe: float = 0.3) -> pd.DataFrame
         desc = str(rng.choice(_REGION_TEXT[region])) if rng.random() < 0.9 else None
         xray = m in ("CT", "CR", "DX")
         row = {
-            "sop_instance_uid": f"1.2.826.0.1.3680043.9.{seed}.{i}",
-            "study_instance_uid": f"1.2.826.0.1.3680043.9.{seed}.s{i // 8}",
-            "series_instance_uid": f"1.2.826.0.1.3680043.9.{seed}.r{i // 4}",
+            UID: f"1.2.826.0.1.3680043.9.{seed}.{i}",
+            STUDY_UID: f"1.2.826.0.1.3680043.9.{seed}.s{i // 8}",
+            SERIES_UID: f"1.2.826.0.1.3680043.9.{seed}.r{i // 4}",
             "sop_class_uid": "1.2.840.10008.5.1.4.1.1.2",
             "path": f"/archive/{i // 1000}/{i}.dcm",
             "patient_key": f"{rng.integers(1 << 60):016x}",
-            "accession_key": f"{rng.integers(1 << 60):016x}",
+            ACCESSION_KEY: f"{rng.integers(1 << 60):016x}",
             "modality": m,
             "body_part_examined": bpe,
             "study_description": desc,

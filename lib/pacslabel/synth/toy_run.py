@@ -13,7 +13,23 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pacslabel.imagecol import pixels_array
-from pacslabel.runroot import IMAGES, LABELS, MANIFEST, REJECTS, TAGS, RunRoot
+from pacslabel.runroot import (
+    ACCESSION_KEY,
+    COMPARE_JSON,
+    EMBEDDINGS_REPORTS,
+    IMAGES,
+    JOBS,
+    LABEL_MODEL,
+    LABELS,
+    MANIFEST,
+    MODELS,
+    REGIONS,
+    REJECTS,
+    TAGS,
+    UID,
+    RunRoot,
+    embeddings_table,
+)
 
 GROUPS = (
     ("CT", "HEAD", "CT HEAD WITHOUT CONTRAST", "AX", "Axial 5mm"),
@@ -91,7 +107,7 @@ def write_toy_run_root(
     bpe[0] = "BRAIN"  # not in the region vocabulary: no region from this tag
 
     label_columns = {
-        "sop_instance_uid": uids,
+        UID: uids,
         "label": pa.array(labels, pa.int32()),
         "distance": pa.array(rng.uniform(0, 1, n), pa.float32()),
         "method": ["kmeans"] * n,
@@ -105,25 +121,25 @@ def write_toy_run_root(
         TAGS,
         pa.table(
             {
-                "sop_instance_uid": uids,
+                UID: uids,
                 "modality": modality,
                 "body_part_examined": bpe,
                 "study_description": study,
                 "series_description": [GROUPS[g][4] for g in group],
-                "accession_key": accession,
+                ACCESSION_KEY: accession,
                 "path": [f"/pacs/{i}.dcm" for i in range(n)],
             }
         ),
     )
     imgs = np.stack([toy_image(int(g), rng, side) for g in group])
-    _write(root, IMAGES, pa.table({"sop_instance_uid": uids, "pixels": pixels_array(imgs)}))
+    _write(root, IMAGES, pa.table({UID: uids, "pixels": pixels_array(imgs)}))
     centres = rng.normal(0, 1, (len(GROUPS), dim)).astype(np.float32) * 3
     for source in ("images", "fused"):
         x = centres[group] + rng.normal(0, 0.3, (n, dim)).astype(np.float32)
         _write(
             root,
-            f"embeddings/{source}",
-            pa.table({"sop_instance_uid": uids, "embedding": _tensor(x), "model_version": ["toy"] * n}),
+            embeddings_table(source),
+            pa.table({UID: uids, "embedding": _tensor(x), "model_version": ["toy"] * n}),
         )
     if reports:
         studies = sorted(set(accession))
@@ -131,16 +147,16 @@ def write_toy_run_root(
         x = centres[sgroup] + rng.normal(0, 0.5, (len(studies), dim)).astype(np.float32)
         _write(
             root,
-            "embeddings/reports",
+            EMBEDDINGS_REPORTS,
             pa.table(
-                {"accession_key": studies, "embedding": _tensor(x), "model_version": ["toy"] * len(studies)}
+                {ACCESSION_KEY: studies, "embedding": _tensor(x), "model_version": ["toy"] * len(studies)}
             ),
         )
     if regions:
         _write(
             root,
-            "regions",
-            pa.table({"sop_instance_uid": uids, "region": region, "rule_id": ["bpe"] * n}),
+            REGIONS,
+            pa.table({UID: uids, "region": region, "rule_id": ["bpe"] * n}),
         )
     truth_path = None
     if truth:
@@ -148,7 +164,7 @@ def write_toy_run_root(
         pq.write_table(
             pa.table(
                 {
-                    "sop_instance_uid": uids,
+                    UID: uids,
                     "modality": modality,
                     "anatomical_region": region,
                     "appearance": [GROUPS[g][3] for g in group],
@@ -188,7 +204,7 @@ def write_toy_run_root(
                 "run_root": "/secret/run",
                 "rejects_by_reason": {"no_pixels": 1, "not_dicom": 1},
             },
-            "_jobs",
+            JOBS,
             "ingest",
             "summary.json",
         )
@@ -197,7 +213,7 @@ def write_toy_run_root(
                 "kmeans": {"nmi_modality": {"mean": 0.91, "sd": 0.02}, "score": {"mean": 0.88, "sd": 0.03}},
                 "hog+kmeans": {"nmi_modality": {"mean": 0.55, "sd": 0.05}, "score": 0.5},
             },
-            "compare.json",
+            COMPARE_JSON,
         )
         _write(
             root,
@@ -218,12 +234,12 @@ def write_toy_run_root(
         root.write_json(
             {
                 "k": len(first),
-                "representatives": [{"label": k, "sop_instance_uid": u} for k, u in first.items()],
+                "representatives": [{"label": k, UID: u} for k, u in first.items()],
                 "label_names": {str(g): " · ".join(GROUPS[g][:2]) for g in range(len(GROUPS))},
-                "medoids": [{"sop_instance_uid": u, "label": k} for k, u in first.items()],
+                "medoids": [{UID: u, "label": k} for k, u in first.items()],
             },
-            "models",
-            "kmeans",
+            MODELS,
+            LABEL_MODEL,
             "meta.json",
         )
     return ToyRun(uids, labels, modality, region, accession, truth_path)

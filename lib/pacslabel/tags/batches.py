@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pacslabel.runroot import MODELS, REGION_MODEL, TAG_PREPROCESSOR, RunRoot
+from pacslabel.runroot import MODELS, REGION_MODEL, SERIES_UID, STUDY_UID, TAG_PREPROCESSOR, UID, RunRoot
 from pacslabel.tags.config import SelectionConfig
 from pacslabel.tags.constraints import labelled_mask
 from pacslabel.tags.learned_region import MODEL_FIELDS, RegionTextModel
@@ -23,12 +23,11 @@ from pacslabel.tags.regions import RegionReconstructor, bpe_key
 from pacslabel.tags.schema import OTHER_PREFIX, with_other_tags
 
 BPE = "body_part_examined"
-STUDY = "study_instance_uid"
 REGION_SCHEMA = pa.schema(
     [
-        ("sop_instance_uid", pa.string()),
-        (STUDY, pa.string()),
-        ("series_instance_uid", pa.string()),
+        (UID, pa.string()),
+        (STUDY_UID, pa.string()),
+        (SERIES_UID, pa.string()),
         ("modality", pa.string()),
         ("region", pa.string()),
         ("rule_id", pa.string()),
@@ -46,7 +45,7 @@ MEASURE_SCHEMA = pa.schema(
         ("masked_source", pa.string()),
     ]
 )
-LABEL_KEYS = [STUDY, *MODEL_FIELDS, "label", "status", "origin", "text_open"]
+LABEL_KEYS = [STUDY_UID, *MODEL_FIELDS, "label", "status", "origin", "text_open"]
 _MEASURE_SEED, _CALIBRATION_SEED, _SAMPLE_SEED = 101, 202, 303
 
 
@@ -69,8 +68,8 @@ def region_table(frame: pd.DataFrame, measure: bool = False) -> pa.Table:
 
 def study_keys(batch: pd.DataFrame) -> np.ndarray:
     """Study uid per row (the instance uid where the study is missing), for study-disjoint choices."""
-    study = _text(batch, STUDY)
-    return study.fillna(_text(batch, "sop_instance_uid")).fillna("").to_numpy(dtype=object)
+    study = _text(batch, STUDY_UID)
+    return study.fillna(_text(batch, UID)).fillna("").to_numpy(dtype=object)
 
 
 def measured_studies(batch: pd.DataFrame, fraction: float, seed: int) -> np.ndarray:
@@ -144,9 +143,9 @@ class RegionBatch:
         out = self.labeller.explain(batch)
         frame = pd.DataFrame(
             {
-                "sop_instance_uid": _text(batch, "sop_instance_uid").to_numpy(),
-                STUDY: _text(batch, STUDY).to_numpy(),
-                "series_instance_uid": _text(batch, "series_instance_uid").to_numpy(),
+                UID: _text(batch, UID).to_numpy(),
+                STUDY_UID: _text(batch, STUDY_UID).to_numpy(),
+                SERIES_UID: _text(batch, SERIES_UID).to_numpy(),
                 "modality": _text(batch, "modality").to_numpy(),
                 "region": out["region"].to_numpy(dtype=object),
                 "rule_id": out["rule_id"].to_numpy(dtype=object),
@@ -199,21 +198,21 @@ class LabelBatch:
         read = text.notna().to_numpy()
         measured = measured_studies(batch, self.measure_fraction, self.seed)
         keep = (named | (read & self.rule_labels)) & ~measured
-        frame = pd.DataFrame({STUDY: study_keys(batch)}, index=batch.index)
+        frame = pd.DataFrame({STUDY_UID: study_keys(batch)}, index=batch.index)
         for name in MODEL_FIELDS:
             frame[name] = _text(batch, name).fillna("").to_numpy(dtype=object)
         frame["label"] = np.where(named, bpe.to_numpy(dtype=object), text.to_numpy(dtype=object))
         frame["text_open"] = ~read
         frame["status"] = np.where(named & read & (text != bpe).to_numpy(), "contradicted", "label")
         frame["origin"] = np.where(named, "bpe", "rules")
-        frame["series"] = _text(batch, "series_instance_uid").fillna("").to_numpy(dtype=object)
+        frame["series"] = _text(batch, SERIES_UID).fillna("").to_numpy(dtype=object)
         grouped = frame.loc[keep].groupby(LABEL_KEYS, sort=False)["series"].agg(["size", "nunique"])
         return grouped.rename(columns={"size": "n", "nunique": "series"}).reset_index()
 
 
 def sample_studies(batch: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
     """Rows of a stable ``fraction`` of the studies (by keyed hash of the study uid)."""
-    return batch[labelled_mask(batch[STUDY].astype(object).to_numpy(), fraction, seed + _SAMPLE_SEED)]
+    return batch[labelled_mask(batch[STUDY_UID].astype(object).to_numpy(), fraction, seed + _SAMPLE_SEED)]
 
 
 def calibration_folds(studies: np.ndarray, folds: int, seed: int) -> np.ndarray:
@@ -240,19 +239,19 @@ def study_pairs(batch: pd.DataFrame) -> pd.DataFrame:
         rows = batch[batch["measured"].astype(bool)] if kind == "masked" else batch
         part = pd.DataFrame(
             {
-                STUDY: rows[STUDY].astype(object),
+                STUDY_UID: rows[STUDY_UID].astype(object),
                 "kind": kind,
                 "region": rows[column].astype(object).fillna(""),
             }
         )
-        parts.append(part[part[STUDY].notna()].drop_duplicates())
+        parts.append(part[part[STUDY_UID].notna()].drop_duplicates())
     return pd.concat(parts, ignore_index=True)
 
 
 def study_fill(pairs: pd.DataFrame) -> pd.DataFrame:
     """(study, kind, region) to fill open rows with, from :func:`study_pairs` rows holding whole studies:
     where a study has open rows and its other rows name exactly one region."""
-    keys = [STUDY, "kind"]
+    keys = [STUDY_UID, "kind"]
     named = pairs[pairs["region"] != ""].groupby(keys, as_index=False)["region"].agg(["nunique", "first"])
     agreed = named[named["nunique"] == 1].rename(columns={"first": "region"})[[*keys, "region"]]
     open_studies = pairs.loc[pairs["region"] == "", keys].drop_duplicates()
@@ -266,7 +265,7 @@ def fill_from_studies(batch: pd.DataFrame, fills: dict[str, dict[str, str]]) -> 
         table = fills.get(kind)
         if not table or column not in batch.columns:
             continue
-        region = batch[STUDY].map(table)
+        region = batch[STUDY_UID].map(table)
         hit = (batch[column].isna() & region.notna()).to_numpy()
         batch.loc[hit, column] = region[hit]
         batch.loc[hit, source] = "study"
@@ -278,7 +277,8 @@ def fill_from_studies(batch: pd.DataFrame, fills: dict[str, dict[str, str]]) -> 
 def fills_by_kind(fills: pd.DataFrame) -> dict[str, dict[str, str]]:
     """:func:`study_fill` rows as kind -> study -> region."""
     return {
-        str(kind): dict(zip(part[STUDY], part["region"], strict=True)) for kind, part in fills.groupby("kind")
+        str(kind): dict(zip(part[STUDY_UID], part["region"], strict=True))
+        for kind, part in fills.groupby("kind")
     }
 
 
@@ -321,18 +321,18 @@ class EncodeBatch:
     def __call__(self, batch: pd.DataFrame) -> dict[str, np.ndarray]:
         frame = feature_frame(batch, self.columns, self.regions, self.max_array_values)
         return {
-            "sop_instance_uid": batch["sop_instance_uid"].astype(object).to_numpy(),
+            UID: batch[UID].astype(object).to_numpy(),
             "features": self.pre.transform(frame),
         }
 
 
 def hash_filter(batch: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
     """The rows whose keyed hash of sop_instance_uid falls in ``fraction`` (a stable sample)."""
-    return batch[labelled_mask(batch["sop_instance_uid"].astype(object).to_numpy(), fraction, seed)]
+    return batch[labelled_mask(batch[UID].astype(object).to_numpy(), fraction, seed)]
 
 
 def uid_filter(batch: pd.DataFrame, uids: frozenset) -> pd.DataFrame:
-    return batch[batch["sop_instance_uid"].isin(uids)]
+    return batch[batch[UID].isin(uids)]
 
 
 class ProfileBatch:

@@ -26,11 +26,10 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from pacslabel.config import dump_config
-from pacslabel.runroot import MODELS, REGION_MODEL, REGIONS, REGIONS_WORK, TAGS, UID, RunRoot
+from pacslabel.runroot import MODELS, REGION_MODEL, REGIONS, REGIONS_WORK, STUDY_UID, TAGS, UID, RunRoot
 from pacslabel.tags.batches import (
     BPE,
     LABEL_KEYS,
-    STUDY,
     LabelBatch,
     RegionBatch,
     calibration_folds,
@@ -121,7 +120,7 @@ def held_out_scores(cfg, rows: pd.DataFrame) -> pd.DataFrame:
     """Out-of-fold predictions: ``rows`` split into ``calibration_folds`` study-disjoint folds, each
     scored by a model fitted on the others (``region``, ``probability``, ``known`` added; folds whose
     other rows hold fewer than two regions are left out)."""
-    studies = rows[STUDY].to_numpy(dtype=object)
+    studies = rows[STUDY_UID].to_numpy(dtype=object)
     folds = calibration_folds(studies, cfg.regions.learned.calibration_folds, cfg.seed)
     parts = []
     for fold in np.unique(folds):
@@ -187,7 +186,7 @@ def study_fills(stage) -> dict[str, dict[str, str]]:
     by study, one hash partition per ``ROWS_PER_PARTITION`` staged rows)."""
     partitions = int(np.clip(stage.count() // ROWS_PER_PARTITION, 1, 200))
     pairs = stage.map_batches(study_pairs, batch_format="pandas")
-    fills = pairs.groupby(STUDY, num_partitions=partitions).map_groups(study_fill, batch_format="pandas")
+    fills = pairs.groupby(STUDY_UID, num_partitions=partitions).map_groups(study_fill, batch_format="pandas")
     fills = fills.to_pandas()
     return fills_by_kind(fills) if len(fills) else {}
 
@@ -260,7 +259,7 @@ def truth_counts(rows: pd.DataFrame) -> pd.DataFrame:
 def _read(rr: RunRoot, table: str, columns: list[str], uids: list[str]) -> pd.DataFrame:
     dataset = rr.dataset(table)
     present = [c for c in columns if c in dataset.schema.names]
-    frame = dataset.to_table(columns=present, filter=pads.field("sop_instance_uid").isin(uids)).to_pandas()
+    frame = dataset.to_table(columns=present, filter=pads.field(UID).isin(uids)).to_pandas()
     return frame.reindex(columns=columns)
 
 
@@ -268,14 +267,14 @@ def truth_measurement(rr: RunRoot, truth_path: str) -> dict[str, Any]:
     """``regions/`` scored against a truth file (sop_instance_uid, anatomical_region): coverage and
     accuracy per modality on the rows whose BodyPartExamined is absent from ``tags/``, for the rules
     alone, rules + model and rules + model + study (the layout of :func:`measurement`)."""
-    truth = pd.read_parquet(truth_path, columns=["sop_instance_uid", "anatomical_region"])
-    truth = truth.dropna(subset=["sop_instance_uid", "anatomical_region"])
-    uids = truth["sop_instance_uid"].tolist()
-    regions = _read(rr, REGIONS, ["sop_instance_uid", "modality", "region", "source"], uids)
-    tags = _read(rr, TAGS, ["sop_instance_uid", BPE], uids)
+    truth = pd.read_parquet(truth_path, columns=[UID, "anatomical_region"])
+    truth = truth.dropna(subset=[UID, "anatomical_region"])
+    uids = truth[UID].tolist()
+    regions = _read(rr, REGIONS, [UID, "modality", "region", "source"], uids)
+    tags = _read(rr, TAGS, [UID, BPE], uids)
     value = tags[BPE].astype(object)
-    absent = tags.loc[value.isna() | (value.astype(str).str.strip() == ""), ["sop_instance_uid"]]
-    rows = regions.merge(absent, on="sop_instance_uid").merge(truth, on="sop_instance_uid")
+    absent = tags.loc[value.isna() | (value.astype(str).str.strip() == ""), [UID]]
+    rows = regions.merge(absent, on=UID).merge(truth, on=UID)
     rows = rows.rename(columns={"anatomical_region": "truth"})
     if rows.empty:
         return {"rows": 0}

@@ -31,16 +31,20 @@ from pacslabel.config import dump_config
 from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.runroot import (
     CONSTRAINTS,
-    EMBEDDINGS,
+    EMBEDDINGS_IMAGES,
     FEATURE_NAMES,
     FEATURES_TAGS,
     IMAGES,
     MODELS,
+    REGIONS,
     TAG_KMEDOIDS,
     TAG_PREPROCESSOR,
     TAG_PROFILE,
     TAGS,
+    UID,
     RunRoot,
+    Tables,
+    model_dir,
 )
 from pacslabel.tags.batches import (
     EncodeBatch,
@@ -59,6 +63,18 @@ from pacslabel.tags.profile import combine_profiles, select_columns
 from pacslabel.tags.region_stage import run_regions
 
 log = logging.getLogger(__name__)
+
+
+def tables(cfg: TagsConfig) -> Tables:
+    """What the tags stage reads and, under ``cfg``, writes."""
+    writes = [REGIONS, TAG_PROFILE]
+    if cfg.features.enabled:
+        writes += [model_dir(TAG_PREPROCESSOR), FEATURES_TAGS]
+    if cfg.constraints.enabled and cfg.constraints.n_constraints > 0:
+        writes.append(CONSTRAINTS)
+    if cfg.kmedoids.enabled:
+        writes.append(TAG_KMEDOIDS)
+    return Tables(reads=(TAGS,), writes=tuple(writes))
 
 
 def _write_ds(ds, rr: RunRoot, name: str) -> None:
@@ -206,7 +222,7 @@ def run_constraints(cfg: TagsConfig, rr: RunRoot, ds, n_total: int) -> dict[str,
     if missing:
         log.warning("constraint tags absent from tags/: %s", missing)
     block_on = [col for col in c.block_on if col in names]
-    columns = ["sop_instance_uid", *dict.fromkeys([*numeric, *categorical, *block_on])]
+    columns = [UID, *dict.fromkeys([*numeric, *categorical, *block_on])]
     labelled = (
         ds.select_columns(columns)
         .map_batches(
@@ -236,7 +252,7 @@ def run_constraints(cfg: TagsConfig, rr: RunRoot, ds, n_total: int) -> dict[str,
         batch_pairs=c.batch_pairs,
         exhaustive_pairs=c.exhaustive_pairs,
     )
-    uids = labelled["sop_instance_uid"].astype(object).to_numpy()
+    uids = labelled[UID].astype(object).to_numpy()
     out = pd.DataFrame(
         {
             "i": uids[pairs["i"].to_numpy()],
@@ -258,12 +274,11 @@ def _embedding_sample(rr: RunRoot, seed: int, n: int, pca_components: int) -> tu
     """(sop_instance_uid + embedding rows, source) from embeddings/images/ or PCA of images/ pixels."""
     import ray
 
-    emb_table = f"{EMBEDDINGS}/images"
-    if rr.has_table(emb_table):
-        ds = rr.read_parquet(emb_table, columns=["sop_instance_uid", "embedding"])
+    if rr.has_table(EMBEDDINGS_IMAGES):
+        ds = rr.read_parquet(EMBEDDINGS_IMAGES, columns=[UID, "embedding"])
         source, column = "embeddings/images (image autoencoder)", "embedding"
     elif rr.has_table(IMAGES):
-        ds = rr.read_parquet(IMAGES, columns=["sop_instance_uid", "pixels"])
+        ds = rr.read_parquet(IMAGES, columns=[UID, "pixels"])
         source, column = "PCA of images/ pixels", "pixels"
     else:
         return None
@@ -280,7 +295,7 @@ def _embedding_sample(rr: RunRoot, seed: int, n: int, pca_components: int) -> tu
     if column == "pixels":
         n_comp = max(1, min(pca_components, vectors.shape[0] - 1, vectors.shape[1]))
         vectors = PCA(n_components=n_comp, random_state=seed).fit_transform(vectors / 255.0)
-    frame = pd.DataFrame({"sop_instance_uid": tab.column("sop_instance_uid").to_pylist()})
+    frame = pd.DataFrame({UID: tab.column(UID).to_pylist()})
     frame["embedding"] = list(vectors)
     return frame, source
 
@@ -311,10 +326,10 @@ def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
         summary["visual_check"] = "skipped: neither embeddings/images/ nor images/ exists"
         return summary
     emb, source = got
-    uids = frozenset(emb["sop_instance_uid"])
+    uids = frozenset(emb[UID])
     tags = ds.map_batches(uid_filter, fn_kwargs={"uids": uids}, batch_format="pandas").to_pandas()
     tags = feature_frame(tags, [*numeric, *categorical], regions, cfg.selection.max_array_values)
-    merged = emb.merge(tags, on="sop_instance_uid").sample(frac=1.0, random_state=cfg.seed)
+    merged = emb.merge(tags, on=UID).sample(frac=1.0, random_state=cfg.seed)
     rows = enc.transform(merged)
     vectors = np.stack(merged["embedding"].to_list())
     m = k.visual_sample_rows

@@ -15,15 +15,17 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from pacslabel.runroot import ACCESSION_KEY, SERIES_UID, STUDY_UID, UID
+
 IDENTIFIER_COLUMNS = frozenset(
     {
-        "sop_instance_uid",
-        "study_instance_uid",
-        "series_instance_uid",
+        UID,
+        STUDY_UID,
+        SERIES_UID,
         "sop_class_uid",
         "transfer_syntax_uid",
         "patient_key",
-        "accession_key",
+        ACCESSION_KEY,
         "run_id",
         "other_tags",
     }

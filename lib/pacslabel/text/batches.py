@@ -13,6 +13,7 @@ import time
 import numpy as np
 import pyarrow as pa
 
+from pacslabel.runroot import ACCESSION_KEY
 from pacslabel.text.clean import clean_table
 from pacslabel.text.config import CleanConfig
 from pacslabel.text.embedders import ReportEmbedder, load_embedder
@@ -33,11 +34,11 @@ def embed_tokens(embedder: ReportEmbedder, table: pa.Table, model_version: str) 
         import pyarrow.compute as pc
 
         table = table.filter(pc.is_null(excluded))
-    keys = table.column("accession_key").to_pylist()
+    keys = table.column(ACCESSION_KEY).to_pylist()
     docs = table.column("tokens").to_pylist()
     vectors = embedder.transform(docs) if docs else np.zeros((0, embedder.dim), np.float32)
     return {
-        "accession_key": np.array(keys, dtype=object),
+        ACCESSION_KEY: np.array(keys, dtype=object),
         "embedding": vectors.astype(np.float32, copy=False),
         "model_version": np.array([model_version] * len(keys), dtype=object),
     }

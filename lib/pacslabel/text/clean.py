@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
+from pacslabel.runroot import ACCESSION_KEY
 from pacslabel.text.config import CleanConfig
 from pacslabel.text.stemmers import get_stemmer
 
@@ -127,7 +128,7 @@ class Cleaner:
 
 TOKENS_SCHEMA = pa.schema(
     [
-        ("accession_key", pa.string()),
+        (ACCESSION_KEY, pa.string()),
         ("tokens", pa.list_(pa.string())),
         ("n_chars", pa.int32()),
         ("excluded", pa.string()),
@@ -135,9 +136,7 @@ TOKENS_SCHEMA = pa.schema(
 )
 
 
-def clean_table(
-    table: pa.Table, cfg: CleanConfig, key: str = "accession_key", text: str = "text"
-) -> pa.Table:
+def clean_table(table: pa.Table, cfg: CleanConfig, key: str = ACCESSION_KEY, text: str = "text") -> pa.Table:
     """Batch wrapper: (accession_key, text) -> (accession_key, tokens, n_chars, excluded).
 
     Every input row comes out: excluded rows have empty tokens and a reason from :data:`REASONS`.

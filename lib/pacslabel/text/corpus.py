@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from pacslabel.runroot import ACCESSION_KEY
 from pacslabel.storage import from_uri
 
 
@@ -69,7 +70,7 @@ class ParquetCorpus:
             with fs.open_input_file(path) as f:
                 pf = pq.ParquetFile(f)
                 for batch in pf.iter_batches(
-                    batch_size=self.batch_size, columns=["accession_key", "tokens", "excluded"]
+                    batch_size=self.batch_size, columns=[ACCESSION_KEY, "tokens", "excluded"]
                 ):
                     keys = batch.column(0).to_pylist()
                     toks = batch.column(1).to_pylist()

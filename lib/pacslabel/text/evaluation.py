@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pacslabel import metrics
+from pacslabel.runroot import ACCESSION_KEY, UID
 
 log = logging.getLogger(__name__)
 
@@ -123,26 +124,26 @@ def truth_by_accession(tags, keys: Sequence[str], truth_path: str = "") -> pd.Da
     import pyarrow.dataset as pads
 
     wanted = pa.array(list(keys), pa.string())
-    cols = ["accession_key", "sop_instance_uid", "modality", "body_part_examined"]
+    cols = [ACCESSION_KEY, UID, "modality", "body_part_examined"]
     cols = [c for c in cols if c in tags.schema.names]
-    t = tags.to_table(columns=cols, filter=pc.field("accession_key").isin(wanted)).to_pandas()
+    t = tags.to_table(columns=cols, filter=pc.field(ACCESSION_KEY).isin(wanted)).to_pandas()
     if truth_path:
-        sops = pa.array(t["sop_instance_uid"].tolist(), pa.string())
+        sops = pa.array(t[UID].tolist(), pa.string())
         truth = (
             pads.dataset(truth_path, format="parquet")
             .to_table(
-                columns=["sop_instance_uid", "modality", "anatomical_region"],
-                filter=pc.field("sop_instance_uid").isin(sops),
+                columns=[UID, "modality", "anatomical_region"],
+                filter=pc.field(UID).isin(sops),
             )
             .to_pandas()
         )
-        t = t[["accession_key", "sop_instance_uid"]].merge(truth, on="sop_instance_uid", how="inner")
+        t = t[[ACCESSION_KEY, UID]].merge(truth, on=UID, how="inner")
         t = t.rename(columns={"anatomical_region": "region"})
     else:
         t = t.rename(columns={"body_part_examined": "region"})
         if "region" not in t:
             t["region"] = None
-    g = t.groupby("accession_key")
+    g = t.groupby(ACCESSION_KEY)
     return pd.DataFrame(
         {"modality": g["modality"].agg(_mode), "region": g["region"].agg(_mode)}
     ).reset_index()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from pacslabel.runroot import ACCESSION_KEY
 from pacslabel.text.batches import EmbedReports, embed_tokens
 from pacslabel.text.embedders import load_embedder
 
@@ -19,7 +20,7 @@ def embed_dataset(
     """Lazy Ray Dataset of report embeddings over the token table (``compute=ActorPoolStrategy``)."""
     import ray
 
-    ds = ray.data.read_parquet(tokens_uri, columns=["accession_key", "tokens", "excluded"])
+    ds = ray.data.read_parquet(tokens_uri, columns=[ACCESSION_KEY, "tokens", "excluded"])
     return ds.map_batches(
         EmbedReports,
         fn_constructor_kwargs={"model_uri": model_uri, "model_version": model_version},
@@ -41,6 +42,6 @@ def embed_loop(tokens_uri: str, model_uri: str, model_version: str, batch_size: 
     for path in files:
         with fs.open_input_file(path) as f:
             for batch in pq.ParquetFile(f).iter_batches(
-                batch_size=batch_size, columns=["accession_key", "tokens", "excluded"]
+                batch_size=batch_size, columns=[ACCESSION_KEY, "tokens", "excluded"]
             ):
                 yield embed_tokens(embedder, pa.Table.from_batches([batch]), model_version)

@@ -26,7 +26,17 @@ import pyarrow.compute as pc
 from pyarrow import fs as pafs
 
 from pacslabel.config import dump_config
-from pacslabel.runroot import EMBEDDINGS_REPORTS, MODELS, REPORT_TOKENS, REPORTS, TAGS, RunRoot
+from pacslabel.runroot import (
+    ACCESSION_KEY,
+    EMBEDDINGS_REPORTS,
+    MODELS,
+    REPORT_TOKENS,
+    REPORTS,
+    TAGS,
+    RunRoot,
+    Tables,
+    model_dir,
+)
 from pacslabel.runtime import init_ray
 from pacslabel.text import evaluation
 from pacslabel.text.batches import clean_batch
@@ -37,6 +47,16 @@ from pacslabel.text.embedders import make_embedder, save_embedder
 from pacslabel.text.infer import embed_dataset
 
 log = logging.getLogger(__name__)
+
+
+def model_name(cfg: TextConfig) -> str:
+    """The folder under ``models/`` of the configured embedder."""
+    return f"reports_{cfg.embedder}"
+
+
+def tables(cfg: TextConfig) -> Tables:
+    """What the text stage reads and writes."""
+    return Tables(reads=(REPORTS,), writes=(REPORT_TOKENS, model_dir(model_name(cfg)), EMBEDDINGS_REPORTS))
 
 
 def embedder_params(cfg: TextConfig, name: str, workers: int | None = None) -> dict:
@@ -99,7 +119,7 @@ def _column_counts(run_root, table: str, column: str) -> Counter:
 def clean_reports(cfg: TextConfig, run_root) -> tuple[dict, str]:
     """Ray Data pass reports/ -> _work/reports/tokens/; returns exclusion counts by reason and the
     committed segment (relative to the run root)."""
-    ds = run_root.read_parquet(REPORTS, columns=["accession_key", "text"])
+    ds = run_root.read_parquet(REPORTS, columns=[ACCESSION_KEY, "text"])
     ds = ds.map_batches(
         clean_batch,
         fn_kwargs={"cfg": dataclasses.asdict(cfg.clean)},
@@ -128,7 +148,7 @@ def evaluate_reports(cfg: TextConfig, run_root) -> dict:
     if not run_root.has_table(TAGS):
         return {"skipped": "no tags/ table to take modality and region from"}
     keys, vecs = [], []
-    for batch in run_root.dataset(EMBEDDINGS_REPORTS).to_batches(columns=["accession_key", "embedding"]):
+    for batch in run_root.dataset(EMBEDDINGS_REPORTS).to_batches(columns=[ACCESSION_KEY, "embedding"]):
         keys.extend(batch.column(0).to_pylist())
         if batch.num_rows:
             vecs.append(tensor_column_to_numpy(batch.column(1)))
@@ -139,7 +159,7 @@ def evaluate_reports(cfg: TextConfig, run_root) -> dict:
     truth = evaluation.truth_by_accession(run_root.dataset(TAGS), keys, cfg.evaluate.truth_path)
     pos = {k: i for i, k in enumerate(keys)}
     truth = truth[truth["modality"].notna()]
-    idx = np.array([pos[k] for k in truth["accession_key"]], dtype=np.int64)
+    idx = np.array([pos[k] for k in truth[ACCESSION_KEY]], dtype=np.int64)
     if len(idx) < 3 or truth["modality"].nunique() + truth["region"].nunique() < 3:
         return {"skipped": f"too little truth ({len(idx)} reports matched)"}
     x = x[idx]
@@ -162,14 +182,14 @@ def evaluate_reports(cfg: TextConfig, run_root) -> dict:
         tokens = (
             run_root.dataset(REPORT_TOKENS)
             .to_table(
-                columns=["accession_key", "tokens"],
-                filter=pc.field("accession_key").isin(truth["accession_key"].tolist()),
+                columns=[ACCESSION_KEY, "tokens"],
+                filter=pc.field(ACCESSION_KEY).isin(truth[ACCESSION_KEY].tolist()),
             )
             .to_pandas()
-            .drop_duplicates("accession_key")
-            .set_index("accession_key")
+            .drop_duplicates(ACCESSION_KEY)
+            .set_index(ACCESSION_KEY)
         )
-        docs = [list(tokens.at[a, "tokens"]) for a in truth["accession_key"]]
+        docs = [list(tokens.at[a, "tokens"]) for a in truth[ACCESSION_KEY]]
         embedders = {n: make_embedder(n, **embedder_params(cfg, n)) for n in ev.compare}
         table = evaluation.compare_embedders(docs, modality, region, embedders, k, cfg.seed)
         out["compare"] = table.to_dict(orient="records")
@@ -194,8 +214,8 @@ def run_text(cfg: TextConfig) -> dict:
         raise ValueError(f"every report was excluded: {summary['clean']['excluded']}")
 
     name = cfg.embedder
-    model_name = f"reports_{name}"
-    _clear(rr, MODELS, model_name)
+    model = model_name(cfg)
+    _clear(rr, MODELS, model)
     cpus = cfg.workers if name in ("pv_dm", "pv_dbow") else 1
     task = ray.remote(num_cpus=cpus)(train_embedder)
     t0 = time.perf_counter()
@@ -205,19 +225,19 @@ def run_text(cfg: TextConfig) -> dict:
             name,
             embedder_params(cfg, name),
             cfg.train_fraction,
-            rr.uri_of(MODELS, model_name),
+            rr.uri_of(MODELS, model),
         )
     )
     train["seconds"] = round(time.perf_counter() - t0, 3)
     summary["train"] = train
     version = train["model_version"]
-    rr.write_text(dump_config(cfg), MODELS, model_name, "config.yaml")
-    rr.write_json({"model_version": version, "train": train}, MODELS, model_name, "meta.json")
+    rr.write_text(dump_config(cfg), MODELS, model, "config.yaml")
+    rr.write_json({"model_version": version, "train": train}, MODELS, model, "meta.json")
 
     t0 = time.perf_counter()
     ds = embed_dataset(
         rr.uri_of(tokens),
-        rr.uri_of(MODELS, model_name),
+        rr.uri_of(MODELS, model),
         version,
         actors=cfg.infer.actors,
         cpus_per_actor=cfg.infer.cpus_per_actor,

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-UID = "sop_instance_uid"
+from pacslabel.runroot import UID
 
 
 def in_validation(uids, fraction: float) -> np.ndarray:

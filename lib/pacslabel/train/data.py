@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 
 from pacslabel.imagecol import PIXELS, pixels_as_tensor, pixels_to_numpy
-from pacslabel.runroot import CONSTRAINTS, FEATURES_TAGS, IMAGES, RunRoot
-from pacslabel.train.batches import UID, rows_with_uids, split_rows
+from pacslabel.runroot import CONSTRAINTS, FEATURES_TAGS, IMAGES, UID, RunRoot
+from pacslabel.train.batches import rows_with_uids, split_rows
 
 log = logging.getLogger(__name__)
 

@@ -10,16 +10,38 @@ import time
 from typing import Any
 
 from pacslabel.config import to_dict
-from pacslabel.models.store import save_model
-from pacslabel.runroot import FEATURES_TAGS, MODELS, RunRoot
+from pacslabel.models.store import DEC_KINDS, save_model
+from pacslabel.runroot import (
+    CONSTRAINTS,
+    FEATURES_TAGS,
+    IMAGES,
+    MODELS,
+    TRAIN_STORAGE,
+    RunRoot,
+    Tables,
+    model_dir,
+)
 from pacslabel.train.config import TrainConfig
 from pacslabel.train.data import constraint_pool, feature_width, image_datasets, tag_datasets
 from pacslabel.train.loop import STATE_FILE, train_loop_per_worker
 
 
+def tables(cfg: TrainConfig) -> Tables:
+    """What training ``cfg.model`` reads (a DEC model: its pretrained CAE too) and writes."""
+    if cfg.model == "tag_ae":
+        reads = [FEATURES_TAGS]
+    else:
+        reads = [IMAGES]
+        if cfg.model in DEC_KINDS:
+            reads.append(model_dir(cfg.dec.pretrained))
+        if cfg.model == "constrained_dec":
+            reads.append(CONSTRAINTS)
+    return Tables(reads=tuple(reads), writes=(model_dir(cfg.model_name),))
+
+
 def _storage(cfg: TrainConfig, rr: RunRoot) -> str:
     """Ray Train's storage: ``storage_path``, else ``<run_root>/_train``; a local one is created."""
-    storage = cfg.storage_path or rr.uri_of("_train")
+    storage = cfg.storage_path or rr.uri_of(TRAIN_STORAGE)
     if "://" not in storage:
         storage = os.path.abspath(storage)
         os.makedirs(storage, exist_ok=True)
