@@ -174,7 +174,8 @@ def test_frozen_model_same_predictions(job):
 
 @pytest.mark.parametrize("inline_max_rows", [20_000, 0], ids=["driver", "ray"])
 def test_relabel_applies_the_saved_model(job, inline_max_rows):
-    from pacslabel.relabel.run import RelabelConfig, _Steps
+    from pacslabel.relabel.run import Increments, RelabelConfig
+    from pacslabel.tags.run import new_tag_rows
 
     rr, _, _, _, argv = job
     # relabel reads the rules and study setting from the preprocessor's saved config
@@ -188,7 +189,7 @@ def test_relabel_applies_the_saved_model(job, inline_max_rows):
     pq.write_table(pa.table({"sop_instance_uid": uids}), rr.path("features", "tags", "part-0.parquet"))
     before = pq.read_table(rr.path("regions")).num_rows
     cfg = RelabelConfig(input="unused", run_root=rr.uri, inline_max_rows=inline_max_rows)
-    assert _Steps(cfg, rr).tags() == {"regions": len(new), "features": 0}
+    assert new_tag_rows(Increments(cfg, rr)) == {"regions": len(new), "features": 0}
     regions = pd.read_parquet(rr.path("regions"))
     assert len(regions) == before + len(new)
     added = regions.merge(new, on="sop_instance_uid")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pacslabel.config import ConfigError
 from pacslabel.embed.batches import Embedder
 from pacslabel.embed.config import EmbedConfig
-from pacslabel.models.store import DEC_KINDS
+from pacslabel.models.store import DEC_KINDS, embedding_model
 from pacslabel.runroot import FEATURES_TAGS, IMAGES, MODELS, UID, RunRoot, Tables, embeddings_table, model_dir
 
 
@@ -64,3 +64,20 @@ def run_embed(cfg: EmbedConfig) -> dict:
         "use_gpu": bool(use_gpu),
         "soft_assignment": meta["kind"] in DEC_KINDS,
     }
+
+
+def new_embeddings(steps, source: str) -> int:
+    """embeddings/<source>/ rows of the images or tag features that ``steps`` (relabel's increments)
+    finds new, with the frozen model."""
+    table, column = (IMAGES, "pixels") if source == "images" else (FEATURES_TAGS, "features")
+    target = embeddings_table(source)
+    if not steps.rr.has_table(table):
+        return 0
+    model = embedding_model(steps.rr, source)
+    inc = steps.increment(table, UID, target)
+    if inc is None:
+        return 0
+    out = steps.apply(
+        inc, Embedder, [UID, column], batch_format="numpy", gpu=True, run_root=steps.rr.uri, name=model
+    )
+    return steps.append(out, target)

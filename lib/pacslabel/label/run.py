@@ -11,15 +11,30 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from pacslabel.label.assign import Assigner, assign_dataset, emb_column
 from pacslabel.label.config import AssignConfig, LabelConfig
+from pacslabel.label.context import read_context
 from pacslabel.label.drift import DriftConfig, distance_drift, quantiles
+from pacslabel.label.fit import fit_model
+from pacslabel.label.inputs import (
+    PlainEmbedding,
+    anchor_of,
+    available_sources,
+    count_anchor,
+    fusion_inputs,
+    increment_table,
+    sample_inputs,
+)
 from pacslabel.label.model import MODEL_DIR, LabelModel
 from pacslabel.label.partition import UNASSIGNED
-from pacslabel.runroot import LABEL_MODEL, LABELS, TAGS, RunRoot, Tables, embeddings_table, model_dir
+from pacslabel.label.pooling import pool_dataset, pool_table
+from pacslabel.runroot import LABEL_MODEL, LABELS, TAGS, UID, RunRoot, Tables, embeddings_table, model_dir
+from pacslabel.runtime import init_ray, join_kwargs
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +83,6 @@ def _dataset_stats(ds, k_ids: np.ndarray) -> tuple[int, dict[int, int], np.ndarr
 
 def pooled(ds, model: LabelModel, partitions: int):
     """The fusion inputs as the model assigns them: pooled by series when it was fitted so."""
-    from pacslabel.label.pooling import pool_dataset
 
     if model.pool != "series":
         return ds
@@ -77,10 +91,6 @@ def pooled(ds, model: LabelModel, partitions: int):
 
 def run_label(cfg: LabelConfig) -> dict:
     """Fit the labelling model on a sample and write ``labels/`` for every instance; returns a summary."""
-    from pacslabel.label.assign import assign_dataset
-    from pacslabel.label.fit import fit_model
-    from pacslabel.label.inputs import available_sources, count_anchor, fusion_inputs, sample_inputs
-    from pacslabel.runtime import init_ray
 
     init_ray(cfg.ray)
     rr = RunRoot(cfg.run_root)
@@ -186,11 +196,6 @@ def assign_new(
     whose sop_instance_uid is already in ``labels/`` are skipped, so re-running adds
     nothing twice. Returns counts, cluster sizes of the new rows and a drift report.
     """
-    from pacslabel.label.assign import assign_dataset, emb_column
-    from pacslabel.label.context import read_context
-    from pacslabel.label.inputs import PlainEmbedding, fusion_inputs
-    from pacslabel.runroot import UID
-    from pacslabel.runtime import join_kwargs
 
     rr = run_root if isinstance(run_root, RunRoot) else RunRoot(run_root)
     assign = assign or AssignConfig()
@@ -246,9 +251,6 @@ def assign_increment(
     """:func:`assign_new` on the driver for a few instances without a label: (their ``labels/`` rows, for
     the caller to append; the summary with the drift report). ``rows_of`` reads rows by key (see
     :func:`pacslabel.label.inputs.align_sources`); ``anchor_rows`` spares the anchor table's read."""
-    from pacslabel.label.assign import Assigner
-    from pacslabel.label.inputs import increment_table
-    from pacslabel.label.pooling import pool_table
 
     model = LabelModel.load(rr)
     run_id = run_id or new_run_id()
@@ -291,3 +293,21 @@ def drift_for_run(run_root: str | RunRoot, new_distances: np.ndarray, cfg: Drift
     rr = run_root if isinstance(run_root, RunRoot) else RunRoot(run_root)
     model = LabelModel.load(rr)
     return distance_drift(model.train_distances, new_distances, cfg)
+
+
+def new_labels(steps, assign: AssignConfig, drift: DriftConfig) -> dict[str, Any]:
+    """labels/ rows of the instances that ``steps`` (relabel's increments) finds without one (on the
+    driver up to ``steps.inline_max_rows``), with the drift report."""
+    sources = list(LabelModel.load(steps.rr).fusion.sources)
+    anchor = anchor_of(sources)
+    inc = steps.increment(embeddings_table(anchor) if anchor else TAGS, UID, LABELS)
+    uids = np.asarray(inc.keys.to_pylist() if inc else [], dtype=object)
+    if len(uids) > steps.inline_max_rows:
+        return assign_new(steps.rr, uids=list(uids), assign=assign, drift=drift)
+    # the anchor's new rows are in the increment's files: no second key scan of that table
+    anchor_rows = None
+    if anchor and len(uids):
+        anchor_rows = PlainEmbedding(anchor)(steps.read(inc, [UID, "embedding"]))
+    labels, summary = assign_increment(steps.rr, uids, steps.rows_with_keys, anchor_rows, drift=drift)
+    steps.append(labels, LABELS)
+    return summary

@@ -9,11 +9,12 @@ import json
 import time
 from typing import Any
 
+import pyarrow.fs as pafs
 import yaml
 
 from pacslabel.models.cae import CAEConfig, build_cae
 from pacslabel.models.tag_ae import TagAEConfig, build_tag_ae
-from pacslabel.runroot import MODELS, RunRoot
+from pacslabel.runroot import MODELS, RunRoot, embeddings_table
 
 DEC_KINDS = ("dec", "idec", "constrained_dec")
 KINDS = ("cae", "tag_ae", *DEC_KINDS)
@@ -77,3 +78,27 @@ def load_model(run_root: RunRoot | str, name: str, map_location: str = "cpu"):
     model.load_state_dict(state)
     model.eval()
     return model, cfg["arch"], meta
+
+
+def saved_config(rr: RunRoot, model: str) -> dict[str, Any]:
+    """The resolved config ``models/<model>/`` was made with."""
+    return yaml.safe_load(rr.read_text(MODELS, model, "config.yaml")) or {}
+
+
+def embedding_model(rr: RunRoot, source: str) -> str:
+    """Name of the model under ``models/`` that produced ``embeddings/<source>/`` (by model_version)."""
+    table = rr.dataset(embeddings_table(source))
+    head = table.head(1, columns=["model_version"]).column(0).to_pylist()
+    if not head:
+        raise FileNotFoundError(
+            f"{rr.uri_of(embeddings_table(source))} is empty; run the full pipeline first"
+        )
+    for info in rr.fs.get_file_info(pafs.FileSelector(rr.path(MODELS))):
+        name = info.base_name
+        if (
+            info.type == pafs.FileType.Directory
+            and rr.exists(MODELS, name, "meta.json")
+            and rr.read_json(MODELS, name, "meta.json").get("model_version") == head[0]
+        ):
+            return name
+    raise FileNotFoundError(f"no model under {rr.uri_of(MODELS)} has model_version {head[0]!r}")

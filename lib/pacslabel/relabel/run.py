@@ -17,10 +17,13 @@ import logging
 import time
 from typing import Any
 
-import numpy as np
-import yaml
+import pyarrow as pa
 
-from pacslabel.evaluate import EvaluateConfig
+from pacslabel.embed.run import new_embeddings
+from pacslabel.evaluate import EvaluateConfig, run_evaluate
+from pacslabel.ingest import run_ingest
+from pacslabel.label.model import LabelModel
+from pacslabel.label.run import new_labels
 from pacslabel.relabel.config import RelabelConfig
 from pacslabel.relabel.increment import (
     Increment,
@@ -31,64 +34,17 @@ from pacslabel.relabel.increment import (
     read_increment,
     rows_with_keys,
 )
-from pacslabel.runroot import (
-    ACCESSION_KEY,
-    EMBEDDINGS,
-    EMBEDDINGS_REPORTS,
-    FEATURES_TAGS,
-    IMAGES,
-    LABELS,
-    MODELS,
-    REGIONS,
-    REPORT_TOKENS,
-    REPORTS,
-    TAG_PREPROCESSOR,
-    TAGS,
-    UID,
-    RunRoot,
-    embeddings_table,
-)
-from pacslabel.tags.batches import EncodeBatch, RegionBatch
+from pacslabel.runroot import RunRoot
+from pacslabel.runtime import init_ray
+from pacslabel.tags.run import new_tag_rows
+from pacslabel.text.run import new_report_embeddings
 
 log = logging.getLogger(__name__)
 
 
-def model_for(rr: RunRoot, source: str) -> str:
-    """Name of the model under ``models/`` that produced ``embeddings/<source>/`` (by model_version)."""
-    import pyarrow.fs as pafs
-
-    table = rr.dataset(embeddings_table(source))
-    head = table.head(1, columns=["model_version"]).column(0).to_pylist()
-    if not head:
-        raise FileNotFoundError(f"{rr.uri_of(EMBEDDINGS, source)} is empty; run the full pipeline first")
-    for info in rr.fs.get_file_info(pafs.FileSelector(rr.path(MODELS))):
-        name = info.base_name
-        if (
-            info.type == pafs.FileType.Directory
-            and rr.exists(MODELS, name, "meta.json")
-            and rr.read_json(MODELS, name, "meta.json").get("model_version") == head[0]
-        ):
-            return name
-    raise FileNotFoundError(f"no model under {rr.uri_of(MODELS)} has model_version {head[0]!r}")
-
-
-def _saved_config(rr: RunRoot, model: str) -> dict[str, Any]:
-    return yaml.safe_load(rr.read_text(MODELS, model, "config.yaml")) or {}
-
-
-def frozen_tag_settings(rr: RunRoot) -> tuple[str, bool, int]:
-    """(region rules path, study consistency, max array values) the tags stage's saved model was fitted
-    with: what new instances' regions and tag features are made with."""
-    from pacslabel.tags.config import SelectionConfig
-
-    saved = _saved_config(rr, TAG_PREPROCESSOR)
-    regions = saved.get("regions") or {}
-    max_values = (saved.get("selection") or {}).get("max_array_values", SelectionConfig.max_array_values)
-    return regions.get("rules", ""), bool(regions.get("study_consistency", True)), max_values
-
-
-class _Steps:
-    """The increments of one relabel run; each method appends one derived table's new rows."""
+class Increments:
+    """The increments of one relabel run: each stage's ``new_*`` function finds the rows its input has
+    and its output lacks, applies its frozen models to them and appends the result, through these."""
 
     def __init__(self, cfg: RelabelConfig, rr: RunRoot):
         import ray
@@ -99,7 +55,11 @@ class _Steps:
             use_gpu = ray.cluster_resources().get("GPU", 0) >= 1
         self.use_gpu = bool(use_gpu)
 
-    def _increment(self, table: str, key: str, done: str) -> Increment | None:
+    @property
+    def inline_max_rows(self) -> int:
+        return self.cfg.inline_max_rows
+
+    def increment(self, table: str, key: str, done: str) -> Increment | None:
         """The keys of ``table`` that ``done`` lacks, and their files; None when there are none."""
         inc = find_increment(
             self.rr,
@@ -111,7 +71,7 @@ class _Steps:
         )
         return inc if len(inc) else None
 
-    def _apply(
+    def apply(
         self, inc: Increment, fn, columns=None, batch_format="pandas", gpu=False, fn_kwargs=None, **ctor
     ):
         """The increment's rows through ``fn`` (a batch function, or a class built once with ``ctor``): on the
@@ -141,106 +101,19 @@ class _Steps:
             num_cpus=self.cfg.cpus_per_actor,
         )
 
-    def tags(self) -> dict[str, int]:
-        """regions/ (rules, the saved region model, then study consistency within the new rows) and
-        features/tags/ rows of the new tags, with the saved preprocessor."""
-        from pacslabel.tags.region_stage import fill_studies
+    def read(self, inc: Increment, columns: list[str] | None = None) -> pa.Table:
+        """The increment's rows, on the driver."""
+        return read_increment(self.rr, inc, columns)
 
-        rules, study_consistency, max_values = frozen_tag_settings(self.rr)
-        out = {"regions": 0, "features": 0}
-        inc = self._increment(TAGS, UID, REGIONS)
-        if inc is not None:
-            rows = self._apply(inc, RegionBatch, rules_path=rules, run_root=self.rr.uri)
-            if study_consistency:
-                rows = fill_studies(rows)
-            out["regions"] = append_rows(self.rr, rows, REGIONS)
-        inc = self._increment(TAGS, UID, FEATURES_TAGS)
-        if inc is not None:
-            encoded = self._apply(
-                inc, EncodeBatch, run_root=self.rr.uri, rules_path=rules, max_array_values=max_values
-            )
-            out["features"] = append_rows(self.rr, encoded, FEATURES_TAGS)
-        return out
+    rows_with_keys = staticmethod(rows_with_keys)
 
-    def embed(self, source: str) -> int:
-        """embeddings/<source>/ rows of the new images or tag features, with the frozen model."""
-        from pacslabel.embed.batches import Embedder
-
-        table, column = (IMAGES, "pixels") if source == "images" else (FEATURES_TAGS, "features")
-        target = embeddings_table(source)
-        if not self.rr.has_table(table):
-            return 0
-        model = model_for(self.rr, source)
-        inc = self._increment(table, UID, target)
-        if inc is None:
-            return 0
-        out = self._apply(
-            inc, Embedder, [UID, column], batch_format="numpy", gpu=True, run_root=self.rr.uri, name=model
-        )
-        return append_rows(self.rr, out, target)
-
-    def reports(self) -> dict[str, int]:
-        """Tokens and embeddings/reports/ rows of the new reports, with the saved cleaning and embedder."""
-        from pacslabel.text.batches import EmbedReports, clean_batch
-
-        target = EMBEDDINGS_REPORTS
-        if not (self.rr.has_table(REPORTS) and self.rr.has_table(target)):
-            return {"tokens": 0, "embedded": 0}
-        model = model_for(self.rr, "reports")
-        saved = _saved_config(self.rr, model)
-        inc = self._increment(REPORTS, ACCESSION_KEY, REPORT_TOKENS)
-        tokens = 0
-        if inc is not None:
-            cleaned = self._apply(
-                inc,
-                clean_batch,
-                [ACCESSION_KEY, "text"],
-                batch_format="pyarrow",
-                fn_kwargs={"cfg": saved.get("clean") or {}},
-            )
-            tokens = append_rows(self.rr, cleaned, REPORT_TOKENS)
-        inc = self._increment(REPORT_TOKENS, ACCESSION_KEY, target)
-        if inc is None:
-            return {"tokens": tokens, "embedded": 0}
-        version = self.rr.read_json(MODELS, model, "meta.json")["model_version"]
-        out = self._apply(
-            inc,
-            EmbedReports,
-            [ACCESSION_KEY, "tokens", "excluded"],
-            batch_format="pyarrow",
-            model_uri=self.rr.uri_of(MODELS, model),
-            model_version=version,
-        )
-        return {"tokens": tokens, "embedded": append_rows(self.rr, out, target)}
-
-    def assign(self) -> dict[str, Any]:
-        """labels/ rows of the instances without one (on the driver when few), with the drift report."""
-        from pacslabel.label import assign_increment, assign_new
-        from pacslabel.label.inputs import PlainEmbedding, anchor_of
-        from pacslabel.label.model import LabelModel
-
-        sources = list(LabelModel.load(self.rr).fusion.sources)
-        anchor = anchor_of(sources)
-        inc = self._increment(embeddings_table(anchor) if anchor else TAGS, UID, LABELS)
-        uids = np.asarray(inc.keys.to_pylist() if inc else [], dtype=object)
-        if len(uids) > self.cfg.inline_max_rows:
-            return assign_new(self.rr, uids=list(uids), assign=self.cfg.assign, drift=self.cfg.drift)
-        # the anchor's new rows are in the increment's files: no second key scan of that table
-        anchor_rows = None
-        if anchor and len(uids):
-            anchor_rows = PlainEmbedding(anchor)(read_increment(self.rr, inc, [UID, "embedding"]))
-        labels, summary = assign_increment(self.rr, uids, rows_with_keys, anchor_rows, drift=self.cfg.drift)
-        append_rows(self.rr, labels, LABELS)
-        return summary
+    def append(self, rows, table: str) -> int:
+        """Append ``rows`` (an Arrow table or a Ray Dataset) to ``table``; returns how many."""
+        return append_rows(self.rr, rows, table)
 
 
 def run_relabel(cfg: RelabelConfig) -> dict[str, Any]:
     """Ingest → encode / embed the increment → assign it; returns counts, drift and the recommendation."""
-    from pacslabel.evaluate import run_evaluate
-    from pacslabel.ingest import run_ingest
-    from pacslabel.label.model import LabelModel
-    from pacslabel.runtime import init_ray
-
     init_ray(cfg.ray)
     rr = RunRoot(cfg.run_root)
     if not LabelModel.exists(rr):
@@ -257,12 +130,12 @@ def run_relabel(cfg: RelabelConfig) -> dict[str, Any]:
         cfg.ingest, input=cfg.input, run_root=cfg.run_root, reports=cfg.reports, ray=cfg.ray
     )
     timed("ingest", lambda: run_ingest(ingest))
-    steps = _Steps(cfg, rr)
-    timed("tags", steps.tags)
-    timed("embed_tags", lambda: steps.embed("tags"))
-    timed("embed_images", lambda: steps.embed("images"))
-    timed("reports", steps.reports)
-    timed("assign", steps.assign)
+    steps = Increments(cfg, rr)
+    timed("tags", lambda: new_tag_rows(steps))
+    timed("embed_tags", lambda: new_embeddings(steps, "tags"))
+    timed("embed_images", lambda: new_embeddings(steps, "images"))
+    timed("reports", lambda: new_report_embeddings(steps))
+    timed("assign", lambda: new_labels(steps, cfg.assign, cfg.drift))
     if cfg.evaluate:
         timed("evaluate", lambda: run_evaluate(EvaluateConfig(run_root=cfg.run_root, truth=cfg.truth)))
     summary["retrain_recommended"] = summary["assign"]["retrain_recommended"]

@@ -21,6 +21,7 @@ import yaml
 from pacslabel.imagecol import PIXELS, pixels_to_numpy
 from pacslabel.label.assign import CONTEXT, emb_column
 from pacslabel.label.inputs import PlainEmbedding
+from pacslabel.models.store import embedding_model
 from pacslabel.runroot import ACCESSION_KEY, EMBEDDINGS_REPORTS, IMAGES, JOBS, REJECTS, TAGS, UID, RunRoot
 
 log = logging.getLogger(__name__)
@@ -68,9 +69,8 @@ def ingest_file(rr: RunRoot, path: str) -> tuple[pa.Table, pa.Table]:
 def _embedding(rr: RunRoot, source: str, rows: pa.Table, column: str) -> pa.Table:
     from pacslabel.embed.batches import Embedder
     from pacslabel.relabel.increment import apply_batches
-    from pacslabel.relabel.run import model_for
 
-    embedder = Embedder(rr.uri, model_for(rr, source))
+    embedder = Embedder(rr.uri, embedding_model(rr, source))
     return PlainEmbedding(source)(apply_batches(embedder, rows.select([UID, column]), "numpy", 64))
 
 
@@ -78,11 +78,11 @@ def file_inputs(rr: RunRoot, model, path: str) -> tuple[pa.Table, np.ndarray]:
     """(fusion-input row of the file, its ``(S, S)`` uint8 image): ``sop_instance_uid``, ``emb_<source>``
     per source of the labelling model and the context columns."""
     from pacslabel.relabel.increment import apply_batches, rows_with_keys
-    from pacslabel.relabel.run import frozen_tag_settings
     from pacslabel.tags.batches import EncodeBatch, RegionBatch
+    from pacslabel.tags.run import frozen_settings
 
     tags, images = ingest_file(rr, path)
-    rules, _, max_values = frozen_tag_settings(rr)
+    rules, _, max_values = frozen_settings(rr)
     region = apply_batches(RegionBatch(rules, rr.uri), tags, "pandas", 64).column("region")
     row = {UID: tags.column(UID)}
     for c in CONTEXT:

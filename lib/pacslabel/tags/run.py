@@ -29,6 +29,7 @@ from sklearn.decomposition import PCA
 
 from pacslabel.config import dump_config
 from pacslabel.imagecol import pixels_to_numpy
+from pacslabel.models.store import saved_config
 from pacslabel.runroot import (
     CONSTRAINTS,
     EMBEDDINGS_IMAGES,
@@ -49,6 +50,7 @@ from pacslabel.runroot import (
 from pacslabel.tags.batches import (
     EncodeBatch,
     ProfileBatch,
+    RegionBatch,
     RegionLabeller,
     feature_frame,
     hash_filter,
@@ -60,7 +62,7 @@ from pacslabel.tags.constraints import block_ids, sample_constraints
 from pacslabel.tags.gower import GowerEncoder
 from pacslabel.tags.preprocess import TagPreprocessor
 from pacslabel.tags.profile import combine_profiles, select_columns
-from pacslabel.tags.region_stage import run_regions
+from pacslabel.tags.region_stage import fill_studies, run_regions
 
 log = logging.getLogger(__name__)
 
@@ -340,6 +342,36 @@ def run_kmedoids(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
     rr.write_json(result, TAG_KMEDOIDS, "visual_check.json")
     summary["visual_check"] = result
     return summary
+
+
+def frozen_settings(rr: RunRoot) -> tuple[str, bool, int]:
+    """(region rules path, study consistency, max array values) the tags stage's saved model was fitted
+    with: what new instances' regions and tag features are made with."""
+    saved = saved_config(rr, TAG_PREPROCESSOR)
+    regions = saved.get("regions") or {}
+    max_values = (saved.get("selection") or {}).get("max_array_values", SelectionConfig.max_array_values)
+    return regions.get("rules", ""), bool(regions.get("study_consistency", True)), max_values
+
+
+def new_tag_rows(steps) -> dict[str, int]:
+    """regions/ (rules, the saved region model, then study consistency within the new rows) and
+    features/tags/ rows of the tags that ``steps`` (relabel's increments) finds new, with the saved
+    preprocessor."""
+    rules, study_consistency, max_values = frozen_settings(steps.rr)
+    out = {"regions": 0, "features": 0}
+    inc = steps.increment(TAGS, UID, REGIONS)
+    if inc is not None:
+        rows = steps.apply(inc, RegionBatch, rules_path=rules, run_root=steps.rr.uri)
+        if study_consistency:
+            rows = fill_studies(rows)
+        out["regions"] = steps.append(rows, REGIONS)
+    inc = steps.increment(TAGS, UID, FEATURES_TAGS)
+    if inc is not None:
+        encoded = steps.apply(
+            inc, EncodeBatch, run_root=steps.rr.uri, rules_path=rules, max_array_values=max_values
+        )
+        out["features"] = steps.append(encoded, FEATURES_TAGS)
+    return out
 
 
 def run_tags(cfg: TagsConfig) -> dict[str, Any]:

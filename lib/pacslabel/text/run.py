@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from pyarrow import fs as pafs
 
 from pacslabel.config import dump_config
+from pacslabel.models.store import embedding_model, saved_config
 from pacslabel.runroot import (
     ACCESSION_KEY,
     EMBEDDINGS_REPORTS,
@@ -39,7 +40,7 @@ from pacslabel.runroot import (
 )
 from pacslabel.runtime import init_ray
 from pacslabel.text import evaluation
-from pacslabel.text.batches import clean_batch
+from pacslabel.text.batches import EmbedReports, clean_batch
 from pacslabel.text.clean import REASONS
 from pacslabel.text.config import TextConfig
 from pacslabel.text.corpus import ParquetCorpus
@@ -262,3 +263,37 @@ def run_text(cfg: TextConfig) -> dict:
         summary["evaluate"] = evaluate_reports(cfg, rr)
         summary["evaluate"]["seconds"] = round(time.perf_counter() - t0, 3)
     return summary
+
+
+def new_report_embeddings(steps) -> dict[str, int]:
+    """Tokens and embeddings/reports/ rows of the reports that ``steps`` (relabel's increments) finds
+    new, with the saved cleaning and embedder."""
+    target = EMBEDDINGS_REPORTS
+    if not (steps.rr.has_table(REPORTS) and steps.rr.has_table(target)):
+        return {"tokens": 0, "embedded": 0}
+    model = embedding_model(steps.rr, "reports")
+    saved = saved_config(steps.rr, model)
+    inc = steps.increment(REPORTS, ACCESSION_KEY, REPORT_TOKENS)
+    tokens = 0
+    if inc is not None:
+        cleaned = steps.apply(
+            inc,
+            clean_batch,
+            [ACCESSION_KEY, "text"],
+            batch_format="pyarrow",
+            fn_kwargs={"cfg": saved.get("clean") or {}},
+        )
+        tokens = steps.append(cleaned, REPORT_TOKENS)
+    inc = steps.increment(REPORT_TOKENS, ACCESSION_KEY, target)
+    if inc is None:
+        return {"tokens": tokens, "embedded": 0}
+    version = steps.rr.read_json(MODELS, model, "meta.json")["model_version"]
+    out = steps.apply(
+        inc,
+        EmbedReports,
+        [ACCESSION_KEY, "tokens", "excluded"],
+        batch_format="pyarrow",
+        model_uri=steps.rr.uri_of(MODELS, model),
+        model_version=version,
+    )
+    return {"tokens": tokens, "embedded": steps.append(out, target)}
