@@ -73,7 +73,7 @@ def _rate(n: int, seconds: float) -> float:
 
 
 def _msd(x: np.ndarray, centroids: np.ndarray) -> float:
-    from pacslabel.label.assign import nearest_centroid
+    from pacslabel.label.distance import nearest_centroid
 
     _, d = nearest_centroid(x, centroids)
     return float(np.mean(d.astype(np.float64) ** 2))
@@ -200,7 +200,8 @@ def bench_assign(args) -> list[dict]:
     import faiss
     import pyarrow as pa
 
-    from pacslabel.label.assign import assign_batch, flat_index, nearest_centroid
+    from pacslabel.label.assign import assign_batch
+    from pacslabel.label.distance import flat_index, nearest_centroid
 
     rows = []
     x = blobs(args.assign_n, args.dim, args.seed + 1)

@@ -19,9 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pacslabel
 from pacslabel.config import ConfigError, dump_config, load_config
 from pacslabel.logs import setup_logging
-from pacslabel.runroot import JOBS
+from pacslabel.runroot import JOBS, RunRoot
+from pacslabel.runtime import init_ray
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +107,6 @@ def run_job(
     """Run one job and return its summary; config errors exit with status 2 and a one-line message."""
     config_path, overrides, level = parse_args(verb, argv)
     setup_logging(level)
-    import pacslabel
 
     log.info("pacslabel %s from %s", pacslabel.__version__, Path(pacslabel.__file__).parent)
     try:
@@ -115,13 +116,9 @@ def run_job(
         print(f"pacslabel {verb}: config error: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
     if getattr(cfg, "ray", None) is not None:
-        from pacslabel.runtime import init_ray
-
         init_ray(cfg.ray)
     run_root = None
     if getattr(cfg, "run_root", None):
-        from pacslabel.runroot import RunRoot
-
         run_root = RunRoot(cfg.run_root)
         run_root.write_text(dump_config(cfg), JOBS, verb, "config.yaml")
     started = time.time()

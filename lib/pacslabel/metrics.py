@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(int64 codes 0..k-1, the k sorted distinct values), by hashing rather than sorting every row."""
-    import pandas as pd
 
     codes, uniques = pd.factorize(np.asarray(values), sort=True, use_na_sentinel=False)
     return codes.astype(np.int64), np.asarray(uniques)

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow.dataset as pads
 import pyarrow.fs as pafs
 
 from pacslabel import commits, storage
@@ -120,7 +121,6 @@ class RunRoot:
 
     def dataset(self, name: str):
         """The committed files of a table as a ``pyarrow.dataset.Dataset``."""
-        import pyarrow.dataset as pads
 
         return pads.dataset(self.table_files(name), filesystem=self.fs, format="parquet")
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pacslabel.label.fusion import Fusion, l2_normalise, pairwise_distances, softmax_neg, source_weights
+from pacslabel.label.distance import pairwise_distances
+from pacslabel.label.fusion import Fusion, l2_normalise, softmax_neg, source_weights
 
 
 def test_normalised_concat_hand_computed():

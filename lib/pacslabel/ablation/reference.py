@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
 
 from pacslabel.runroot import UID
 
@@ -55,8 +57,6 @@ def from_context(context: dict, n: int) -> Reference:
 
 def read_truth(path: str, uids: np.ndarray) -> Reference:
     """The truth rows of the instances ``uids`` (in that order); rows the truth lacks are unknown."""
-    import pyarrow.compute as pc
-    import pyarrow.dataset as pads
 
     ds = pads.dataset(path, format="parquet")
     names = set(ds.schema.names)

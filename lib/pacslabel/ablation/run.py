@@ -20,8 +20,11 @@ from pacslabel.ablation.scores import COSINE_SOURCES, row_scores
 from pacslabel.ablation.table import render_markdown
 from pacslabel.ablation.variants import Variant, partition_name, variants, with_rows, with_sources
 from pacslabel.config import ConfigError, to_dict
+from pacslabel.label.fit import fit_model, sample_splits
+from pacslabel.label.inputs import anchor_of, available_sources, sample_inputs
 from pacslabel.privacy import without_paths
 from pacslabel.runroot import ABLATION_JSON, ABLATION_MD, TAGS, RunRoot, embeddings_table
+from pacslabel.runtime import init_ray
 from pacslabel.splits import SPLITS
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,6 @@ COSINE_TO_MEAN = "mean cosine distance to the label's mean vector (as in the eva
 
 
 def _read_sample(cfg: AblateConfig, rr: RunRoot):
-    from pacslabel.label.inputs import anchor_of, available_sources, sample_inputs
 
     sources, skipped = available_sources(rr, list(cfg.sources))
     if skipped:
@@ -54,7 +56,6 @@ def _read_sample(cfg: AblateConfig, rr: RunRoot):
 def _fit_and_score(
     cfg: AblateConfig, sample, v: Variant, ref: Reference, rows: dict, embeddings: dict
 ) -> dict:
-    from pacslabel.label.fit import fit_model
 
     sub = with_sources(sample, v.sources)
     model, fit = fit_model(label_config(cfg, list(v.sources), v.fusion, list(v.partition_by)), sub)
@@ -78,7 +79,6 @@ def _fit_and_score(
 
 def ablate(cfg: AblateConfig, sample, ref: Reference) -> dict:
     """Fit and score every variant on an in-memory sample (driver, no Ray); the ``ablation.json`` body."""
-    from pacslabel.label.fit import sample_splits
 
     sources = [s for s in cfg.sources if s in sample.parts]
     split = sample_splits(sample, label_config(cfg, sources, cfg.fusions[0], []))
@@ -103,7 +103,6 @@ def ablate(cfg: AblateConfig, sample, ref: Reference) -> dict:
 
 def run_ablation(cfg: AblateConfig) -> dict:
     """Read one sample, fit and score every variant; writes ``ablation.json`` and ``ablation.md``."""
-    from pacslabel.runtime import init_ray
 
     init_ray(cfg.ray)
     rr = RunRoot(cfg.run_root)

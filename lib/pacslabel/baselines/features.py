@@ -20,6 +20,7 @@ import logging
 from typing import Literal
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,6 @@ def _hog_cell_histograms(
 
 def _hog_normalise_blocks(hist: np.ndarray, cells_per_block: tuple[int, int], block_norm: str) -> np.ndarray:
     """(n, cells_r, cells_c, o) -> (n, blocks_r, blocks_c, b_row, b_col, o) normalised blocks."""
-    from numpy.lib.stride_tricks import sliding_window_view
 
     b_row, b_col = cells_per_block
     blocks = sliding_window_view(hist, (b_row, b_col), axis=(1, 2))  # (n, br, bc, o, b_row, b_col)

@@ -32,6 +32,8 @@ import logging
 
 import numpy as np
 
+from pacslabel.baselines.constraints import count_violations
+
 from .constraints import ConstraintGraph, build_constraint_graph
 from .kmeans import as_matrix, check_k, initial_centres, squared_distances, update_centres
 
@@ -110,8 +112,6 @@ def pc_kmeans(
     Deterministic for a given seed. With ``return_info`` returns (labels, info) with centres,
     n_iter, converged, objective, violations (must, cannot: counts over the given pairs).
     """
-    from .constraints import count_violations
-
     x = as_matrix(x)
     n = len(x)
     check_k(n, k)

@@ -11,6 +11,7 @@ import logging
 import re
 from typing import Any
 
+import pyarrow.compute as pc
 import pyarrow.fs as pafs
 
 from pacslabel.evaluate.tables import iter_batches, open_dataset, read_small_table, table_exists
@@ -33,7 +34,6 @@ def count_rows(root: RunRoot, name: str) -> int | None:
 
 def value_counts(root: RunRoot, name: str, column: str, batch_rows: int = 65_536) -> dict[str, int] | None:
     """Counts of each value of one column, streamed; None when the table or column is absent."""
-    import pyarrow.compute as pc
 
     if not table_exists(root, name):
         return None

@@ -20,8 +20,11 @@ from pacslabel.export.config import ExportConfig
 from pacslabel.export.select import cap_thresholds
 from pacslabel.export.state import META, ExportState
 from pacslabel.imagecol import PIXELS
+from pacslabel.label.context import plain_strings, read_context
 from pacslabel.label.model import MODEL_DIR, LabelModel
+from pacslabel.label.run import new_run_id
 from pacslabel.runroot import EXPORTS, IMAGES, LABELS, TAGS, UID, RunRoot
+from pacslabel.runtime import init_ray, join_kwargs
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +36,6 @@ def export_dir(cfg: ExportConfig) -> RunRoot:
 def _candidates(rr: RunRoot, cfg: ExportConfig, done: pa.Array, names: dict[int, str]):
     """Lazy dataset of the selected instances not yet exported (no pixels)."""
     import ray
-
-    from pacslabel.label.context import plain_strings, read_context
-    from pacslabel.runtime import join_kwargs
 
     n_joins = 2 + int(len(done) > 0)
     args = join_kwargs(n_joins, cfg.join_partitions)
@@ -74,9 +74,6 @@ def _counts(table: pa.Table, column: str) -> dict[str, int]:
 def run_export(cfg: ExportConfig) -> dict:
     """Export the selected labelled instances that the export directory lacks; returns a summary."""
     import ray
-
-    from pacslabel.label.run import new_run_id
-    from pacslabel.runtime import init_ray, join_kwargs
 
     init_ray(cfg.ray)
     rr = RunRoot(cfg.run_root)

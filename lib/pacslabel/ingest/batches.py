@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pydicom
 
 from pacslabel.ingest import dedup
+from pacslabel.ingest.decode import DecoderProcess
 from pacslabel.ingest.header import inspect_file
 from pacslabel.ingest.pixels import guarded, process_dataset, process_file
 from pacslabel.ingest.readahead import ReadAhead
@@ -75,7 +76,6 @@ class BatchProcessor:
         self.redactor = Redactor(cfg.redact)
         if d.isolation == "process":
             # not at the top: the decoder child runs ``decode`` as __main__ after importing this package
-            from pacslabel.ingest.decode import DecoderProcess
 
             self.decoder = DecoderProcess(
                 cfg.export, d.timeout_s, d.max_file_bytes, d.fault_hook, d.child_memory_gb, source

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def column_to_matrix(
@@ -75,6 +76,5 @@ class KeepKeys:
         self.keys = pa.array(keys, pa.string())
 
     def __call__(self, t: pa.Table) -> pa.Table:
-        import pyarrow.compute as pc
 
         return t.filter(pc.is_in(t.column(self.column), value_set=self.keys))

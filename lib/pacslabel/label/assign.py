@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from pacslabel.label.arrow import column_to_matrix, matrix_to_tensor_array
+from pacslabel.label.distance import pairwise_distances
 from pacslabel.runroot import SERIES_UID, STUDY_UID, UID
 from pacslabel.splits import assign_splits, group_keys
 
@@ -28,26 +29,6 @@ CONTEXT = ("modality", "region", "patient_key", STUDY_UID, SERIES_UID)
 
 def emb_column(source: str) -> str:
     return f"emb_{source}"
-
-
-def flat_index(centroids: np.ndarray):
-    """FAISS ``IndexFlatL2`` holding the centroids (exact search)."""
-    import faiss
-
-    c = np.ascontiguousarray(centroids, dtype=np.float32)
-    index = faiss.IndexFlatL2(c.shape[1])
-    index.add(c)
-    return index
-
-
-def nearest_centroid(x: np.ndarray, centroids: np.ndarray, index=None) -> tuple[np.ndarray, np.ndarray]:
-    """Index of the nearest centroid (int32) and the Euclidean distance to it (float32), per row."""
-    x = np.ascontiguousarray(x, dtype=np.float32)
-    if len(x) == 0:
-        return np.zeros(0, np.int32), np.zeros(0, np.float32)
-    index = index if index is not None else flat_index(centroids)
-    d2, i = index.search(x, 1)
-    return i[:, 0].astype(np.int32), np.sqrt(np.maximum(d2[:, 0], 0.0)).astype(np.float32)
 
 
 def batch_parts(batch: pa.Table, sources: list[str], dims: dict[str, int]) -> tuple[dict, dict]:
@@ -88,7 +69,6 @@ def assign_batch(
 ) -> pa.Table:
     """Fuse one batch with the model's fitted fusion and assign every row to the nearest centroid of its
     partition (label -1 where the instance's modality was never seen in training)."""
-    from pacslabel.label.fusion import pairwise_distances
 
     n = batch.num_rows
     parts, present = batch_parts(batch, model.fusion.sources, model.fusion.dims_)

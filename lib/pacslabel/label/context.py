@@ -10,7 +10,9 @@ import numpy as np
 import pyarrow as pa
 
 from pacslabel.label.assign import CONTEXT
-from pacslabel.runroot import ACCESSION_KEY, REGIONS, TAGS, UID, RunRoot
+from pacslabel.label.pooling import pool_keys
+from pacslabel.runroot import ACCESSION_KEY, REGIONS, SERIES_UID, TAGS, UID, RunRoot
+from pacslabel.runtime import join_kwargs
 from pacslabel.splits import unit_hash
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,6 @@ def plain_strings(t: pa.Table) -> pa.Table:
 
 def read_context(rr: RunRoot, with_acc: bool, partitions: int, n_joins: int):
     """Lazy dataset: sop_instance_uid + the context columns (+ accession_key) of every ``tags/`` row."""
-    from pacslabel.runtime import join_kwargs
 
     ds = rr.read_parquet(TAGS, columns=_tag_columns(rr, (ACCESSION_KEY,) if with_acc else ()))
     ds = ds.map_batches(plain_strings, batch_format="pyarrow")
@@ -83,8 +84,6 @@ class HashFilter:
         self.by_series = by_series
 
     def __call__(self, t: pa.Table) -> pa.Table:
-        from pacslabel.label.pooling import pool_keys
-        from pacslabel.runroot import SERIES_UID
 
         mods = t.column("modality").to_pylist() if "modality" in t.column_names else [None] * t.num_rows
         share = np.asarray([self.shares.get(str(m), 0.0) for m in mods])
@@ -121,7 +120,6 @@ def sample_uids(
 ) -> tuple[np.ndarray, dict]:
     """Instance keys of the fit sample (about ``n_sample``, modality-balanced when asked, whole series
     with ``by_series``) from ``tags/``."""
-    from pacslabel.runroot import SERIES_UID
 
     columns = [c for c in (UID, "modality", SERIES_UID) if c in table_columns(rr, TAGS)]
     ds = rr.read_parquet(TAGS, columns=columns)

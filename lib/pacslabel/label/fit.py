@@ -14,9 +14,15 @@ import time
 import numpy as np
 
 from pacslabel.label.drift import quantiles
+from pacslabel.label.fusion import Fusion
+from pacslabel.label.kfit import fit_partitions
+from pacslabel.label.kmeans import resolve_device
+from pacslabel.label.medoids import kmedoids_sample, nearest_to_centroids
 from pacslabel.label.model import LabelModel
+from pacslabel.label.names import label_names
 from pacslabel.label.partition import UNASSIGNED, partition_keys, without_study_sources
 from pacslabel.label.pooling import pool_arrays, series_groups
+from pacslabel.label.stable_ids import apply_mapping, match_labels
 from pacslabel.runroot import SERIES_UID, STUDY_UID, UID
 from pacslabel.splits import assign_splits, group_keys
 
@@ -47,7 +53,6 @@ def _previous_ids(previous: LabelModel | None, fusion, parts, present, context) 
 
 def stable_label_ids(old_ids: np.ndarray | None, new_index: np.ndarray, k: int) -> tuple[np.ndarray, str]:
     """Label id of every new centroid: the old id it shares most rows with, else a fresh one."""
-    from pacslabel.label.stable_ids import apply_mapping, match_labels
 
     if old_ids is None:
         return np.arange(k, dtype=np.int32), "fresh"
@@ -62,11 +67,6 @@ def _texts(ctx: dict, n: int) -> list[str]:
 
 def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "") -> tuple[LabelModel, dict]:
     """Fit fusion and per-partition k-means on the sample; returns (model, summary)."""
-    from pacslabel.label.fusion import Fusion
-    from pacslabel.label.kfit import fit_partitions
-    from pacslabel.label.kmeans import resolve_device
-    from pacslabel.label.medoids import nearest_to_centroids
-    from pacslabel.label.names import label_names
 
     t0 = time.perf_counter()
     n = len(sample.uids)
@@ -156,7 +156,6 @@ def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "")
 
 def _add_medoids(model: LabelModel, x: np.ndarray, labels: np.ndarray, uids: np.ndarray, cfg) -> None:
     """k-medoids (FasterPAM) of a subsample; medoid instances and their labels go to meta.json."""
-    from pacslabel.label.medoids import kmedoids_sample
 
     med = kmedoids_sample(x, model.k, n=cfg.medoid_sample, seed=cfg.seed, init_from=model.centroids)
     model.meta["medoids"] = [{UID: str(uids[r]), "label": int(labels[r])} for r in med["rows"]]

@@ -37,6 +37,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pacslabel.label.distance import pairwise_distances
+from pacslabel.label.kmeans import FaissKMeans
+
 log = logging.getLogger(__name__)
 
 FUSIONS = ("embeddings", "clusterdists", "clusterprobs")
@@ -62,14 +65,6 @@ def source_weights(sources: list[str], weights: dict[str, float] | None = None) 
     if norm == 0:
         raise ValueError("at least one source weight must be positive")
     return {s: w / norm for s, w in raw.items()}
-
-
-def pairwise_distances(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    """Euclidean distances ``(n, d) x (k, d) -> (n, k)`` float32 (non-negative, exact for small d)."""
-    x = np.asarray(x, dtype=np.float64)
-    c = np.asarray(centroids, dtype=np.float64)
-    sq = (x * x).sum(1)[:, None] - 2.0 * x @ c.T + (c * c).sum(1)[None, :]
-    return np.sqrt(np.maximum(sq, 0.0)).astype(np.float32)
 
 
 def scale_distances(d: np.ndarray, dmin: float, dmax: float) -> np.ndarray:
@@ -134,7 +129,6 @@ class Fusion:
     # -- fit / transform
     def fit(self, parts: dict[str, np.ndarray], present: dict[str, np.ndarray]) -> Fusion:
         """Learn means, imputation fills and (for cluster* methods) per-source centroids and scales."""
-        from pacslabel.label.kmeans import FaissKMeans
 
         self.means_, self.fill_, self.centroids_ = {}, {}, {}
         self.dmin_, self.dmax_, self.dims_, self.k_ = {}, {}, {}, {}

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pacslabel.label.kmeans import FaissKMeans
+from pacslabel.label.kselect import choose_k
+
 log = logging.getLogger(__name__)
 
 MIN_SCORING_ROWS = 30
@@ -64,7 +67,6 @@ def _silhouette(x: np.ndarray, labels: np.ndarray) -> float:
 
 
 def _kmeans(x: np.ndarray, k: int, cfg, nredo: int):
-    from pacslabel.label.kmeans import FaissKMeans
 
     return FaissKMeans(
         k,
@@ -97,7 +99,6 @@ def fit_partition(
 ) -> PartitionFit:
     """Centroids of one partition; ``cfg`` is a :class:`~pacslabel.label.config.LabelConfig`;
     ``n_series``: how many series the training rows come from (None: not known)."""
-    from pacslabel.label.kselect import choose_k
 
     n = len(train)
     cap = k_cap(n, n_series, cfg)

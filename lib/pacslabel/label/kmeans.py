@@ -13,6 +13,8 @@ import time
 
 import numpy as np
 
+from pacslabel.label.distance import nearest_centroid
+
 log = logging.getLogger(__name__)
 
 MIN_POINTS_PER_CENTROID = 39  # FAISS warns below this many training points per centroid
@@ -157,7 +159,6 @@ class FaissKMeans:
 
     def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Nearest centroid index (int32) and Euclidean distance (float32) per row."""
-        from pacslabel.label.assign import nearest_centroid
 
         return nearest_centroid(x, self.centroids_)
 

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from pacslabel.label.kmeans import FaissKMeans
+
 log = logging.getLogger(__name__)
 
 
@@ -86,7 +88,6 @@ def inertia_curve(
     init: str = "kmeans++",
 ) -> tuple[list[float], list[np.ndarray]]:
     """FAISS k-means inertia (sum of squared distances, all rows of ``x``) and labels for every K."""
-    from pacslabel.label.kmeans import FaissKMeans
 
     inertias, labels = [], []
     for k in ks:

@@ -8,12 +8,13 @@ import time
 
 import numpy as np
 
+from pacslabel.label.distance import nearest_centroid, pairwise_distances
+
 log = logging.getLogger(__name__)
 
 
 def nearest_to_centroids(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     """Index into ``x`` of the row nearest to every centroid ``(K,)``."""
-    from pacslabel.label.assign import nearest_centroid
 
     idx, _ = nearest_centroid(centroids, x)
     return idx
@@ -28,8 +29,6 @@ def kmedoids_sample(
     centroids). Returns ``rows`` (indices into ``x`` of the K medoids), ``loss``, ``n``, ``seconds``.
     """
     import kmedoids
-
-    from pacslabel.label.fusion import pairwise_distances
 
     rng = np.random.default_rng(seed)
     sub = np.sort(rng.choice(len(x), size=min(n, len(x)), replace=False))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pacslabel.label.distance import flat_index, nearest_centroid
+
 PARTITION_FIELDS = ("modality", "region")
 MISSING = "?"
 UNASSIGNED = -1
@@ -64,7 +66,6 @@ class PartitionIndex:
     """Nearest centroid within each row's partition (exact, FAISS flat indexes built once)."""
 
     def __init__(self, centroids: np.ndarray, partitions: list[str], by: list[str]):
-        from pacslabel.label.assign import flat_index
 
         self.centroids = np.ascontiguousarray(centroids, dtype=np.float32)
         self.partitions = np.asarray(partitions, dtype=object)
@@ -88,7 +89,6 @@ class PartitionIndex:
 
     def search(self, x: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(centroid row or UNASSIGNED, Euclidean distance or NaN) per row of ``x``."""
-        from pacslabel.label.assign import nearest_centroid
 
         n = len(x)
         idx = np.full(n, UNASSIGNED, np.int32)

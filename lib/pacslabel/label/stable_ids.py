@@ -11,6 +11,8 @@ import logging
 
 import numpy as np
 
+from pacslabel.label.distance import pairwise_distances
+
 log = logging.getLogger(__name__)
 
 
@@ -41,8 +43,6 @@ def match_centroids(
     the old rows (default ``0..K_old-1``).
     """
     from scipy.optimize import linear_sum_assignment
-
-    from pacslabel.label.fusion import pairwise_distances
 
     old = np.asarray(old, np.float32)
     new = np.asarray(new, np.float32)

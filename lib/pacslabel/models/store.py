@@ -13,6 +13,7 @@ import pyarrow.fs as pafs
 import yaml
 
 from pacslabel.models.cae import CAEConfig, build_cae
+from pacslabel.models.dec import build_dec_model
 from pacslabel.models.tag_ae import TagAEConfig, build_tag_ae
 from pacslabel.runroot import MODELS, RunRoot, embeddings_table
 
@@ -22,7 +23,6 @@ KINDS = ("cae", "tag_ae", *DEC_KINDS)
 
 def build_model(arch: dict[str, Any]):
     """Rebuild an untrained module from the ``arch`` mapping stored in ``config.yaml``."""
-    from pacslabel.models.dec import build_dec_model
 
     kind = arch["kind"]
     if kind == "tag_ae":

@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow.fs as pafs
 
 from pacslabel import commits
+from pacslabel.config import to_dict
 from pacslabel.runroot import JOBS, RunRoot
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,6 @@ class Stage:
 
 
 def stage_fingerprint(run_root: RunRoot, stage: Stage) -> str:
-    from pacslabel.config import to_dict
 
     config = to_dict(stage.config) if stage.config is not None else None
     payload = {

@@ -18,11 +18,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from pacslabel.embed.batches import Embedder
 from pacslabel.imagecol import PIXELS, pixels_to_numpy
+from pacslabel.ingest import IngestConfig
+from pacslabel.ingest.batches import BatchProcessor
+from pacslabel.ingest.config import ExportConfig
 from pacslabel.label.assign import CONTEXT, emb_column
 from pacslabel.label.inputs import PlainEmbedding
 from pacslabel.models.store import embedding_model
+from pacslabel.relabel.increment import apply_batches, rows_with_keys
 from pacslabel.runroot import ACCESSION_KEY, EMBEDDINGS_REPORTS, IMAGES, JOBS, REJECTS, TAGS, UID, RunRoot
+from pacslabel.tags.batches import EncodeBatch, RegionBatch
+from pacslabel.tags.run import frozen_settings
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +37,6 @@ log = logging.getLogger(__name__)
 def ingest_settings(rr: RunRoot):
     """The image export settings the archive was ingested with (the last ingest or pipeline job's saved
     config), in an :class:`IngestConfig` that decodes in-process."""
-    from pacslabel.ingest import IngestConfig
-    from pacslabel.ingest.config import ExportConfig
 
     export = {}
     for verb, section in (("ingest", ()), ("pipeline", ("ingest",))):
@@ -48,7 +53,6 @@ def ingest_settings(rr: RunRoot):
 def ingest_file(rr: RunRoot, path: str) -> tuple[pa.Table, pa.Table]:
     """(tags row, images row) of one DICOM file, made by ingest in a scratch run root; ValueError with
     ingest's reason when the file gives no image."""
-    from pacslabel.ingest.batches import BatchProcessor
 
     stat = os.stat(path)
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,8 +71,6 @@ def ingest_file(rr: RunRoot, path: str) -> tuple[pa.Table, pa.Table]:
 
 
 def _embedding(rr: RunRoot, source: str, rows: pa.Table, column: str) -> pa.Table:
-    from pacslabel.embed.batches import Embedder
-    from pacslabel.relabel.increment import apply_batches
 
     embedder = Embedder(rr.uri, embedding_model(rr, source))
     return PlainEmbedding(source)(apply_batches(embedder, rows.select([UID, column]), "numpy", 64))
@@ -77,9 +79,6 @@ def _embedding(rr: RunRoot, source: str, rows: pa.Table, column: str) -> pa.Tabl
 def file_inputs(rr: RunRoot, model, path: str) -> tuple[pa.Table, np.ndarray]:
     """(fusion-input row of the file, its ``(S, S)`` uint8 image): ``sop_instance_uid``, ``emb_<source>``
     per source of the labelling model and the context columns."""
-    from pacslabel.relabel.increment import apply_batches, rows_with_keys
-    from pacslabel.tags.batches import EncodeBatch, RegionBatch
-    from pacslabel.tags.run import frozen_settings
 
     tags, images = ingest_file(rr, path)
     rules, _, max_values = frozen_settings(rr)

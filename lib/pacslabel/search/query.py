@@ -7,9 +7,15 @@ import os
 
 import numpy as np
 
+from pacslabel.label.assign import Assigner
+from pacslabel.label.context import context_rows
+from pacslabel.label.inputs import increment_table
+from pacslabel.label.model import LabelModel
+from pacslabel.relabel.increment import rows_with_keys
 from pacslabel.runroot import LABELS, UID, RunRoot
 from pacslabel.search.batches import fused_rows
 from pacslabel.search.config import IndexConfig
+from pacslabel.search.embed import file_inputs
 from pacslabel.search.index import OnDevice, knn, set_search_params
 from pacslabel.search.store import SearchIndex
 
@@ -22,8 +28,6 @@ def is_file_query(query: str) -> bool:
 
 def archive_inputs(rr: RunRoot, model, uid: str):
     """Fusion-input row of an archive instance, read by key like relabel reads its increments."""
-    from pacslabel.label.inputs import increment_table
-    from pacslabel.relabel.increment import rows_with_keys
 
     table = increment_table(rr, list(model.fusion.sources), np.asarray([uid], dtype=object), rows_with_keys)
     emb = [c for c in table.column_names if c.startswith("emb_")]
@@ -34,8 +38,6 @@ def archive_inputs(rr: RunRoot, model, uid: str):
 
 def describe(rr: RunRoot, model, uids: list[str]) -> dict[str, dict]:
     """uid -> label, label name, modality and region (from labels/, tags/ and regions/)."""
-    from pacslabel.label.context import context_rows
-    from pacslabel.relabel.increment import rows_with_keys
 
     context = context_rows(rr, np.asarray(uids, dtype=object), rows_with_keys)
     labels = rows_with_keys(rr, LABELS, UID, uids, [UID, "label"])
@@ -61,9 +63,6 @@ def search(run_root: str | RunRoot, query: str, k: int = 10, index: IndexConfig 
 
 def answer(run_root: str | RunRoot, query: str, k: int = 10, index: IndexConfig | None = None):
     """(:func:`search`'s result, the query file's ``(S, S)`` image or None for an archive query)."""
-    from pacslabel.label.assign import Assigner
-    from pacslabel.label.model import LabelModel
-    from pacslabel.search.embed import file_inputs
 
     rr = run_root if isinstance(run_root, RunRoot) else RunRoot(run_root)
     index = index or IndexConfig()

@@ -17,10 +17,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pacslabel.evaluate.thumbnails import load_thumbnails, png_data_uri
+from pacslabel.label.inputs import fusion_inputs
+from pacslabel.label.model import LabelModel
+from pacslabel.relabel.increment import find_increment
 from pacslabel.runroot import LABELS, SEARCH_RESULTS, UID, RunRoot
+from pacslabel.runtime import init_ray
 from pacslabel.search.batches import FuseBatch
 from pacslabel.search.config import IndexConfig, SearchConfig
 from pacslabel.search.index import OnDevice, new_index, train
+from pacslabel.search.page import results_page
+from pacslabel.search.query import answer
 from pacslabel.search.store import IDS, SearchIndex, remove_leftovers
 
 log = logging.getLogger(__name__)
@@ -29,8 +36,6 @@ log = logging.getLogger(__name__)
 def _fused(rr: RunRoot, model, keys: list[str] | None, cfg: IndexConfig):
     """Lazy dataset of ``sop_instance_uid`` + ``vector`` of the instances ``keys`` (None: every instance)."""
     import ray
-
-    from pacslabel.label.inputs import fusion_inputs
 
     ds = fusion_inputs(rr, list(model.fusion.sources), partitions=cfg.join_partitions, uids=keys)
     return ds.map_batches(
@@ -51,8 +56,6 @@ def _wanted(batch: dict, keys: pa.Array) -> dict:
 
 def update_index(rr: RunRoot, cfg: IndexConfig, rebuild: bool = False) -> dict:
     """Add the labelled instances the index lacks (all of them for a new index); returns counts."""
-    from pacslabel.label.model import LabelModel
-    from pacslabel.relabel.increment import find_increment
 
     model = LabelModel.load(rr)
     run_id = model.meta.get("run_id")
@@ -116,10 +119,6 @@ def _slug(query: str) -> str:
 
 def run_search(cfg: SearchConfig) -> dict:
     """Build / update the index; with ``cfg.query`` also write results.json and results.html."""
-    from pacslabel.evaluate.thumbnails import load_thumbnails, png_data_uri
-    from pacslabel.runtime import init_ray
-    from pacslabel.search.page import results_page
-    from pacslabel.search.query import answer
 
     init_ray(cfg.ray)
     rr = RunRoot(cfg.run_root)

@@ -12,6 +12,7 @@ from functools import cache
 
 import numpy as np
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.pixels import encoders
 from pydicom.uid import (
     ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
@@ -41,7 +42,6 @@ RLE_PLUGINS = ("pylibjpeg", "pydicom")
 @cache
 def _plugin(key: str) -> str:
     """The encoding plugin for ``key`` ("" lets pydicom choose)."""
-    from pydicom.pixels import encoders
 
     if key != "rle":
         return ""
@@ -52,7 +52,6 @@ def _plugin(key: str) -> str:
 @cache
 def encoder_available(key: str) -> bool:
     """Whether pydicom can encode this syntax here (compressed ones need their plugin)."""
-    from pydicom.pixels import encoders
 
     enc = {
         "rle": encoders.RLELosslessEncoder,

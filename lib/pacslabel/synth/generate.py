@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian
 
 from pacslabel.config import ConfigError
 from pacslabel.runroot import SERIES_UID, STUDY_UID, UID
@@ -77,8 +79,6 @@ def _results(cfg: SynthConfig, workers: int) -> Iterator[StudyResult]:
 
 def _dicomdir_bytes(seed: int) -> bytes:
     """A small DICOMDIR-like file (Media Storage Directory SOP class, no records, no pixels)."""
-    from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian
 
     ds = Dataset()
     ds.file_meta = FileMetaDataset()

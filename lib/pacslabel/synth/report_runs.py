@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pacslabel.privacy import hash_key
 from pacslabel.runroot import ACCESSION_KEY, REPORTS, TAGS, UID, RunRoot
+from pacslabel.synth import texts
+from pacslabel.synth.config import SynthConfig
+from pacslabel.synth.study import plan_study
 
 
 def _write(run_root: RunRoot, accessions, texts, sop, sop_acc, modality, region) -> dict:
@@ -48,7 +52,6 @@ def _write(run_root: RunRoot, accessions, texts, sop, sop_acc, modality, region)
 def run_root_from_synth(synth_dir: str | Path, run_root: RunRoot) -> dict:
     """Write reports/ and tags/ (sop_instance_uid, accession_key, modality, body_part_examined = true
     region) from ``synth_dir``'s reports.csv and truth.parquet."""
-    import pandas as pd
 
     synth_dir = Path(synth_dir)
     rep = pd.read_csv(synth_dir / "reports.csv", dtype=str, keep_default_na=False)
@@ -69,9 +72,6 @@ def run_root_from_synth(synth_dir: str | Path, run_root: RunRoot) -> dict:
 
 def run_root_from_text_model(n: int, seed: int, run_root: RunRoot) -> dict:
     """Write reports/ and tags/ (one pseudo-instance per study) for ``n`` planned synthetic studies."""
-    from pacslabel.synth import texts
-    from pacslabel.synth.config import SynthConfig
-    from pacslabel.synth.study import plan_study
 
     cfg = SynthConfig(out=str(run_root.path("_synth_unused")), studies=n, seed=seed)
     acc, txt, sop, modality, region = [], [], [], [], []

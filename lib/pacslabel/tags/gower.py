@@ -15,11 +15,14 @@ The papers print the numeric *similarity* as |x_i - x_j| / R; that expression is
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+from pacslabel.tags.schema import norm_category
 
 
 def feature_ranges(x: np.ndarray, categorical: np.ndarray) -> np.ndarray:
@@ -39,7 +42,6 @@ class _quiet:
     """Silence numpy's 'All-NaN slice' warnings inside a block."""
 
     def __enter__(self):
-        import warnings
 
         self._ctx = warnings.catch_warnings()
         self._ctx.__enter__()
@@ -139,15 +141,6 @@ def gower_matrix(
     return out
 
 
-def _norm_category(value: object) -> str | None:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    text = str(value).strip().upper()
-    return text or None
-
-
 class GowerEncoder:
     """Turn named tag columns of a DataFrame into Gower rows (codes for categoricals, NaN missing).
 
@@ -175,7 +168,7 @@ class GowerEncoder:
         self.codes_: dict[str, dict[str, int]] = {}
         for col in self.categorical:
             values = df[col] if col in df.columns else pd.Series([], dtype=object)
-            uniq = sorted({v for v in map(_norm_category, values.tolist()) if v is not None})
+            uniq = sorted({v for v in map(norm_category, values.tolist()) if v is not None})
             self.codes_[col] = {v: i for i, v in enumerate(uniq)}
         x = self._numeric_block(df)
         self.ranges_ = np.concatenate(
@@ -202,7 +195,7 @@ class GowerEncoder:
             mapping = self.codes_[col]
             out = np.full(len(df), np.nan)
             if col in df.columns:
-                for i, v in enumerate(map(_norm_category, df[col].tolist())):
+                for i, v in enumerate(map(norm_category, df[col].tolist())):
                     if v is None:
                         continue
                     code = mapping.get(v)

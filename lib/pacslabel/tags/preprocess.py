@@ -20,17 +20,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from pacslabel.tags.schema import norm_category
+
 FORMAT_VERSION = 1
 log = logging.getLogger(__name__)
-
-
-def _norm(value: object) -> str | None:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    text = str(value).strip().casefold()
-    return text or None
 
 
 class TagPreprocessor:
@@ -84,7 +77,7 @@ class TagPreprocessor:
             out = np.full(n, np.nan)
             if col in df.columns:
                 for i, v in enumerate(df[col].tolist()):
-                    code = lookup.get(_norm(v))
+                    code = lookup.get(norm_category(v))
                     if code is not None:
                         out[i] = code
             cols.append(out)
@@ -132,7 +125,9 @@ class TagPreprocessor:
         self.categories_: dict[str, list[str]] = {}
         for col in self.categorical:
             values = df[col].tolist() if col in df.columns else []
-            counts = pd.Series([v for v in map(_norm, values) if v is not None], dtype=object).value_counts()
+            counts = pd.Series(
+                [v for v in map(norm_category, values) if v is not None], dtype=object
+            ).value_counts()
             top = counts.head(self.max_categories)
             self.categories_[col] = sorted(str(v) for v in top.index)
         self._lookup_ = {c: {v: i for i, v in enumerate(vals)} for c, vals in self.categories_.items()}

@@ -74,6 +74,16 @@ _CAMEL2 = re.compile(r"([a-z0-9])([A-Z])")
 _HEX_TAG = re.compile(r"^\(?([0-9a-fA-F]{4}),?\s*([0-9a-fA-F]{4})\)?$")
 
 
+def norm_category(value: object) -> str | None:
+    """A categorical tag value as compared and encoded: stripped and case-folded; None when missing."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    text = str(value).strip().casefold()
+    return text or None
+
+
 def snake_case(keyword: str) -> str:
     """DICOM keyword to snake_case ("ImagerPixelSpacing" -> "imager_pixel_spacing").
 

@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pacslabel.runroot import ACCESSION_KEY
 from pacslabel.text.clean import clean_table
@@ -31,8 +32,6 @@ def embed_tokens(embedder: ReportEmbedder, table: pa.Table, model_version: str) 
     """Batch wrapper: kept rows of a token table -> {accession_key, embedding [n, d], model_version}."""
     excluded = table.column("excluded")
     if excluded.null_count != len(table):
-        import pyarrow.compute as pc
-
         table = table.filter(pc.is_null(excluded))
     keys = table.column(ACCESSION_KEY).to_pylist()
     docs = table.column("tokens").to_pylist()

@@ -15,6 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
 
 from pacslabel import metrics
 from pacslabel.runroot import ACCESSION_KEY, UID
@@ -119,9 +122,6 @@ def truth_by_accession(tags, keys: Sequence[str], truth_path: str = "") -> pd.Da
     joined through tags/ sop_instance_uid -> accession_key; otherwise tags/ modality and
     body_part_examined are used. Columns: accession_key, modality, region.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.dataset as pads
 
     wanted = pa.array(list(keys), pa.string())
     cols = [ACCESSION_KEY, UID, "modality", "body_part_examined"]

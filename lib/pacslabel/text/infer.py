@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pacslabel.runroot import ACCESSION_KEY
 from pacslabel.text.batches import EmbedReports, embed_tokens
+from pacslabel.text.corpus import parquet_files
 from pacslabel.text.embedders import load_embedder
 
 
@@ -33,11 +35,9 @@ def embed_dataset(
 
 def embed_loop(tokens_uri: str, model_uri: str, model_version: str, batch_size: int = 1024):
     """Plain single-process loop over the token table (the baseline for the Ray Data path)."""
-    from pacslabel.text.corpus import parquet_files
 
     embedder = load_embedder(model_uri)
     fs, files = parquet_files(tokens_uri)
-    import pyarrow.parquet as pq
 
     for path in files:
         with fs.open_input_file(path) as f:

@@ -17,6 +17,8 @@ import functools
 import re
 from collections.abc import Callable
 
+import snowballstemmer
+
 LANGUAGES = ("hr", "en", "de", "none")
 
 # Longest suffixes first; within one length the order does not matter (only one can match).
@@ -70,8 +72,6 @@ def croatian_stem(word: str, min_len: int = 2) -> str:
 
 @functools.cache
 def _snowball(language: str):
-    import snowballstemmer
-
     return snowballstemmer.stemmer(language)
 
 
