@@ -2,8 +2,8 @@
 
 Modules: ``config`` (config dataclasses), ``run`` (the runner of job ``reports``), ``batches`` (the
 ``map_batches`` callables), ``clean`` and ``stemmers`` (text to tokens), ``corpus`` (streamed token
-table), ``embedders`` (BOW, TF-IDF, doc2vec), ``infer`` (embedding the token table), ``evaluation``
-(k-means scores of text embeddings).
+table), ``base``, ``embedders`` and ``doc2vec`` (BOW, TF-IDF, PV-DM, PV-DBOW), ``infer`` (embedding
+the token table), ``evaluation`` (k-means scores of text embeddings).
 """
 
 from pacslabel.text.clean import Cleaner, build_vocab, clean_table, tokenize
