@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # Keys whose values might name files, hashes or instances: never shown.
 _PRIVATE_KEY = re.compile(r"path|root|uri|salt|uid|key|file|dir|address|host|config", re.IGNORECASE)
-# Shown columns of the tags job's profile (``column`` there; ``tag`` accepted too). ``top_values``,
+# Shown columns of the tags stage's profile (``column`` there; ``tag`` accepted too). ``top_values``,
 # ``min`` and ``max`` hold data values and are never shown.
 TAG_PROFILE_COLUMNS = ("column", "tag", "source", "kind", "fill_rate", "n_distinct", "selected", "reason")
 

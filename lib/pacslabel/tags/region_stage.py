@@ -193,7 +193,7 @@ def study_fills(stage) -> dict[str, dict[str, str]]:
 
 def fill_studies(rows):
     """Region rows (an Arrow table on the driver, or a Ray Dataset) with the open rows of each study
-    filled where the study's other rows agree; the same rule as the tags job, within ``rows``."""
+    filled where the study's other rows agree; the same rule as the tags stage, within ``rows``."""
     if isinstance(rows, pa.Table):
         frame = rows.to_pandas()
         return region_table(fill_from_studies(frame, fills_by_kind(study_fill(study_pairs(frame)))))

@@ -375,7 +375,7 @@ def new_tag_rows(steps) -> dict[str, int]:
 
 
 def run_tags(cfg: TagsConfig) -> dict[str, Any]:
-    """The whole tags job (see the module docstring for outputs)."""
+    """The whole tags stage (see the module docstring for outputs)."""
     rr = RunRoot(cfg.run_root)
     if not rr.has_table(TAGS):
         raise FileNotFoundError(f"{rr.uri_of(TAGS)}: no tags table (run ingest first)")
