@@ -15,7 +15,6 @@ import pyarrow.parquet as pq
 
 from pacslabel.config import ConfigError
 from pacslabel.export.shards import MANIFEST, MANIFEST_SCHEMA, SHARDS, digest_of_shard, part_name
-from pacslabel.relabel.increment import parquet_files
 from pacslabel.runroot import RunRoot
 
 log = logging.getLogger(__name__)
@@ -54,7 +53,7 @@ class ExportState:
 
     def manifest(self, columns: list[str] | None = None) -> pa.Table:
         """Committed manifest rows (an empty table when there are none)."""
-        files = parquet_files(self.out, MANIFEST)
+        files = self.out.table_files(MANIFEST)
         if not files:
             return MANIFEST_SCHEMA.empty_table().select(columns or MANIFEST_SCHEMA.names)
         parts = [pq.read_table(f, columns=columns, filesystem=self.out.fs) for f in files]
