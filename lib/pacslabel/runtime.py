@@ -94,15 +94,17 @@ def gpu_count() -> int:
 
 
 def join_kwargs(n_joins: int, partitions: int) -> dict:
-    """``Dataset.join`` arguments that keep all chained joins' aggregators within a quarter of the CPUs.
+    """``Dataset.join`` arguments that keep all chained joins' aggregators within a fifth of the CPUs.
 
     Ray sizes each join's aggregators alone (up to 25 % of the cluster per join); a chain of joins then
-    holds most of a small cluster and the reads feeding them can no longer be scheduled.
+    holds most of a small cluster and the reads feeding them can no longer be scheduled. A fifth, not
+    more: with the label assigners' half CPU beside them, a 2-CPU cluster keeps a whole CPU free for
+    the reads and shuffle tasks, which need one each.
     """
     import ray
 
     cpus = float(ray.cluster_resources().get("CPU", 1.0))
-    share = 0.25 * cpus / max(1, n_joins * partitions)
+    share = 0.2 * cpus / max(1, n_joins * partitions)
     return {
         "num_partitions": partitions,
         "aggregator_ray_remote_args": {"num_cpus": round(min(4.0, max(0.01, share)), 3)},

@@ -19,7 +19,7 @@ from pacslabel.label.assign import batch_parts, emb_column
 from pacslabel.runroot import SERIES_UID, UID
 
 POOL_KEY = "_pool_key"
-AGGREGATOR_CPUS = 0.01
+AGGREGATOR_CPUS = 0.0
 
 
 def pool_keys(series, uids) -> list[str]:
@@ -84,8 +84,8 @@ def with_pool_key(t: pa.Table) -> pa.Table:
 def pool_dataset(ds, sources: list[str], dims: dict[str, int], partitions: int):
     """Lazy Ray Dataset with every instance's embeddings pooled over its series: a hash shuffle into
     ``partitions`` partitions. Its aggregators only hold rows until the groups are complete, so they
-    reserve a nominal CPU share (:data:`AGGREGATOR_CPUS`): the joins before them already hold a quarter
-    of the CPUs and the assigners after them start at once, and reads need whole CPUs."""
+    reserve no CPU (:data:`AGGREGATOR_CPUS`): the joins before them and the assigners after them
+    already hold fractions of the CPUs, and the shuffle's own tasks need whole ones."""
     keyed = ds.map_batches(with_pool_key, batch_format="pyarrow")
     keyed.context.hash_shuffle_operator_actor_num_cpus_override = AGGREGATOR_CPUS
     return keyed.groupby(POOL_KEY, num_partitions=partitions).map_groups(
