@@ -182,7 +182,7 @@ def settle(timeout: float = 15.0) -> float:
 
 def ray_assign(table, model, args) -> tuple[float, int]:
     """In-memory blocks (no read tasks), so the actor pool may take every CPU."""
-    from pacslabel.label.assign import assign_dataset
+    from pacslabel.label.run import assign_dataset
 
     settle()
     ds = ray_dataset(table, blocks=max(2, table.num_rows // args.batch_size))
@@ -315,8 +315,8 @@ def bench_relabel_run_root(args) -> dict:
     import ray
 
     from pacslabel.label import AssignConfig, assign_new
-    from pacslabel.label.assign import assign_dataset
     from pacslabel.label.inputs import fusion_inputs
+    from pacslabel.label.run import assign_dataset
     from pacslabel.runroot import LABELS, RunRoot
 
     n = args.relabel_n

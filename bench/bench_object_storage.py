@@ -28,21 +28,6 @@ from pacslabel.runtime import RayConfig, init_ray
 from pacslabel.synth import SynthConfig, generate
 
 REPO = Path(__file__).resolve().parents[1]
-SMALL = [
-    "tags.features.fit_sample_rows=500",
-    "tags.constraints.n_constraints=200",
-    "tag_model.optim.epochs=2",
-    "tag_model.optim.val_fraction=0.0",
-    "image_models=[{model: cae, cae: {input_size: 32, filters: [8, 16], bottleneck: 8}, optim: {epochs: 1}}]",
-    "text.doc2vec.epochs=5",
-    "text.doc2vec.vector_size=16",
-    "text.evaluate.enabled=false",
-    "label.k=3",
-    "label.assign.join_partitions=2",
-    "evaluate.report.tsne_sample=0",
-    "evaluate.silhouette_sample=200",
-    "ray.progress_bars=false",
-]
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench",
@@ -69,8 +54,10 @@ def _archive(out: Path, studies: int, seed: int) -> Path:
 
 
 def _run(input_: str, run_root: str, reports: str) -> tuple[dict, float]:
-    overrides = [f"input={input_}", f"run_root={run_root}", f"reports={reports}", *SMALL]
-    cfg = load_config(PipelineConfig, REPO / "configs" / "pipeline-demo.yaml", overrides)
+    overrides = [f"input={input_}", f"run_root={run_root}", f"reports={reports}", "ray.progress_bars=false"]
+    cfg = load_config(
+        PipelineConfig, [REPO / "configs" / f"pipeline-{p}.yaml" for p in ("demo", "smoke")], overrides
+    )
     t0 = time.perf_counter()
     summary = run_pipeline(cfg)
     return summary, time.perf_counter() - t0

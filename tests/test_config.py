@@ -31,6 +31,16 @@ def test_defaults_yaml_and_overrides_merge(tmp_path):
     assert cfg.flag is True and cfg.names == ["x", "y"] and cfg.seed == 3
 
 
+def test_config_files_layer_in_order(tmp_path):
+    base, top = tmp_path / "base.yaml", tmp_path / "top.yaml"
+    base.write_text("ratio: 0.25\nnames: [p, q]\ninner:\n  size: 128\n  method: bilinear\n")
+    top.write_text("names: [r]\ninner:\n  size: 64\n")
+    cfg = load_config(Outer, [base, top], ["seed=1"])
+    assert cfg.ratio == 0.25 and cfg.names == ["r"] and cfg.seed == 1
+    assert cfg.inner == Inner(size=64, method="bilinear")
+    assert load_config(Outer, [top, base]).inner == Inner(size=128, method="bilinear")
+
+
 def test_int_is_accepted_for_float():
     assert load_config(Outer, None, ["ratio=1"]).ratio == 1.0
 

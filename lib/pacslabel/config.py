@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -153,15 +154,22 @@ def to_dict(cfg: Any) -> dict[str, Any]:
     return plain(dataclasses.asdict(cfg))
 
 
-def load_config(cls: type, path: str | Path | None = None, overrides: list[str] | None = None) -> Any:
-    """Build ``cls`` from its defaults, an optional YAML file and ``key=value`` overrides."""
+def load_config(
+    cls: type,
+    path: str | Path | Sequence[str | Path] | None = None,
+    overrides: list[str] | None = None,
+) -> Any:
+    """Build ``cls`` from its defaults, optional YAML files and ``key=value`` overrides.
+
+    Several files are layered in order: a later file's keys win, section by section (a list is
+    replaced whole); the overrides win over every file."""
+    paths = [] if path is None else [path] if isinstance(path, (str, Path)) else list(path)
     data: dict[str, Any] = {}
-    if path is not None:
-        text = Path(path).read_text()
-        loaded = yaml.safe_load(text) or {}
+    for p in paths:
+        loaded = yaml.safe_load(Path(p).read_text()) or {}
         if not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: the top level must be a mapping")
-        data = loaded
+            raise ConfigError(f"{p}: the top level must be a mapping")
+        data = _merge(data, loaded)
     data = _merge(data, parse_overrides(overrides or []))
     return _build(cls, data)
 

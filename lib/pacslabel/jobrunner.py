@@ -90,27 +90,34 @@ def check_paths_for_submitted_job(cfg: Any) -> None:
         )
 
 
-def parse_args(verb: str, argv: list[str] | None) -> tuple[Path | None, list[str], str]:
+def parse_args(verb: str, argv: list[str] | None) -> tuple[list[Path], list[str], str]:
     parser = argparse.ArgumentParser(
         prog=f"pacslabel {verb}", description=f"Run the {verb} job. Overrides are key=value (dotted)."
     )
-    parser.add_argument("--config", type=Path, default=None, help="YAML config (default configs/<verb>.yaml)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        action="append",
+        help="YAML config (default configs/<verb>.yaml); repeat it to layer files, later keys win",
+    )
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("overrides", nargs="*", help="key=value overrides, e.g. run_root=/data/run")
-    args = parser.parse_args(argv)
-    return args.config or default_config_path(verb), args.overrides, args.log_level
+    args = parser.parse_intermixed_args(argv)
+    default = default_config_path(verb)
+    configs = args.config or ([] if default is None else [default])
+    return configs, args.overrides, args.log_level
 
 
 def run_job(
     verb: str, config_cls: type, function: Callable[[Any], dict], argv: list[str] | None = None
 ) -> dict:
     """Run one job and return its summary; config errors exit with status 2 and a one-line message."""
-    config_path, overrides, level = parse_args(verb, argv)
+    config_paths, overrides, level = parse_args(verb, argv)
     setup_logging(level)
 
     log.info("pacslabel %s from %s", pacslabel.__version__, Path(pacslabel.__file__).parent)
     try:
-        cfg = load_config(config_cls, config_path, overrides)
+        cfg = load_config(config_cls, config_paths, overrides)
         check_paths_for_submitted_job(cfg)
     except ConfigError as exc:
         print(f"pacslabel {verb}: config error: {exc}", file=sys.stderr)

@@ -52,21 +52,8 @@ SHARED_BASE = Path(os.environ.get("PACSLABEL_CLUSTER_TEST_SHARED", "/var/tmp"))
 START_TIMEOUT = 600
 JOB_TIMEOUT = 900
 
-# The demo preset, shrunk to a few minutes on 2 cores (as in tests/pipeline).
-SMALL = [
-    "tags.features.fit_sample_rows=500",
-    "tags.constraints.n_constraints=200",
-    "tag_model.optim.epochs=2",
-    "tag_model.optim.val_fraction=0.0",
-    "image_models=[{model: cae, cae: {input_size: 32, filters: [8, 16], bottleneck: 8}, optim: {epochs: 1}}]",
-    "text.doc2vec.epochs=5",
-    "text.doc2vec.vector_size=16",
-    "text.evaluate.enabled=false",
-    "label.k=3",
-    "label.assign.join_partitions=2",
-    "evaluate.report.tsne_sample=0",
-    "evaluate.silhouette_sample=200",
-]
+# The smoke preset, layered on the README's demo preset: a few minutes on 2 cores.
+SMOKE = ["--config", "configs/pipeline-smoke.yaml"]
 # What an archive of millions of files does on a cluster: listing, diff and duplicate resolution by Ray
 # tasks and joins, ingest on the actor pool (not in the driver). The relabel runs its ingest so.
 AT_SCALE = [
@@ -464,7 +451,7 @@ def test_pipeline_then_relabel_as_ray_jobs_on_a_multi_node_cluster(cluster, shar
     run = shared / "run"
     _, readme_entrypoint = _readme_submit()  # python -m jobs.pipeline --config configs/pipeline-demo.yaml ...
     paths = [f"input={pacs}", f"run_root={run}", f"reports={first / 'reports.csv'}"]
-    logs = _submit(cluster, "pacslabel-pipeline", [*readme_entrypoint, *paths, *SMALL])
+    logs = _submit(cluster, "pacslabel-pipeline", [*readme_entrypoint, *SMOKE, *paths])
 
     # the pipeline's progress lines and its summary reach the job's logs
     stages = ("ingest", "tags", "train_tag_ae", "train_cae", "embed_images", "reports", "label", "evaluate")
@@ -500,7 +487,7 @@ def test_pipeline_then_relabel_as_ray_jobs_on_a_multi_node_cluster(cluster, shar
     if THOROUGH:  # the relabel job with every step on actor pools and anti-joins (minutes more)
         relabel = ["python", "-m", "jobs.relabel", *paths, "ray.progress_bars=false", *RELABEL_ON_RAY]
     else:
-        relabel = [*readme_entrypoint, *paths, *SMALL]
+        relabel = [*readme_entrypoint, *SMOKE, *paths]
     logs2 = _submit(cluster, "pacslabel-relabel", [*relabel, *AT_SCALE])
     s2 = _summary(logs2)
     assert s2.get("mode", "relabel") == "relabel"

@@ -6,10 +6,11 @@ import numpy as np
 import pyarrow as pa
 
 from pacslabel.label.arrow import column_to_matrix, matrix_to_list_array, matrix_to_tensor_array
-from pacslabel.label.assign import assign_batch, assign_dataset
+from pacslabel.label.assign import assign_batch
 from pacslabel.label.fusion import Fusion
 from pacslabel.label.kmeans import FaissKMeans
 from pacslabel.label.model import LabelModel
+from pacslabel.label.run import assign_dataset
 
 
 def _model_and_batch(n=400, seed=0, method="clusterprobs"):

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 
 from pacslabel.label import AssignConfig, LabelConfig, assign_new, run_label
 from pacslabel.label.arrow import column_to_matrix, matrix_to_list_array, matrix_to_tensor_array
-from pacslabel.label.context import HashFilter
+from pacslabel.label.batches import HashFilter
 from pacslabel.label.kfit import k_cap
 from pacslabel.label.pooling import pool_arrays, pool_table, series_groups
 

@@ -24,27 +24,13 @@ from pacslabel.synth import SynthConfig, generate
 moto_server = pytest.importorskip("moto.server")
 
 REPO = Path(__file__).parents[2]
+PRESETS = [REPO / "configs" / "pipeline-demo.yaml", REPO / "configs" / "pipeline-smoke.yaml"]
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "pacslabel-test",
     "AWS_SECRET_ACCESS_KEY": "pacslabel-test",
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_EC2_METADATA_DISABLED": "true",
 }
-SMALL = [
-    "tags.features.fit_sample_rows=500",
-    "tags.constraints.n_constraints=200",
-    "tag_model.optim.epochs=2",
-    "tag_model.optim.val_fraction=0.0",
-    "image_models=[{model: cae, cae: {input_size: 32, filters: [8, 16], bottleneck: 8}, optim: {epochs: 1}}]",
-    "text.doc2vec.epochs=5",
-    "text.doc2vec.vector_size=16",
-    "text.evaluate.enabled=false",
-    "label.k=3",
-    "label.assign.join_partitions=2",
-    "evaluate.report.tsne_sample=0",
-    "evaluate.silhouette_sample=200",
-    "ray.progress_bars=false",
-]
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +94,7 @@ def _put(fs: pafs.S3FileSystem, data: bytes, key: str) -> None:
 def _config(query: str) -> PipelineConfig:
     uris = [f"input=s3://pacs/dump{query}", f"run_root=s3://runs/r1{query}"]
     uris.append(f"reports=s3://pacs/reports.csv{query}")
-    return load_config(PipelineConfig, REPO / "configs" / "pipeline-demo.yaml", [*uris, *SMALL])
+    return load_config(PipelineConfig, PRESETS, [*uris, "ray.progress_bars=false"])
 
 
 def _column(rr: RunRoot, table: str, column: str) -> list:

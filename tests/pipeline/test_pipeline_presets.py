@@ -21,6 +21,7 @@ from pacslabel.synth import SynthConfig, generate
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = ROOT / "configs" / "pipeline.yaml"
 DEMO = ROOT / "configs" / "pipeline-demo.yaml"
+SMOKE_PRESET = ROOT / "configs" / "pipeline-smoke.yaml"
 REQUIRED = ["input=/pacs", "run_root=/run"]
 
 # Everything the smoke run changes in the production preset: epochs, samples (constraints, vocabulary), K,
@@ -60,8 +61,12 @@ def test_defaults_are_the_production_preset():
 
 def test_pipeline_job_reads_the_production_preset_by_default(monkeypatch):
     assert default_config_path("pipeline") == PRODUCTION
-    assert parse_args("pipeline", ["run_root=/run"])[0] == PRODUCTION
-    assert parse_args("pipeline", ["--config", str(DEMO), "run_root=/run"])[0] == DEMO
+    assert parse_args("pipeline", ["run_root=/run"])[0] == [PRODUCTION]
+    assert parse_args("pipeline", ["--config", str(DEMO), "run_root=/run"])[0] == [DEMO]
+    configs, overrides, _ = parse_args(
+        "pipeline", ["--config", str(DEMO), "run_root=/r", "--config", str(SMOKE_PRESET), "x=1"]
+    )
+    assert configs == [DEMO, SMOKE_PRESET] and overrides == ["run_root=/r", "x=1"]
     monkeypatch.chdir(ROOT / "configs")  # from any working directory
     assert default_config_path("pipeline") == PRODUCTION
 

@@ -18,20 +18,7 @@ from pacslabel.pipeline.run import relabel_config
 from pacslabel.relabel import run_relabel
 from pacslabel.synth import SynthConfig, generate
 
-SMALL = [
-    "tags.features.fit_sample_rows=500",
-    "tags.constraints.n_constraints=200",
-    "tag_model.optim.epochs=2",
-    "tag_model.optim.val_fraction=0.0",
-    "image_models=[{model: cae, cae: {input_size: 32, filters: [8, 16], bottleneck: 8}, optim: {epochs: 1}}]",
-    "text.doc2vec.epochs=5",
-    "text.doc2vec.vector_size=16",
-    "text.evaluate.enabled=false",
-    "label.k=3",
-    "label.assign.join_partitions=2",
-    "evaluate.report.tsne_sample=0",
-    "evaluate.silhouette_sample=200",
-]
+CONFIGS = Path(__file__).parents[2] / "configs"
 
 
 def _archive(out: Path, studies: int, seed: int) -> Path:
@@ -64,8 +51,8 @@ def pipeline_cfg(tmp_path):
     def make(reports: Path) -> PipelineConfig:
         return load_config(
             PipelineConfig,
-            Path(__file__).parents[2] / "configs" / "pipeline-demo.yaml",
-            [f"input={tmp_path / 'pacs'}", f"run_root={tmp_path / 'run'}", f"reports={reports}", *SMALL],
+            [CONFIGS / "pipeline-demo.yaml", CONFIGS / "pipeline-smoke.yaml"],
+            [f"input={tmp_path / 'pacs'}", f"run_root={tmp_path / 'run'}", f"reports={reports}"],
         )
 
     return make

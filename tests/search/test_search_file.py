@@ -16,16 +16,7 @@ from pacslabel.runroot import RunRoot
 from pacslabel.search import IndexConfig, search, update_index
 from pacslabel.synth import SynthConfig, generate
 
-SMALL = [
-    "stages=[ingest,tags,train,embed,label]",
-    "tags.features.fit_sample_rows=500",
-    "tags.constraints.n_constraints=200",
-    "tag_model.optim.epochs=2",
-    "tag_model.optim.val_fraction=0.0",
-    "image_models=[{model: cae, cae: {input_size: 32, filters: [8, 16], bottleneck: 8}, optim: {epochs: 1}}]",
-    "label.k=3",
-    "label.assign.join_partitions=2",
-]
+STAGES = "stages=[ingest,tags,train,embed,label]"
 INDEX = IndexConfig(kind="flat", join_partitions=2)
 
 
@@ -38,9 +29,10 @@ def _archive(out: Path, studies: int, seed: int) -> Path:
 @pytest.mark.slow
 def test_query_by_dicom_file(ray_local, tmp_path):
     dicom = _archive(tmp_path / "a", studies=3, seed=3)
-    config = Path(__file__).parents[2] / "configs" / "pipeline-demo.yaml"
+    configs = Path(__file__).parents[2] / "configs"
+    config = [configs / "pipeline-demo.yaml", configs / "pipeline-smoke.yaml"]
     run = tmp_path / "run"
-    run_pipeline(load_config(PipelineConfig, config, [f"input={dicom}", f"run_root={run}", *SMALL]))
+    run_pipeline(load_config(PipelineConfig, config, [f"input={dicom}", f"run_root={run}", STAGES]))
     rr = RunRoot(run)
     assert update_index(rr, INDEX)["rows"] == pq.read_table(run / "labels").num_rows
 

@@ -20,7 +20,8 @@ from pacslabel.export.config import ExportConfig
 from pacslabel.export.select import cap_thresholds
 from pacslabel.export.state import META, ExportState
 from pacslabel.imagecol import PIXELS
-from pacslabel.label.context import plain_strings, read_context
+from pacslabel.label.batches import plain_strings
+from pacslabel.label.context import read_context
 from pacslabel.label.model import MODEL_DIR, LabelModel
 from pacslabel.label.run import new_run_id
 from pacslabel.runroot import EXPORTS, IMAGES, LABELS, TAGS, UID, RunRoot

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 
 def column_to_matrix(
@@ -66,15 +65,3 @@ def matrix_to_list_array(x: np.ndarray, present: np.ndarray | None = None) -> pa
 def matrix_to_tensor_array(x: np.ndarray) -> pa.ExtensionArray:
     """``(n, d)`` -> Arrow canonical ``fixed_shape_tensor`` column."""
     return pa.FixedShapeTensorArray.from_numpy_ndarray(np.ascontiguousarray(x, dtype=np.float32))
-
-
-class KeepKeys:
-    """Batch fn (pyarrow): the rows whose ``column`` is one of ``keys``."""
-
-    def __init__(self, column: str, keys: list[str]):
-        self.column = column
-        self.keys = pa.array(keys, pa.string())
-
-    def __call__(self, t: pa.Table) -> pa.Table:
-
-        return t.filter(pc.is_in(t.column(self.column), value_set=self.keys))

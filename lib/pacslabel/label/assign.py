@@ -1,4 +1,4 @@
-"""Assignment of instances to the nearest centroid: array function, batch wrapper, Ray Data actor.
+"""Assignment of instances to the nearest centroid: the array function and its batch wrapper.
 
 The fusion-input batch has ``sop_instance_uid``, one ``emb_<source>`` column per source (a
 ``fixed_size_list<float32>`` or tensor column; null = source missing for that instance) and the
@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from pacslabel.label.arrow import column_to_matrix, matrix_to_tensor_array
 from pacslabel.label.distance import pairwise_distances
-from pacslabel.runroot import SERIES_UID, STUDY_UID, UID
+from pacslabel.runroot import ACCESSION_KEY, SERIES_UID, STUDY_UID, UID
 from pacslabel.splits import assign_splits, group_keys
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,11 @@ CONTEXT = ("modality", "region", "patient_key", STUDY_UID, SERIES_UID)
 
 def emb_column(source: str) -> str:
     return f"emb_{source}"
+
+
+def source_key(source: str) -> str:
+    """The key column of a source's embeddings table."""
+    return ACCESSION_KEY if source == "reports" else UID
 
 
 def batch_parts(batch: pa.Table, sources: list[str], dims: dict[str, int]) -> tuple[dict, dict]:
@@ -89,49 +94,3 @@ def assign_batch(
     if store_all_distances:
         cols["centroid_distances"] = matrix_to_tensor_array(pairwise_distances(x, model.centroids))
     return pa.table(cols)
-
-
-class Assigner:
-    """Ray Data actor: holds the model (fusion state + FAISS index) once, assigns batch after batch."""
-
-    def __init__(self, model, run_id: str, store_all_distances: bool = False, threads: int = 1):
-        import faiss
-
-        if threads > 0:
-            faiss.omp_set_num_threads(threads)
-        self.model = model
-        self.run_id = run_id
-        self.store_all = store_all_distances
-        self.index = model.index()
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        return assign_batch(batch, self.model, self.run_id, self.store_all, self.index)
-
-
-def assign_dataset(
-    ds,
-    model,
-    run_id: str,
-    *,
-    min_actors: int = 1,
-    max_actors: int = 2,
-    batch_size: int = 4096,
-    num_cpus: float = 1.0,
-    store_all_distances: bool = False,
-):
-    """Lazy Ray Dataset of label rows: ``map_batches(Assigner)`` on an actor pool."""
-    import ray
-
-    return ds.map_batches(
-        Assigner,
-        fn_constructor_kwargs={
-            "model": model,
-            "run_id": run_id,
-            "store_all_distances": store_all_distances,
-            "threads": max(1, int(num_cpus)),
-        },
-        compute=ray.data.ActorPoolStrategy(min_size=min_actors, max_size=max_actors),
-        batch_size=batch_size,
-        batch_format="pyarrow",
-        num_cpus=num_cpus,
-    )

@@ -7,13 +7,11 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-import pyarrow as pa
 
 from pacslabel.label.assign import CONTEXT
-from pacslabel.label.pooling import pool_keys
+from pacslabel.label.batches import HashFilter, plain_strings
 from pacslabel.runroot import ACCESSION_KEY, REGIONS, SERIES_UID, TAGS, UID, RunRoot
 from pacslabel.runtime import join_kwargs
-from pacslabel.splits import unit_hash
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +29,6 @@ def table_columns(rr: RunRoot, name: str) -> list[str]:
 def _tag_columns(rr: RunRoot, extra: tuple[str, ...] = ()) -> list[str]:
     have = set(table_columns(rr, TAGS))
     return [UID, *(c for c in (*CONTEXT, *extra) if c in have and c != "region")]
-
-
-def plain_strings(t: pa.Table) -> pa.Table:
-    """Batch fn (pyarrow): ``large_string`` columns as ``string`` (join keys must share one type)."""
-    return t.cast(
-        pa.schema([pa.field(f.name, pa.string()) if f.type == pa.large_string() else f for f in t.schema])
-    )
 
 
 def read_context(rr: RunRoot, with_acc: bool, partitions: int, n_joins: int):
@@ -72,26 +63,6 @@ def context_rows(
         for c in columns[1:]:
             out[c][at] = np.asarray(rows.column(c).to_pylist(), dtype=object)
     return out
-
-
-class HashFilter:
-    """Batch fn (pyarrow): keep a seeded pseudo-random share of rows, per modality; with ``by_series`` the
-    draw is made per series, so a series is kept whole or not at all."""
-
-    def __init__(self, shares: dict[str, float], seed: int, by_series: bool = False):
-        self.shares = shares
-        self.seed = seed
-        self.by_series = by_series
-
-    def __call__(self, t: pa.Table) -> pa.Table:
-
-        mods = t.column("modality").to_pylist() if "modality" in t.column_names else [None] * t.num_rows
-        share = np.asarray([self.shares.get(str(m), 0.0) for m in mods])
-        keys = t.column(UID).to_pylist()
-        if self.by_series and SERIES_UID in t.column_names:
-            keys = pool_keys(t.column(SERIES_UID).to_pylist(), keys)
-        keep = unit_hash(keys, self.seed) < share
-        return t.select([UID]).filter(pa.array(keep))
 
 
 def modality_shares(counts: dict[str, int], n_sample: int, balance: bool) -> dict[str, float]:

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from pacslabel.label.arrow import KeepKeys, column_to_matrix, matrix_to_list_array
-from pacslabel.label.assign import emb_column
+from pacslabel.label.arrow import column_to_matrix, matrix_to_list_array
+from pacslabel.label.assign import emb_column, source_key
+from pacslabel.label.batches import KeepKeys, PlainEmbedding
 from pacslabel.label.context import TEXT, context_rows, read_context, sample_uids
 from pacslabel.runroot import ACCESSION_KEY, LABELS, TAGS, UID, RunRoot, embeddings_table
 from pacslabel.runtime import join_kwargs
@@ -28,10 +29,6 @@ from pacslabel.runtime import join_kwargs
 log = logging.getLogger(__name__)
 
 SOURCES = ("images", "tags", "reports")
-
-
-def source_key(source: str) -> str:
-    return ACCESSION_KEY if source == "reports" else UID
 
 
 def available_sources(rr: RunRoot, sources: list[str]) -> tuple[list[str], list[str]]:
@@ -46,20 +43,6 @@ def available_sources(rr: RunRoot, sources: list[str]) -> tuple[list[str], list[
 def anchor_of(sources: list[str]) -> str | None:
     """The source whose instances get labels, or None (reports only: the ``tags/`` table)."""
     return next((s for s in sources if s != "reports"), None)
-
-
-class PlainEmbedding:
-    """Batch fn: keep the key and turn ``embedding`` into ``emb_<source>`` fixed_size_list<float32>."""
-
-    def __init__(self, source: str):
-        self.source = source
-        self.key = source_key(source)
-
-    def __call__(self, t: pa.Table) -> pa.Table:
-        mat, present = column_to_matrix(t.column("embedding"))
-        return pa.table(
-            {self.key: t.column(self.key), emb_column(self.source): matrix_to_list_array(mat, present)}
-        )
 
 
 def read_source(rr: RunRoot, source: str):

@@ -67,27 +67,3 @@ def pool_table(t: pa.Table, sources: list[str], dims: dict[str, int]) -> pa.Tabl
         at = t.column_names.index(emb_column(s))
         t = t.set_column(at, emb_column(s), matrix_to_list_array(parts[s], present[s]))
     return t
-
-
-def pool_group(t: pa.Table, sources: list[str], dims: dict[str, int]) -> pa.Table:
-    """``map_groups`` fn (pyarrow): pool one series' rows and drop the grouping key."""
-    return pool_table(t, sources, dims).drop_columns([POOL_KEY])
-
-
-def with_pool_key(t: pa.Table) -> pa.Table:
-    """Batch fn (pyarrow): the grouping key, the series or else the instance itself."""
-    series = t.column(SERIES_UID).to_pylist() if SERIES_UID in t.column_names else [None] * t.num_rows
-    keys = pool_keys(series, t.column(UID).to_pylist())
-    return t.append_column(POOL_KEY, pa.array(keys, pa.string()))
-
-
-def pool_dataset(ds, sources: list[str], dims: dict[str, int], partitions: int):
-    """Lazy Ray Dataset with every instance's embeddings pooled over its series: a hash shuffle into
-    ``partitions`` partitions. Its aggregators only hold rows until the groups are complete, so they
-    reserve no CPU (:data:`AGGREGATOR_CPUS`): the joins before them and the assigners after them
-    already hold fractions of the CPUs, and the shuffle's own tasks need whole ones."""
-    keyed = ds.map_batches(with_pool_key, batch_format="pyarrow")
-    keyed.context.hash_shuffle_operator_actor_num_cpus_override = AGGREGATOR_CPUS
-    return keyed.groupby(POOL_KEY, num_partitions=partitions).map_groups(
-        pool_group, batch_format="pyarrow", fn_kwargs={"sources": list(sources), "dims": dict(dims)}
-    )

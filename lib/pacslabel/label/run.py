@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from pacslabel.label.assign import Assigner, assign_dataset, emb_column
+from pacslabel.label.assign import emb_column
+from pacslabel.label.batches import Assigner, pool_group, with_pool_key
 from pacslabel.label.config import AssignConfig, LabelConfig
 from pacslabel.label.context import read_context
 from pacslabel.label.drift import DriftConfig, distance_drift, quantiles
@@ -32,7 +33,7 @@ from pacslabel.label.inputs import (
 )
 from pacslabel.label.model import MODEL_DIR, LabelModel
 from pacslabel.label.partition import UNASSIGNED
-from pacslabel.label.pooling import pool_dataset, pool_table
+from pacslabel.label.pooling import AGGREGATOR_CPUS, POOL_KEY, pool_table
 from pacslabel.runroot import LABEL_MODEL, LABELS, TAGS, UID, RunRoot, Tables, embeddings_table, model_dir
 from pacslabel.runtime import init_ray, join_kwargs
 
@@ -311,3 +312,44 @@ def new_labels(steps, assign: AssignConfig, drift: DriftConfig) -> dict[str, Any
     labels, summary = assign_increment(steps.rr, uids, steps.rows_with_keys, anchor_rows, drift=drift)
     steps.append(labels, LABELS)
     return summary
+
+
+def assign_dataset(
+    ds,
+    model,
+    run_id: str,
+    *,
+    min_actors: int = 1,
+    max_actors: int = 2,
+    batch_size: int = 4096,
+    num_cpus: float = 1.0,
+    store_all_distances: bool = False,
+):
+    """Lazy Ray Dataset of label rows: ``map_batches(Assigner)`` on an actor pool."""
+    import ray
+
+    return ds.map_batches(
+        Assigner,
+        fn_constructor_kwargs={
+            "model": model,
+            "run_id": run_id,
+            "store_all_distances": store_all_distances,
+            "threads": max(1, int(num_cpus)),
+        },
+        compute=ray.data.ActorPoolStrategy(min_size=min_actors, max_size=max_actors),
+        batch_size=batch_size,
+        batch_format="pyarrow",
+        num_cpus=num_cpus,
+    )
+
+
+def pool_dataset(ds, sources: list[str], dims: dict[str, int], partitions: int):
+    """Lazy Ray Dataset with every instance's embeddings pooled over its series: a hash shuffle into
+    ``partitions`` partitions. Its aggregators only hold rows until the groups are complete, so they
+    reserve no CPU (:data:`AGGREGATOR_CPUS`): the joins before them and the assigners after them
+    already hold fractions of the CPUs, and the shuffle's own tasks need whole ones."""
+    keyed = ds.map_batches(with_pool_key, batch_format="pyarrow")
+    keyed.context.hash_shuffle_operator_actor_num_cpus_override = AGGREGATOR_CPUS
+    return keyed.groupby(POOL_KEY, num_partitions=partitions).map_groups(
+        pool_group, batch_format="pyarrow", fn_kwargs={"sources": list(sources), "dims": dict(dims)}
+    )

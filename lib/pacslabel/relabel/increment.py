@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pacslabel.label.arrow import KeepKeys
+from pacslabel.label.batches import KeepKeys
 from pacslabel.runroot import RunRoot
 from pacslabel.runtime import join_kwargs
 

@@ -24,7 +24,7 @@ from pacslabel.ingest import IngestConfig
 from pacslabel.ingest.batches import BatchProcessor
 from pacslabel.ingest.config import ExportConfig
 from pacslabel.label.assign import CONTEXT, emb_column
-from pacslabel.label.inputs import PlainEmbedding
+from pacslabel.label.batches import PlainEmbedding
 from pacslabel.models.store import embedding_model
 from pacslabel.relabel.increment import apply_batches, rows_with_keys
 from pacslabel.runroot import ACCESSION_KEY, EMBEDDINGS_REPORTS, IMAGES, JOBS, REJECTS, TAGS, UID, RunRoot

@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 
-from pacslabel.label.assign import Assigner
+from pacslabel.label.batches import Assigner
 from pacslabel.label.context import context_rows
 from pacslabel.label.inputs import increment_table
 from pacslabel.label.model import LabelModel
