@@ -19,7 +19,8 @@ from pacslabel.imagecol import pixels_to_numpy
 from pacslabel.ingest import ExportConfig, IngestConfig, ingest_new_files
 from pacslabel.runroot import IMAGES, REJECTS, TAGS, RunRoot
 from pacslabel.synth import SynthConfig
-from pacslabel.synth.study import generate_study, plan_study
+from pacslabel.synth.plan import plan_study
+from pacslabel.synth.study import generate_study
 
 
 def _studies(cfg: SynthConfig) -> list[int]:

@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from pacslabel.synth import catalog as cat
 from pacslabel.synth.appearance import Appearance, default_appearance, draw_appearances
 from pacslabel.synth.canvas import Pose
-from pacslabel.synth.render import Pixels, Style, render_frames, tissue_map
+from pacslabel.synth.catalog.appearances import appearance_weights
+from pacslabel.synth.catalog.modalities import REGION_WEIGHTS
+from pacslabel.synth.render.drawing import tissue_map
+from pacslabel.synth.render.frames import render_frames
+from pacslabel.synth.render.style import Pixels, Style
 
 
 def _style(modality: str, region: str, name: str, seed: int = 4, size: int = 128) -> Style:
@@ -134,11 +137,11 @@ def _shown(px: Pixels) -> np.ndarray:
     return np.clip((a - lo) / max(hi - lo, 1e-6), 0.0, 1.0)
 
 
-@pytest.mark.parametrize("modality", list(cat.REGION_WEIGHTS))
+@pytest.mark.parametrize("modality", list(REGION_WEIGHTS))
 def test_every_group_has_its_own_look(modality):
     """Same anatomy, same noise: any two groups of a modality and region render differently."""
-    for region in cat.REGION_WEIGHTS[modality]:
-        names = list(cat.appearance_weights(modality, region))
+    for region in REGION_WEIGHTS[modality]:
+        names = list(appearance_weights(modality, region))
         shown = {name: _shown(_render(_style(modality, region, name, size=96))) for name in names}
         for a, b in itertools.combinations(names, 2):
             assert np.abs(shown[a] - shown[b]).mean() > 0.001, (modality, region, a, b)

@@ -15,10 +15,15 @@ from pydicom.errors import InvalidDicomError
 from pydicom.multival import MultiValue
 from pydicom.uid import UID
 
-from pacslabel.synth import SynthConfig, codes, generate, texts
-from pacslabel.synth import catalog as cat
+from pacslabel.synth import SynthConfig, codes, generate
+from pacslabel.synth.catalog.acquisition import CT_KERNELS, NEGATIVE_AGENTS
+from pacslabel.synth.catalog.appearances import APPEARANCE_FIELDS, appearance_weights
+from pacslabel.synth.catalog.messiness import BODY_PART_VARIANTS
+from pacslabel.synth.catalog.modalities import MODALITY_WEIGHTS, SOP_CLASS
 from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS
-from pacslabel.synth.headers import VIEW_POSITIONS
+from pacslabel.synth.headers.acquisition_tags import VIEW_POSITIONS
+from pacslabel.synth.texts.identities import SITE_OF_INSTITUTION
+from pacslabel.synth.texts.words import LANGS, REGION_WORDS
 from pacslabel.vocab import REGIONS
 
 EQUAL_TS = dict.fromkeys(TS_UIDS, 1.0)
@@ -75,7 +80,7 @@ def test_good_files_decode_with_declared_syntax(archive, truth):
         ds = _read(archive / "dicom" / row.path)
         assert ds.file_meta.TransferSyntaxUID == row.transfer_syntax_uid
         assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID == row.sop_instance_uid
-        assert ds.SOPClassUID == cat.SOP_CLASS[row.modality]
+        assert ds.SOPClassUID == SOP_CLASS[row.modality]
         assert ds.Modality == row.modality
         assert ds.StudyInstanceUID == row.study_instance_uid
         assert ds.SeriesInstanceUID == row.series_instance_uid
@@ -172,9 +177,9 @@ def test_every_broken_kind_is_broken():
     """Each kind once, on a real dataset (the archive draws kinds at random)."""
     from pacslabel.synth.config import SynthConfig as Cfg
     from pacslabel.synth.encode import broken_bytes
-    from pacslabel.synth.headers import build_dataset
-    from pacslabel.synth.render import render_frames
-    from pacslabel.synth.study import plan_study
+    from pacslabel.synth.headers.dataset import build_dataset
+    from pacslabel.synth.plan import plan_study
+    from pacslabel.synth.render.frames import render_frames
 
     cfg = Cfg(out="unused", image_scale=0.25, instances_scale=0.25)
     study, series, rng = plan_study(cfg, 3)
@@ -213,11 +218,7 @@ def test_reports_one_per_study_mention_region(archive, truth):
         if len(text) < 25:
             continue
         long_reports += 1
-        words = [
-            w.lower()
-            for lang in texts.LANGS
-            for w in texts.REGION_WORDS[region_of[row["accession_number"]]][lang]
-        ]
+        words = [w.lower() for lang in LANGS for w in REGION_WORDS[region_of[row["accession_number"]]][lang]]
         assert any(w in text for w in words), (row, words)
     assert long_reports >= 30
 
@@ -230,7 +231,7 @@ def test_body_part_examined_in_files_is_messy(archive, truth):
         values[row.series_instance_uid] = (row.modality, row.anatomical_region, ds.get("BodyPartExamined"))
     present = [v for v in values.values() if v[2] is not None]
     assert len(present) < len(values)  # some are missing
-    all_spellings = {s for variants in cat.BODY_PART_VARIANTS.values() for s in variants}
+    all_spellings = {s for variants in BODY_PART_VARIANTS.values() for s in variants}
     assert {v[2] for v in present} <= all_spellings
 
 
@@ -256,7 +257,7 @@ def test_descriptions_use_the_site_codes(archive, truth):
     coded = 0
     for row in truth[truth["broken_kind"].isna()].drop_duplicates("series_instance_uid").itertuples():
         ds = pydicom.dcmread(archive / "dicom" / row.path, stop_before_pixels=True)
-        book = books[texts.SITE_OF_INSTITUTION[ds.InstitutionName]]
+        book = books[SITE_OF_INSTITUTION[ds.InstitutionName]]
         protocol = ds.get("ProtocolName")
         exam = "" if row.modality == "CT" else row.appearance
         coded += protocol is not None and protocol == book.protocol.get(
@@ -268,9 +269,9 @@ def test_descriptions_use_the_site_codes(archive, truth):
 def test_truth_names_the_appearance_of_every_image(truth):
     images = truth[~truth["broken_kind"].isin(["junk", "dicomdir"])]
     others = truth[truth["broken_kind"].isin(["junk", "dicomdir"])]
-    assert set(images["modality"]) == set(cat.MODALITY_WEIGHTS)  # the archive has every modality
+    assert set(images["modality"]) == set(MODALITY_WEIGHTS)  # the archive has every modality
     assert images["appearance"].notna().all()
-    assert others[["appearance", *cat.APPEARANCE_FIELDS]].isna().all().all()
+    assert others[["appearance", *APPEARANCE_FIELDS]].isna().all().all()
     expected = {
         "MR": {"sequence", "plane"},
         "CT": {"kernel", "plane"},
@@ -284,10 +285,10 @@ def test_truth_names_the_appearance_of_every_image(truth):
         "PT": {"mode"},
     }
     for row in images.drop_duplicates("series_instance_uid").itertuples():
-        parts = {f: getattr(row, f) for f in cat.APPEARANCE_FIELDS if pd.notna(getattr(row, f))}
+        parts = {f: getattr(row, f) for f in APPEARANCE_FIELDS if pd.notna(getattr(row, f))}
         assert set(row.appearance.split()) == set(parts.values()), row
         assert expected[row.modality] <= set(parts), row
-        assert row.appearance in cat.appearance_weights(row.modality, row.anatomical_region)
+        assert row.appearance in appearance_weights(row.modality, row.anatomical_region)
         if row.modality == "CT":
             assert pd.isna(row.phase) == (row.kernel != "SOFT")
     assert images.groupby("series_instance_uid")["appearance"].nunique().max() == 1
@@ -309,7 +310,7 @@ def test_headers_follow_the_appearance(archive, truth):
     for row in good.itertuples():
         ds = _read(archive / "dicom" / row.path)
         agent = str(ds.get("ContrastBolusAgent", ""))
-        if agent and agent not in cat.NEGATIVE_AGENTS:
+        if agent and agent not in NEGATIVE_AGENTS:
             assert (
                 row.phase in ("ARTERIAL", "PORTAL", "DELAYED")
                 or row.sequence == "T1C"
@@ -325,7 +326,7 @@ def test_headers_follow_the_appearance(archive, truth):
         if row.modality == "CT":
             kernel = ds.ConvolutionKernel
             name = _values(kernel)[0]
-            assert name in cat.CT_KERNELS[ds.Manufacturer][row.kernel]
+            assert name in CT_KERNELS[ds.Manufacturer][row.kernel]
             assert (ds.ImageType[2] == "AXIAL") == (row.plane == "AX")
         elif row.modality == "MR":
             scanning = set(_values(ds.ScanningSequence))

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from pacslabel.synth import SynthConfig, codes
-from pacslabel.synth import catalog as cat
-from pacslabel.synth.study import plan_study
+from pacslabel.synth.catalog.appearances import APPEARANCE_TOKENS
+from pacslabel.synth.catalog.modalities import REGION_WEIGHTS
+from pacslabel.synth.plan import plan_study
 from pacslabel.tags.regions import RegionReconstructor
 from pacslabel.vocab import MODALITIES, REGIONS
 
@@ -46,8 +47,8 @@ def _within(share: float, rate: float, n: int) -> bool:
 def test_code_tables_cover_the_vocabulary():
     assert set(codes.REGION_CODES) == set(REGIONS)
     assert set(codes.MODALITY_CODES) == set(codes.QUALIFIERS) == set(MODALITIES)
-    assert set(codes.SCANNER_TOKENS) == {t for tokens in cat.APPEARANCE_TOKENS.values() for t in tokens}
-    assert set(codes.CT_THICKNESS) == set(cat.APPEARANCE_TOKENS["kernel"])
+    assert set(codes.SCANNER_TOKENS) == {t for tokens in APPEARANCE_TOKENS.values() for t in tokens}
+    assert set(codes.CT_THICKNESS) == set(APPEARANCE_TOKENS["kernel"])
     assert codes.LATERAL_REGIONS.issubset(REGIONS)
 
 
@@ -146,7 +147,7 @@ def test_many_codes_name_no_region_a_rule_can_read():
         for book in codes.code_books(0):
             for key, text in getattr(book, table).items():
                 modality, region = key[:2]
-                if region not in cat.REGION_WEIGHTS[modality]:
+                if region not in REGION_WEIGHTS[modality]:
                     continue
                 read.append(rules.resolve(modality, {field: text})[0] is not None)
                 if table == "requested" and text.isdigit():

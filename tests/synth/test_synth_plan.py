@@ -11,25 +11,35 @@ import pytest
 
 from pacslabel.config import ConfigError, load_config
 from pacslabel.synth import SynthConfig, generate
-from pacslabel.synth import catalog as cat
 from pacslabel.synth.canvas import Pose
-from pacslabel.synth.headers import body_part_value
-from pacslabel.synth.render import Style, render_frames
-from pacslabel.synth.study import plan_study
+from pacslabel.synth.catalog.acquisition import CONTRAST_AGENT_MISSING_RATE, PT_TRACERS, RADIOPHARMACEUTICALS
+from pacslabel.synth.catalog.appearances import appearance_weights
+from pacslabel.synth.catalog.check import check_catalog
+from pacslabel.synth.catalog.messiness import (
+    BODY_PART_MISSING_RATE,
+    BODY_PART_VARIANT_RATE,
+    BODY_PART_VARIANTS,
+    VIEW_POSITION_MISSING_RATE,
+)
+from pacslabel.synth.catalog.modalities import MODALITY_WEIGHTS, REGION_WEIGHTS
+from pacslabel.synth.headers.study_info import body_part_value
+from pacslabel.synth.plan import plan_study
+from pacslabel.synth.render.frames import render_frames
+from pacslabel.synth.render.style import Style
 from pacslabel.vocab import MODALITIES, REGIONS
 
 
 def test_catalog_covers_the_vocabulary():
-    cat.check_catalog()
-    assert set(cat.MODALITY_WEIGHTS) == set(MODALITIES)
-    assert cat.REGION_WEIGHTS["MG"] == {"BREAST": 100} and "BREAST" in cat.REGION_WEIGHTS["MR"]
-    assert all("BREAST" not in cat.REGION_WEIGHTS[m] for m in ("CT", "CR", "DX", "XA", "RF", "NM", "PT"))
-    assert max(cat.REGION_WEIGHTS["PT"], key=cat.REGION_WEIGHTS["PT"].get) == "WHOLEBODY"
-    assert set(cat.PT_TRACERS) == set(cat.REGION_WEIGHTS["PT"])
-    assert abs(sum(cat.MODALITY_WEIGHTS.values()) - 1.0) < 1e-9
-    assert "SINUS" not in cat.REGION_WEIGHTS["MR"] and "SINUS" not in cat.REGION_WEIGHTS["RF"]
-    assert {"T_SPINE", "TSPINE", "T-SPINE"} <= set(cat.BODY_PART_VARIANTS["TSPINE"])
-    assert "THORAX" in cat.BODY_PART_VARIANTS["CHEST"]
+    check_catalog()
+    assert set(MODALITY_WEIGHTS) == set(MODALITIES)
+    assert REGION_WEIGHTS["MG"] == {"BREAST": 100} and "BREAST" in REGION_WEIGHTS["MR"]
+    assert all("BREAST" not in REGION_WEIGHTS[m] for m in ("CT", "CR", "DX", "XA", "RF", "NM", "PT"))
+    assert max(REGION_WEIGHTS["PT"], key=REGION_WEIGHTS["PT"].get) == "WHOLEBODY"
+    assert set(PT_TRACERS) == set(REGION_WEIGHTS["PT"])
+    assert abs(sum(MODALITY_WEIGHTS.values()) - 1.0) < 1e-9
+    assert "SINUS" not in REGION_WEIGHTS["MR"] and "SINUS" not in REGION_WEIGHTS["RF"]
+    assert {"T_SPINE", "TSPINE", "T-SPINE"} <= set(BODY_PART_VARIANTS["TSPINE"])
+    assert "THORAX" in BODY_PART_VARIANTS["CHEST"]
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +51,15 @@ def plans():
 def test_modality_and_region_mix(plans):
     n = len(plans)
     mods = Counter(study.modality for study, _ in plans)
-    for m, w in cat.MODALITY_WEIGHTS.items():
+    for m, w in MODALITY_WEIGHTS.items():
         assert abs(mods[m] / n - w) < 0.03, (m, mods[m] / n, w)
     pairs = Counter((study.modality, study.region) for study, _ in plans)
-    assert all(r in cat.REGION_WEIGHTS[m] for m, r in pairs)  # only combinations that occur in practice
+    assert all(r in REGION_WEIGHTS[m] for m, r in pairs)  # only combinations that occur in practice
     assert {r for _, r in pairs} == set(REGIONS)
     # within CR, the most common region is the chest, at about its weight
     cr = [r for (m, r), k in pairs.items() for _ in range(k) if m == "CR"]
     share = Counter(cr)["CHEST"] / len(cr)
-    expect = cat.REGION_WEIGHTS["CR"]["CHEST"] / sum(cat.REGION_WEIGHTS["CR"].values())
+    expect = REGION_WEIGHTS["CR"]["CHEST"] / sum(REGION_WEIGHTS["CR"].values())
     assert abs(share - expect) < 0.06
 
 
@@ -60,7 +70,7 @@ def test_body_part_missing_rate_per_series(plans):
         for s in series:
             total[study.modality] += 1
             missing[study.modality] += s.body_part is None
-    for m, rate in cat.BODY_PART_MISSING_RATE.items():
+    for m, rate in BODY_PART_MISSING_RATE.items():
         assert total[m] > 100
         tol = 3 * np.sqrt(rate * (1 - rate) / total[m]) + 0.01
         assert abs(missing[m] / total[m] - rate) < tol, (m, missing[m] / total[m], rate)
@@ -73,20 +83,20 @@ def test_body_part_variant_and_mislabel_rates():
     n = 20000
     vals = [body_part_value(rng, "CT", "TSPINE", mislabelled=False) for _ in range(n)]
     present = [v for v in vals if v is not None]
-    assert abs(1 - len(present) / n - cat.BODY_PART_MISSING_RATE["CT"]) < 0.015
-    variants = cat.BODY_PART_VARIANTS["TSPINE"]
+    assert abs(1 - len(present) / n - BODY_PART_MISSING_RATE["CT"]) < 0.015
+    variants = BODY_PART_VARIANTS["TSPINE"]
     assert set(present) == set(variants)
     share_variant = sum(v != variants[0] for v in present) / len(present)
-    assert abs(share_variant - cat.BODY_PART_VARIANT_RATE) < 0.02
+    assert abs(share_variant - BODY_PART_VARIANT_RATE) < 0.02
     # a mislabelled series names another region: never a spelling that only TSPINE uses
     wrong = {body_part_value(rng, "CT", "TSPINE", mislabelled=True) for _ in range(2000)} - {None}
-    others = {v for r, vs in cat.BODY_PART_VARIANTS.items() if r != "TSPINE" for v in vs}
+    others = {v for r, vs in BODY_PART_VARIANTS.items() if r != "TSPINE" for v in vs}
     assert wrong <= others and len(wrong) > 20
 
 
 def test_mislabelled_descriptions_are_a_few_percent(plans):
     mislabelled = sum(
-        s.body_part is not None and s.body_part not in cat.BODY_PART_VARIANTS[study.region]
+        s.body_part is not None and s.body_part not in BODY_PART_VARIANTS[study.region]
         for study, series in plans
         for s in series
     )
@@ -184,15 +194,15 @@ def test_appearance_mix(plans):
     seen: dict[tuple[str, str], Counter] = {}
     for study, series in plans:
         looks = [s.style.appearance.name for s in series]
-        groups = cat.appearance_weights(study.modality, study.region)
+        groups = appearance_weights(study.modality, study.region)
         assert set(looks) <= set(groups)
         assert len(set(looks)) == min(len(looks), len(groups))  # a study shows distinct groups first
         seen.setdefault((study.modality, study.region), Counter()).update(looks)
     for pair in (("CT", "HEAD"), ("CR", "CHEST"), ("MR", "HEAD"), ("US", "ABDOMEN"), ("DX", "CHEST")):
-        groups = cat.appearance_weights(*pair)
+        groups = appearance_weights(*pair)
         assert set(seen[pair]) == set(groups), pair  # every group of a common pair occurs
     for pair in (("CT", "HEAD"), ("CR", "CHEST")):
-        groups = cat.appearance_weights(*pair)
+        groups = appearance_weights(*pair)
         assert seen[pair].most_common(1)[0][0] == max(groups, key=groups.get)
 
 
@@ -209,12 +219,12 @@ def test_appearance_tag_rates(plans):
             if study.modality == "CT" and look.contrast:
                 contrast += 1
                 agent_missing += "ContrastBolusAgent" not in s.acquisition
-    for m, rate in cat.VIEW_POSITION_MISSING_RATE.items():
+    for m, rate in VIEW_POSITION_MISSING_RATE.items():
         assert (
             abs(view_missing[m] / radiographs[m] - rate)
             < 3 * np.sqrt(rate * (1 - rate) / radiographs[m]) + 0.01
         )
-    rate = cat.CONTRAST_AGENT_MISSING_RATE
+    rate = CONTRAST_AGENT_MISSING_RATE
     assert abs(agent_missing / contrast - rate) < 3 * np.sqrt(rate * (1 - rate) / contrast) + 0.01
 
 
@@ -236,18 +246,18 @@ def test_mammograms_show_both_breasts_and_pet_studies_one_tracer(plans):
             sides = [s.laterality for s in series if s.style.appearance.view == view]
             assert len(set(sides[:2])) == len(sides[:2])  # the same view twice: both breasts
     for study, series in pt:
-        assert study.tracer in cat.PT_TRACERS[study.region] and study.weight_kg > 0
+        assert study.tracer in PT_TRACERS[study.region] and study.weight_kg > 0
         names = {
             s.acquisition["RadiopharmaceuticalInformationSequence"][0].Radiopharmaceutical for s in series
         }
-        assert names == {cat.RADIOPHARMACEUTICALS[study.tracer][0]}
+        assert names == {RADIOPHARMACEUTICALS[study.tracer][0]}
         for s in series:
             assert (s.n_instances == 1) == (s.style.appearance.mode == "MIP")
 
 
 def test_descriptions_name_the_appearance_mostly(plans):
     """MR series descriptions carry a word of their sequence most of the time, but not always."""
-    from pacslabel.synth import texts
+    from pacslabel.synth.texts.words import APPEARANCE_WORDS, LANGS
 
     hits = total = 0
     for study, series in plans:
@@ -256,8 +266,8 @@ def test_descriptions_name_the_appearance_mostly(plans):
         for s in series:
             if s.description is None:
                 continue
-            table = texts.APPEARANCE_WORDS[s.style.appearance.sequence]
-            words = {w.lower() for lang in texts.LANGS for w in table["*"] + table.get(lang, ())}
+            table = APPEARANCE_WORDS[s.style.appearance.sequence]
+            words = {w.lower() for lang in LANGS for w in table["*"] + table.get(lang, ())}
             total += 1
             hits += any(w in s.description.lower() for w in words)
     assert 0.55 < hits / total < 0.9

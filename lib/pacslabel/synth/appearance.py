@@ -1,6 +1,6 @@
 """Appearance of a series: what makes images of one modality and region look different (MR sequence and
 plane, CT kernel / phase / plane, radiograph view, ultrasound mode, ...), drawn with the frequencies of
-:data:`pacslabel.synth.catalog.APPEARANCE_WEIGHTS`.
+:data:`pacslabel.synth.catalog.appearances.APPEARANCE_WEIGHTS`.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pacslabel.synth import catalog as cat
+from pacslabel.synth.catalog.appearances import APPEARANCE_FIELDS, APPEARANCE_TOKENS, appearance_weights
 
-_FIELD_OF = {token: field for field, tokens in cat.APPEARANCE_TOKENS.items() for token in tokens}
+_FIELD_OF = {token: field for field, tokens in APPEARANCE_TOKENS.items() for token in tokens}
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,19 @@ class Appearance:
 
     def truth(self) -> dict[str, str | None]:
         """Truth columns: ``appearance`` and one column per component."""
-        return {"appearance": self.name, **{f: getattr(self, f) for f in cat.APPEARANCE_FIELDS}}
+        return {"appearance": self.name, **{f: getattr(self, f) for f in APPEARANCE_FIELDS}}
 
 
 def default_appearance(modality: str, region: str) -> Appearance:
     """The most frequent appearance of a modality and region."""
-    weights = cat.appearance_weights(modality, region)
+    weights = appearance_weights(modality, region)
     return Appearance.parse(max(weights, key=weights.get))
 
 
 def draw_appearances(rng: np.random.Generator, modality: str, region: str, n: int) -> list[Appearance]:
     """Appearances of the ``n`` series of one study: weighted draws without replacement (a study shows
     several groups, as a protocol does), starting over once every group has been used."""
-    weights = cat.appearance_weights(modality, region)
+    weights = appearance_weights(modality, region)
     out: list[str] = []
     left: dict[str, float] = {}
     while len(out) < n:

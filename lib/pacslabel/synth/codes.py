@@ -15,9 +15,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pacslabel.synth import catalog as cat
-from pacslabel.synth import texts
 from pacslabel.synth.appearance import Appearance
+from pacslabel.synth.catalog.appearances import APPEARANCE_WEIGHTS
+from pacslabel.synth.catalog.sites import (
+    SITE_CT_THICKNESS_RATE,
+    SITE_CURATED_ABBREVIATION_RATE,
+    SITE_FUSED_RATE,
+    SITE_LOCAL_WORD_RATE,
+    SITE_PROTOCOL_STYLES,
+    SITE_REQUESTED_STYLES,
+    SITE_SERIES_REGION_RATE,
+)
+from pacslabel.synth.texts.identities import SITES
+from pacslabel.synth.texts.sampling import pick, weighted
+from pacslabel.synth.texts.words import REGION_WORDS
 from pacslabel.vocab import MODALITIES, REGIONS
 
 Rng = np.random.Generator
@@ -186,9 +197,9 @@ def study_key(modality: str, region: str, side: str) -> tuple[str, str, str]:
 
 @functools.lru_cache(maxsize=4)
 def code_books(seed: int) -> tuple[CodeBook, ...]:
-    """The code book of every site in :data:`pacslabel.synth.texts.SITES` for an archive seed."""
+    """The code book of every site in :data:`pacslabel.synth.texts.identities.SITES` for an archive seed."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(CODE_BOOK_STREAM,)))
-    thousands = rng.choice(np.arange(1, 10), size=len(texts.SITES), replace=False)
+    thousands = rng.choice(np.arange(1, 10), size=len(SITES), replace=False)
     return tuple(_code_book(rng, site, 1000 * int(t)) for site, t in enumerate(thousands))
 
 
@@ -217,9 +228,9 @@ def _region_codes(rng: Rng, lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for region in (REGIONS[i] for i in rng.permutation(len(REGIONS)).tolist()):
         curated = [REGION_CODES[region][i] for i in rng.permutation(len(REGION_CODES[region])).tolist()]
-        langs = (lang, "en") if rng.random() < cat.SITE_LOCAL_WORD_RATE else ("en", lang)
-        own = [_abbreviate(rng, w) for la in langs for w in texts.REGION_WORDS[region][la]]
-        curated_first = rng.random() < cat.SITE_CURATED_ABBREVIATION_RATE
+        langs = (lang, "en") if rng.random() < SITE_LOCAL_WORD_RATE else ("en", lang)
+        own = [_abbreviate(rng, w) for la in langs for w in REGION_WORDS[region][la]]
+        curated_first = rng.random() < SITE_CURATED_ABBREVIATION_RATE
         first, second = (curated, own) if curated_first else (own, curated)
         out[region] = next((c for c in (*first, *second) if c not in used), region)
         used.add(out[region])
@@ -230,19 +241,19 @@ def _fresh(rng: Rng, taken: set[str], head: str, tail: str, length: int) -> str:
     """A random code (first character from ``head``, the rest from ``tail``) not in ``taken``."""
     while True:
         rest = rng.integers(len(tail), size=length - 1).tolist()
-        code = texts.pick(rng, head) + "".join([tail[i] for i in rest])
+        code = pick(rng, head) + "".join([tail[i] for i in rest])
         if code not in taken:
             taken.add(code)
             return code
 
 
 def _appearance_names(modality: str) -> list[str]:
-    return sorted({name for table in cat.APPEARANCE_WEIGHTS[modality].values() for name in table})
+    return sorted({name for table in APPEARANCE_WEIGHTS[modality].values() for name in table})
 
 
 def _code_book(rng: Rng, site: int, base: int) -> CodeBook:
-    acronym, _, lang = texts.SITES[site]
-    mod = {m: texts.pick(rng, MODALITY_CODES[m]) for m in MODALITIES}
+    acronym, _, lang = SITES[site]
+    mod = {m: pick(rng, MODALITY_CODES[m]) for m in MODALITIES}
     reg = _region_codes(rng, lang)
     study, requested = _procedures(rng, base, mod, reg)
     protocol, series = _protocols(rng, acronym, mod, reg)
@@ -252,11 +263,11 @@ def _code_book(rng: Rng, site: int, base: int) -> CodeBook:
 def _procedures(rng: Rng, base: int, mod: dict[str, str], reg: dict[str, str]) -> tuple[dict, dict]:
     """Study and requested procedure descriptions: one abbreviation and one numeric code (from the
     site's thousand ``base``, a hundred per modality) per procedure."""
-    fused = rng.random() < cat.SITE_FUSED_RATE
-    side_words = dict(zip(SIDES, texts.pick(rng, SIDE_CODES), strict=True))
-    order = texts.pick(rng, PROCEDURE_ORDERS)
-    sep = texts.pick(rng, SEPARATORS)
-    requested_style = texts.weighted(rng, cat.SITE_REQUESTED_STYLES)
+    fused = rng.random() < SITE_FUSED_RATE
+    side_words = dict(zip(SIDES, pick(rng, SIDE_CODES), strict=True))
+    order = pick(rng, PROCEDURE_ORDERS)
+    sep = pick(rng, SEPARATORS)
+    requested_style = weighted(rng, SITE_REQUESTED_STYLES)
     study: dict[tuple[str, str, str], str] = {}
     requested: dict[tuple[str, str, str], str] = {}
     for m, block in zip(MODALITIES, rng.permutation(len(MODALITIES)).tolist(), strict=True):
@@ -266,7 +277,7 @@ def _procedures(rng: Rng, base: int, mod: dict[str, str], reg: dict[str, str]) -
             slots = {
                 "mod": "" if short else mod[m],
                 "reg": short or reg[region],
-                "q": texts.pick(rng, QUALIFIERS[m]),
+                "q": pick(rng, QUALIFIERS[m]),
             }
             for side in SIDES if region in LATERAL_REGIONS else ("",):
                 slots["side"] = side_words.get(side, "")
@@ -281,14 +292,14 @@ def _protocols(rng: Rng, acronym: str, mod: dict[str, str], reg: dict[str, str])
     """Protocol names in the site's style (unique where they are drawn at random) and the series
     descriptions its scanners write: the appearance in the site's scanner spelling, optionally with
     region abbreviation and CT slice thickness."""
-    tokens = {value: texts.pick(rng, words) for value, words in SCANNER_TOKENS.items()}
-    style = texts.weighted(rng, cat.SITE_PROTOCOL_STYLES)
-    number_sep = texts.pick(rng, ("_", "-", ""))
-    vendor = texts.pick(rng, VENDOR_CODES)
+    tokens = {value: pick(rng, words) for value, words in SCANNER_TOKENS.items()}
+    style = weighted(rng, SITE_PROTOCOL_STYLES)
+    number_sep = pick(rng, ("_", "-", ""))
+    vendor = pick(rng, VENDOR_CODES)
     series_sep = " " if rng.random() < 0.7 else "_"
     plane_first = rng.random() < 0.5
-    with_region = rng.random() < cat.SITE_SERIES_REGION_RATE
-    with_thickness = rng.random() < cat.SITE_CT_THICKNESS_RATE
+    with_region = rng.random() < SITE_SERIES_REGION_RATE
+    with_thickness = rng.random() < SITE_CT_THICKNESS_RATE
     taken: set[str] = set()
     protocol: dict[tuple[str, str, str], str] = {}
     series: dict[tuple[str, str, str], str] = {}
@@ -306,7 +317,7 @@ def _protocols(rng: Rng, acronym: str, mod: dict[str, str], reg: dict[str, str])
             elif style == "structured":
                 words = [reg[region], *parts]
                 if not name:
-                    words = [mod[m], reg[region], texts.pick(rng, QUALIFIERS[m])]
+                    words = [mod[m], reg[region], pick(rng, QUALIFIERS[m])]
                 code = "_".join(w.replace(" ", "_") for w in words if w)
             else:
                 code = f"{mod[m]}{number_sep}{number:03d}"
@@ -317,7 +328,7 @@ def _protocols(rng: Rng, acronym: str, mod: dict[str, str], reg: dict[str, str])
             if m == "MR" and plane_first:
                 parts = parts[::-1]
             if m == "CT" and with_thickness:
-                parts.append(texts.pick(rng, CT_THICKNESS[Appearance.parse(name).kernel]))
+                parts.append(pick(rng, CT_THICKNESS[Appearance.parse(name).kernel]))
             if with_region:
                 parts.insert(0, reg[region])
             series[(m, region, name)] = series_sep.join(parts).replace(" ", series_sep)

@@ -19,9 +19,9 @@ import pyarrow.parquet as pq
 
 from pacslabel.privacy import hash_key
 from pacslabel.runroot import ACCESSION_KEY, REPORTS, TAGS, UID, RunRoot
-from pacslabel.synth import texts
 from pacslabel.synth.config import SynthConfig
-from pacslabel.synth.study import plan_study
+from pacslabel.synth.plan import plan_study
+from pacslabel.synth.texts.reports import report_text
 
 
 def _write(run_root: RunRoot, accessions, texts, sop, sop_acc, modality, region) -> dict:
@@ -78,7 +78,7 @@ def run_root_from_text_model(n: int, seed: int, run_root: RunRoot) -> dict:
     for i in range(n):
         study, _series, rng = plan_study(cfg, i)
         acc.append(study.accession)
-        txt.append(texts.report_text(rng, study.lang, study.modality, study.region))
+        txt.append(report_text(rng, study.lang, study.modality, study.region))
         sop.append(f"{study.study_uid}.1")
         modality.append(study.modality)
         region.append(study.region)
