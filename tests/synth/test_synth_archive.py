@@ -361,3 +361,26 @@ def test_headers_follow_the_appearance(archive, truth):
             assert ("ATTN" in ds.CorrectedImage) == (row.mode != "NAC")
     assert {"AX", "SAG", "COR"} <= planes
     assert lateral_views >= 1
+
+
+def test_small_images_fall_back_from_jpeg2000(tmp_path):
+    """OpenJPEG cannot encode a side under 32 pixels: those images are written uncompressed, the others
+    in JPEG 2000, and the truth names the syntax each file really has."""
+    cfg = SynthConfig(
+        out=str(tmp_path), studies=6, seed=2, workers=1, dicomdir=False, image_scale=0.05,
+        broken_fraction=0.0, junk_fraction=0.0, transfer_syntaxes={"j2k": 1.0},
+    )  # fmt: skip
+    generate(cfg)
+    truth = pd.read_parquet(tmp_path / "truth.parquet")
+    sides = set()
+    for row in truth.itertuples():
+        ds = pydicom.dcmread(tmp_path / "dicom" / row.path)
+        small = min(ds.Rows, ds.Columns) < 32
+        sides.add(small)
+        assert ds.file_meta.TransferSyntaxUID == row.transfer_syntax_uid
+        assert row.transfer_syntax_uid == (TS_UIDS["explicit_le"] if small else TS_UIDS["j2k"])
+        assert ds.pixel_array.shape[-2:] == (ds.Rows, ds.Columns) or ds.pixel_array.shape[:2] == (
+            ds.Rows,
+            ds.Columns,
+        )
+    assert sides == {True, False}

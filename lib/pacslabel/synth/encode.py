@@ -66,6 +66,16 @@ def effective_ts(key: str) -> str:
     return key if encoder_available(key) else "explicit_le"
 
 
+J2K_MIN_SIDE = 32
+"""OpenJPEG encodes with 6 resolution levels, which need at least 2^5 pixels along each side."""
+
+
+def ts_for_image(key: str, rows: int, columns: int) -> str:
+    """The syntax one image is written in: JPEG 2000 falls back to explicit little endian for an image
+    smaller than :data:`J2K_MIN_SIDE` along a side (a small scaled-down matrix), which it cannot encode."""
+    return "explicit_le" if key == "j2k" and min(rows, columns) < J2K_MIN_SIDE else key
+
+
 def _file_meta(ds: Dataset, ts_uid: str) -> FileMetaDataset:
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = ds.SOPClassUID

@@ -14,7 +14,7 @@ from pacslabel.runroot import SERIES_UID, STUDY_UID, UID
 from pacslabel.synth.catalog.appearances import APPEARANCE_FIELDS
 from pacslabel.synth.catalog.modalities import SLICED
 from pacslabel.synth.config import SynthConfig
-from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS, broken_bytes, encode
+from pacslabel.synth.encode import BROKEN_KINDS, TS_UIDS, broken_bytes, encode, ts_for_image
 from pacslabel.synth.headers.dataset import build_dataset
 from pacslabel.synth.headers.study_info import SeriesInfo, StudyInfo, new_uid
 from pacslabel.synth.plan import plan_study
@@ -114,8 +114,9 @@ def generate_study(cfg: SynthConfig, index: int, dicom_root: Path) -> StudyResul
                 data = broken_bytes(broken, ds, px.array, rng)
                 ts_uid = TS_UIDS["explicit_le"] if broken not in ("empty", "not_dicom") else None
             else:
-                data = encode(ds, px.array, series.ts_key)
-                ts_uid = TS_UIDS[series.ts_key]
+                ts_key = ts_for_image(series.ts_key, ds.Rows, ds.Columns)
+                data = encode(ds, px.array, ts_key)
+                ts_uid = TS_UIDS[ts_key]
             rel = rel_series / _file_name(file_style, file_no, sop_uid)
             (dicom_root / rel).write_bytes(data)
             n_bytes += len(data)
