@@ -1,6 +1,6 @@
 """Configuration of the ablation job (``configs/ablate.yaml``).
 
-The fitting knobs carry the names and meanings of :class:`~pacslabel.label.config.LabelConfig`; every
+The fitting knobs are :class:`~pacslabel.label.config.FitConfig`'s, as in the label stage's config; every
 variant's LabelConfig is built from them with its own sources, fusion and partitioning.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pacslabel.config import ConfigError
-from pacslabel.label.config import LabelConfig, Source
+from pacslabel.label.config import FitConfig, LabelConfig, Source
 from pacslabel.runtime import RayConfig
 
 Fusion = Literal["embeddings", "clusterdists", "clusterprobs"]
@@ -19,37 +19,15 @@ PartitionField = Literal["modality", "region"]
 
 
 @dataclass
-class AblateConfig:
+class AblateConfig(FitConfig):
     run_root: str = ""
     truth: str = ""  # truth.parquet (sop_instance_uid, modality, anatomical_region[, appearance]); "" = tags
     sources: list[Source] = field(default_factory=lambda: ["images", "tags", "reports"])
     fusions: list[Fusion] = field(default_factory=lambda: ["embeddings", "clusterdists", "clusterprobs"])
     partitionings: list[list[PartitionField]] = field(default_factory=lambda: [["modality", "region"], []])
     complete_rows: bool = False  # keep only sampled instances that have every available source
-    # --- shared with LabelConfig
-    weights: dict[str, float] = field(default_factory=dict)
-    center: bool = True
-    missing: Literal["mean", "zeros"] = "mean"
-    source_k: int = 20
-    temperature: float = 0.1
-    k: int | Literal["auto"] = "auto"
-    k_rule: Literal["silhouette", "elbow"] = "silhouette"
-    k_min: int = 1
-    k_max: int = 40
-    min_rows_per_label: int = 20
-    min_silhouette: float = 0.1
-    silhouette_sample: int = 2000
-    split: list[float] = field(default_factory=lambda: [0.7, 0.15, 0.15])
-    split_seed: int = 0
+    min_rows_per_label: int = 20  # FitConfig's knobs, with a smaller sample and larger labels
     train_sample: int = 20_000
-    balance_modalities: bool = True
-    seed: int = 0
-    niter: int = 25
-    nredo: int = 3
-    spherical: bool = False
-    init: Literal["random", "kmeans++", "afkmc2"] = "kmeans++"
-    device: Literal["auto", "cpu", "gpu"] = "auto"
-    max_points_per_centroid: int = 256
     ray: RayConfig = field(default_factory=RayConfig)
 
     def validate(self) -> None:
@@ -76,14 +54,10 @@ class AblateConfig:
 
 def label_config(cfg: AblateConfig, sources: list[str], fusion: str, partition_by: list[str]) -> LabelConfig:
     """The LabelConfig of one variant: the shared knobs of ``cfg`` with these sources, fusion, partitions."""
-    label_keys = {f.name for f in dataclasses.fields(LabelConfig)}
-    shared = {
-        f.name: getattr(cfg, f.name)
-        for f in dataclasses.fields(cfg)
-        if f.name in label_keys and f.name not in ("sources", "weights", "ray")
-    }
+    shared = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(FitConfig) if f.name != "weights"}
     return LabelConfig(
         **shared,
+        run_root=cfg.run_root,
         sources=list(sources),
         fusion=fusion,
         partition_by=list(partition_by),

@@ -26,25 +26,19 @@ class AssignConfig:
 
 
 @dataclass
-class LabelConfig:
-    run_root: str = ""
-    run_id: str = ""  # empty: a new id (UTC time + random suffix)
-    sources: list[Source] = field(default_factory=lambda: ["images", "tags", "reports"])
-    fusion: Literal["embeddings", "clusterdists", "clusterprobs"] = "embeddings"
+class FitConfig:
+    """How a labelling model is fused and fitted: the knobs the label stage and the ablation share."""
+
     weights: dict[str, float] = field(default_factory=dict)  # per-source weight, default 1 each
     center: bool = True
     missing: Literal["mean", "zeros"] = "mean"
     source_k: int = 20
     temperature: float = 0.1
-    partition_by: list[str] = field(default_factory=lambda: ["modality", "region"])
-    study_sources: list[Source] = field(default_factory=lambda: ["reports"])  # not where the region is known
-    pool: Literal["series", "none"] = "series"  # each instance takes its series' mean embeddings
     k: int | Literal["auto"] = "auto"  # per partition
     k_rule: Literal["silhouette", "elbow"] = "silhouette"
     k_min: int = 1
     k_max: int = 40
     min_rows_per_label: int = 5
-    min_series_per_label: int = 2  # a label groups images of at least this many training series
     min_silhouette: float = 0.1
     silhouette_sample: int = 2000
     split: list[float] = field(default_factory=lambda: [0.7, 0.15, 0.15])
@@ -58,6 +52,18 @@ class LabelConfig:
     init: Literal["random", "kmeans++", "afkmc2"] = "kmeans++"
     device: Literal["auto", "cpu", "gpu"] = "auto"
     max_points_per_centroid: int = 256
+
+
+@dataclass
+class LabelConfig(FitConfig):
+    run_root: str = ""
+    run_id: str = ""  # empty: a new id (UTC time + random suffix)
+    sources: list[Source] = field(default_factory=lambda: ["images", "tags", "reports"])
+    fusion: Literal["embeddings", "clusterdists", "clusterprobs"] = "embeddings"
+    partition_by: list[str] = field(default_factory=lambda: ["modality", "region"])
+    study_sources: list[Source] = field(default_factory=lambda: ["reports"])  # not where the region is known
+    pool: Literal["series", "none"] = "series"  # each instance takes its series' mean embeddings
+    min_series_per_label: int = 2  # a label groups images of at least this many training series
     stable_ids: bool = True
     store_all_distances: bool = False
     medoids: bool = False
