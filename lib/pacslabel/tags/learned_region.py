@@ -12,19 +12,18 @@ modality.
 
 from __future__ import annotations
 
-import pickle
 import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pacslabel.tags.pickled import Pickled
 from pacslabel.tags.regions import normalise_text
 
 TEXT_FIELDS = ("study_description", "requested_procedure_description", "protocol_name", "series_description")
 DEVICE_FIELDS = ("modality", "manufacturer", "manufacturer_model_name")
 MODEL_FIELDS = (*TEXT_FIELDS, *DEVICE_FIELDS)
-FORMAT_VERSION = 1
 _VOWELS = re.compile("[aeiouy]")
 
 
@@ -67,7 +66,7 @@ def abbreviation_keys(text: str, longest: int = 5) -> str:
     return " ".join(dict.fromkeys(keys))
 
 
-class RegionTextModel:
+class RegionTextModel(Pickled):
     """Text fields -> region, with a probability; ``fit`` returns self, ``decide`` applies the gates."""
 
     def __init__(
@@ -218,25 +217,13 @@ class RegionTextModel:
 
     def meta(self) -> dict[str, Any]:
         return {
-            "format": FORMAT_VERSION,
+            "format": self.FORMAT_VERSION,
             "classes": [str(c) for c in self.classes_],
             "threshold": self.threshold_,
             "min_known": self.min_known,
             "ngram_range": list(self.ngram_range),
             "n_features": int(self.n_features_),
         }
-
-    def to_bytes(self) -> bytes:
-        return pickle.dumps({"format": FORMAT_VERSION, "object": self}, protocol=5)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> RegionTextModel:
-        payload = pickle.loads(data)
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-            raise ValueError(f"not a RegionTextModel of format {FORMAT_VERSION}")
-        if not isinstance(payload.get("object"), cls):
-            raise ValueError("payload does not hold a RegionTextModel")
-        return payload["object"]
 
 
 def choose_threshold(

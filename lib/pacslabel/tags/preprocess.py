@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,13 +19,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from pacslabel.tags.pickled import Pickled
 from pacslabel.tags.schema import norm_category
 
-FORMAT_VERSION = 1
 log = logging.getLogger(__name__)
 
 
-class TagPreprocessor:
+class TagPreprocessor(Pickled):
     """DataFrame of tag columns -> float32 feature matrix (scikit-learn contract, explicit save / load).
 
     Parameters are plain attributes; learned state ends in ``_``: ``categories_`` (column -> ordered
@@ -192,22 +191,10 @@ class TagPreprocessor:
     def get_feature_names_out(self) -> np.ndarray:
         return np.asarray(self.feature_names_, dtype=object)
 
-    # -- persistence ---------------------------------------------------------------------------------
-    def to_bytes(self) -> bytes:
-        return pickle.dumps({"format": FORMAT_VERSION, "object": self}, protocol=5)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> TagPreprocessor:
-        payload = pickle.loads(data)
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-            raise ValueError(f"not a TagPreprocessor of format {FORMAT_VERSION}")
-        if not isinstance(payload.get("object"), cls):
-            raise ValueError("payload does not hold a TagPreprocessor")
-        return payload["object"]
-
+    # -- persistence -------------------------------------------------------------------------------
     def meta(self) -> dict:
         return {
-            "format": FORMAT_VERSION,
+            "format": self.FORMAT_VERSION,
             "numeric": self.numeric,
             "categorical": self.categorical,
             "imputer": self.imputer,
