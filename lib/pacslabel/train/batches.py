@@ -9,6 +9,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pacslabel.runroot import UID
+from pacslabel.splits import unit_hash
+
+SAMPLE_SEED = 0
+"""Seed of the row sample that ``max_rows`` draws (fixed: a resumed run trains on the same rows)."""
 
 
 def in_validation(uids, fraction: float) -> np.ndarray:
@@ -21,6 +25,12 @@ def split_rows(batch: pa.Table, fraction: float, keep_val: bool) -> pa.Table:
     """The rows of ``batch`` in the validation split (``keep_val``) or in the training split."""
     mask = in_validation(batch[UID].to_pylist(), fraction)
     return batch.filter(pa.array(mask if keep_val else ~mask))
+
+
+def sample_rows(batch: pa.Table, share: float) -> pa.Table:
+    """The rows of ``batch`` whose uid hashes below ``share``: a sample spread over the whole table,
+    the same in every run and on every worker, and independent of the validation split's CRC32."""
+    return batch.filter(pa.array(unit_hash(batch[UID].to_pylist(), SAMPLE_SEED) < share))
 
 
 def rows_with_uids(batch: pa.Table, wanted: pa.Array) -> pa.Table:

@@ -70,7 +70,7 @@ class TrainConfig:
     storage_path: str = (
         ""  # Ray Train storage; "" = <run_root>/_train (must be shared on a multi-node cluster)
     )
-    max_rows: int = 0  # train on at most this many rows of the input table; 0 = all
+    max_rows: int = 0  # train on about this many rows, a uid-hash sample of the whole input table; 0 = all
     seed: int = 0
     cae: CAEConfig = field(default_factory=CAEConfig)
     tag_ae: TagAEConfig = field(default_factory=TagAEConfig)

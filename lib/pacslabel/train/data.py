@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from pacslabel.imagecol import PIXELS, pixels_as_tensor, pixels_to_numpy
 from pacslabel.runroot import CONSTRAINTS, FEATURES_TAGS, IMAGES, UID, RunRoot
-from pacslabel.train.batches import rows_with_uids, split_rows
+from pacslabel.train.batches import rows_with_uids, sample_rows, split_rows
 
 log = logging.getLogger(__name__)
 
@@ -20,16 +20,20 @@ def _split(ds, fraction: float, keep_val: bool):
 
 
 def table_datasets(run_root: RunRoot, table: str, column: str, val_fraction: float = 0.0, max_rows: int = 0):
-    """``{"train": ds[, "val": ds]}`` of the single column ``column`` streamed from ``table``."""
+    """``{"train": ds[, "val": ds]}`` of the single column ``column`` streamed from ``table``; with
+    ``max_rows``, about that many rows drawn by uid hash from the whole table (not its first rows, which
+    follow the dump's folder order)."""
     if not run_root.has_table(table):
         raise FileNotFoundError(
             f"{run_root.uri_of(table)} has no Parquet files (run the stage that writes it)"
         )
     ds = run_root.read_parquet(table, columns=[UID, column])
+    n_rows = run_root.dataset(table).count_rows() if max_rows else 0
+    if n_rows > max_rows:
+        share = {"share": max_rows / n_rows}
+        ds = ds.map_batches(sample_rows, fn_kwargs=share, batch_format="pyarrow", batch_size=4096)
     if column == PIXELS:
         ds = ds.map_batches(pixels_as_tensor, batch_format="pyarrow")
-    if max_rows:
-        ds = ds.limit(max_rows)
     out = {}
     if val_fraction > 0:
         out["train"] = _split(ds, val_fraction, keep_val=False).select_columns([column])
