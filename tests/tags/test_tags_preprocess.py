@@ -81,3 +81,26 @@ def test_bad_payload(tmp_path):
     (tmp_path / "x" / "preprocessor.pkl").write_bytes(pickle.dumps({"format": 99}))
     with pytest.raises(ValueError):
         TagPreprocessor.load(tmp_path / "x")
+
+
+def test_presence_indicators_keep_what_imputation_erases():
+    table = pd.DataFrame(
+        {
+            "modality": ["MR"] * 6 + ["CT"] * 4,
+            "ot_inversion_time": [2500.0, None, 2400.0, None, 150.0, None, None, None, None, None],
+            "ot_contrast_bolus_route": [None, "IV", None, None, "IV", None, "IV", "IV", None, " "],
+        }
+    )
+    columns = (["ot_inversion_time"], ["modality", "ot_contrast_bolus_route"])
+    pre = TagPreprocessor(*columns, imputer="simple", presence_indicators=True).fit(table)
+    # modality is in every row: no indicator
+    assert pre.indicator_columns_ == ("ot_inversion_time", "ot_contrast_bolus_route")
+    x = pre.transform(table)
+    names = pre.feature_names_
+    assert names[-2:] == ["present:ot_inversion_time", "present:ot_contrast_bolus_route"]
+    np.testing.assert_array_equal(x[:, -2], table["ot_inversion_time"].notna().to_numpy())
+    np.testing.assert_array_equal(x[:, -1], [0, 1, 0, 0, 1, 0, 1, 1, 0, 0])  # blank is absent
+    # without indicators the one-valued tag is imputed everywhere: contrast and plain rows look the same
+    plain = TagPreprocessor(*columns, imputer="simple").fit(table)
+    route = plain.transform(table)[:, plain.feature_names_.index("ot_contrast_bolus_route=iv")]
+    assert plain.indicator_columns_ == () and (route == 1.0).all()

@@ -17,7 +17,7 @@ from pacslabel.tags.run import profile_dataset
 from pacslabel.tags.schema import exclusion_reason, flatten_other_tags, snake_case, with_other_tags
 
 
-def _profile_row(column, fill_rate, n_distinct, numeric_fraction=0.0):
+def _profile_row(column, fill_rate, n_distinct, numeric_fraction=0.0, group_fill_rate=None):
     n = 1000
     present = round(fill_rate * n)
     return {
@@ -26,6 +26,8 @@ def _profile_row(column, fill_rate, n_distinct, numeric_fraction=0.0):
         "n_rows": n,
         "n_present": present,
         "fill_rate": present / n,
+        "group_fill_rate": fill_rate if group_fill_rate is None else group_fill_rate,
+        "group": "CT",
         "n_distinct": n_distinct,
         "distinct_exact": True,
         "numeric_fraction": numeric_fraction,
@@ -95,6 +97,47 @@ def test_selection_rules():
     assert not sel2.loc["study_description", "selected"]  # free text stays out even when included
 
 
+def test_a_tag_of_one_modality_is_judged_inside_it():
+    prof = pd.DataFrame(
+        [
+            _profile_row("ot_inversion_time", 0.07, 25, 1.0, group_fill_rate=0.3),  # MR's own tag
+            _profile_row("ot_view_position", 0.04, 11, group_fill_rate=0.1),  # sparse even in its modality
+            _profile_row("ot_contrast_bolus_route", 0.3, 1),  # one value where present: present or not
+            _profile_row("photometric_interpretation", 1.0, 1),  # one value everywhere: constant
+        ]
+    )
+    sel = select_columns(prof, SelectionConfig()).set_index("column")
+    assert sel.loc["ot_inversion_time", "selected"]
+    assert sel.loc["ot_view_position", "reason"].startswith("fill rate")
+    assert sel.loc["ot_contrast_bolus_route", "selected"]
+    assert sel.loc["photometric_interpretation", "reason"].startswith("distinct")
+    archive = select_columns(prof, SelectionConfig(fill_rate_within="archive", absent_is_value=False))
+    archive = archive.set_index("column")
+    assert archive.loc["ot_inversion_time", "reason"].startswith("fill rate")
+    assert archive.loc["ot_contrast_bolus_route", "reason"].startswith("distinct")
+
+
+def test_fill_rate_inside_each_modality_merges_over_batches():
+    df = pd.DataFrame(
+        {
+            "modality": ["MR"] * 4 + ["CT"] * 6 + ["mr"] * 2,
+            "ot_inversion_time": [2500.0, None, 2400.0, None] + [None] * 6 + [None, 2500.0],
+        }
+    )
+    parts = pd.concat(
+        [
+            profile_frame(df.iloc[:5]).assign(batch="a", batch_rows=5),
+            profile_frame(df.iloc[5:9][["modality"]]).assign(batch="b", batch_rows=4),  # column absent
+            profile_frame(df.iloc[9:]).assign(batch="c", batch_rows=3),
+        ]
+    )
+    row = combine_profiles(parts, min_group_rows=3).set_index("column").loc["ot_inversion_time"]
+    assert row["fill_rate"] == pytest.approx(3 / 12)
+    assert row["group"] == "MR" and row["group_fill_rate"] == pytest.approx(3 / 6)  # case-folded
+    small = combine_profiles(parts, min_group_rows=7).set_index("column").loc["ot_inversion_time"]
+    assert small["group_fill_rate"] == 0.0 and small["group"] == ""  # no modality has 7 rows
+
+
 def test_exact_profile_and_merge_is_associative():
     df = pd.DataFrame(
         {
@@ -121,7 +164,8 @@ def test_exact_profile_and_merge_is_associative():
         ]
     )
     merged = combine_profiles(parts).set_index("column")
-    cols = ["n_rows", "n_present", "fill_rate", "n_distinct", "numeric_fraction", "min", "max"]
+    cols = ["n_rows", "n_present", "fill_rate", "group_fill_rate", "n_distinct", "numeric_fraction"]
+    cols += ["min", "max"]
     pd.testing.assert_frame_equal(merged[cols], whole[cols])
 
 

@@ -15,7 +15,10 @@ class SelectionConfig:
     """Which profiled columns become features."""
 
     min_fill_rate: float = 0.2
+    fill_rate_within: Literal["archive", "modality"] = "modality"
+    min_modality_rows: int = 50  # a modality's own fill rate counts from this many rows
     min_distinct: int = 2
+    absent_is_value: bool = True  # absence counts as a value (distinct rule) and becomes a feature
     max_categorical_cardinality: int = 50
     numeric_fraction: float = 0.95
     other_tags: bool = True
@@ -31,7 +34,13 @@ class SelectionConfig:
             raise ConfigError(f"selection.min_fill_rate: {self.min_fill_rate} is not in [0, 1]")
         if not 0.0 < self.numeric_fraction <= 1.0:
             raise ConfigError(f"selection.numeric_fraction: {self.numeric_fraction} is not in (0, 1]")
-        for key in ("min_distinct", "max_categorical_cardinality", "max_array_values", "sketch_size"):
+        for key in (
+            "min_distinct",
+            "min_modality_rows",
+            "max_categorical_cardinality",
+            "max_array_values",
+            "sketch_size",
+        ):
             if getattr(self, key) < 1:
                 raise ConfigError(f"selection.{key}: must be >= 1, got {getattr(self, key)}")
 

@@ -5,6 +5,10 @@ MissForest is approximated with scikit-learn's ``IterativeImputer`` over a rando
 regressor (one estimator type for all columns): categorical columns are imputed as integer codes,
 then rounded and clipped to valid codes. ``imputer="simple"`` fills medians (continuous) and most
 frequent codes (categorical) instead: fast, no model.
+
+With ``presence_indicators``, every column missing somewhere in the fit sample also gives a 0 / 1 feature
+``present:<column>``: in DICOM, absence is information (InversionTime only in inversion-recovery series,
+ContrastBolusAgent only in contrast series) that imputation alone would erase.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pacslabel.tags.pickled import Pickled
+from pacslabel.tags.profile import blank_mask
 from pacslabel.tags.schema import norm_category
 
 log = logging.getLogger(__name__)
@@ -30,8 +35,10 @@ class TagPreprocessor(Pickled):
 
     Parameters are plain attributes; learned state ends in ``_``: ``categories_`` (column -> ordered
     values), ``imputer_`` (fitted IterativeImputer, or None for "simple"), ``fill_`` (simple fill
-    values), ``min_`` / ``range_`` (continuous scaling), ``feature_names_``.
+    values), ``min_`` / ``range_`` (continuous scaling), ``indicator_columns_``, ``feature_names_``.
     """
+
+    indicator_columns_: tuple[str, ...] = ()  # models saved before presence indicators have none
 
     def __init__(
         self,
@@ -44,6 +51,7 @@ class TagPreprocessor(Pickled):
         max_iter: int = 5,
         max_categories: int = 50,
         clip: bool = True,
+        presence_indicators: bool = False,
         random_state: int = 1,
         n_jobs: int = 1,
     ):
@@ -56,6 +64,7 @@ class TagPreprocessor(Pickled):
         self.max_iter = max_iter
         self.max_categories = max_categories
         self.clip = clip
+        self.presence_indicators = presence_indicators
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -81,6 +90,15 @@ class TagPreprocessor(Pickled):
                         out[i] = code
             cols.append(out)
         return np.column_stack(cols) if cols else np.empty((n, 0))
+
+    @staticmethod
+    def _present(df: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+        """(n, len(columns)) bool: the tag has a value in that row (unknown categories count as present)."""
+        out = np.zeros((len(df), len(columns)), dtype=bool)
+        for k, col in enumerate(columns):
+            if col in df.columns:
+                out[:, k] = ~blank_mask(df[col])
+        return out
 
     def _build_imputer(self):
         from sklearn.experimental import enable_iterative_imputer  # noqa: F401
@@ -161,8 +179,15 @@ class TagPreprocessor(Pickled):
             self.range_ = (num.max(axis=0) - self.min_) if p_num else np.zeros(0)
         else:
             self.min_, self.range_ = np.zeros(p_num), np.zeros(p_num)
-        self.feature_names_ = [*self.numeric] + [
-            f"{col}={value}" for col in self.categorical for value in self.categories_[col]
+        columns = [*self.numeric, *self.categorical]
+        present = self._present(df, columns)
+        self.indicator_columns_ = tuple(
+            col for k, col in enumerate(columns) if self.presence_indicators and not present[:, k].all()
+        )
+        self.feature_names_ = [
+            *self.numeric,
+            *(f"{col}={value}" for col in self.categorical for value in self.categories_[col]),
+            *(f"present:{col}" for col in self.indicator_columns_),
         ]
         self.n_features_out_ = len(self.feature_names_)
         return self
@@ -183,6 +208,8 @@ class TagPreprocessor(Pickled):
             if width:
                 onehot[np.arange(zi.shape[0]), zi[:, p_num + k].astype(np.int64)] = 1.0
             blocks.append(onehot)
+        if self.indicator_columns_:
+            blocks.append(self._present(df, self.indicator_columns_).astype(np.float64))
         return np.hstack(blocks).astype(np.float32) if blocks else np.empty((len(df), 0), np.float32)
 
     def fit_transform(self, df: pd.DataFrame, y=None) -> np.ndarray:
@@ -198,6 +225,7 @@ class TagPreprocessor(Pickled):
             "numeric": self.numeric,
             "categorical": self.categorical,
             "imputer": self.imputer,
+            "presence_indicators": list(self.indicator_columns_),
             "feature_names": self.feature_names_,
             "n_features": self.n_features_out_,
         }

@@ -5,8 +5,13 @@ a K-minimum-values sketch of the case-insensitive distinct values (exact while t
 distinct values than the sketch size, an estimate above) and the most frequent values. Combining is
 associative, so the partials of any number of batches merge into the same profile.
 
-Selection (RadiologyNET defaults): fill rate >= 0.2, at least 2 distinct values, categorical
-cardinality <= 50, no identifiers, paths / keys, dates or free text.
+Per column and modality, the rows where it is present: a tag that only one modality carries (the
+InversionTime of MR, the ViewPosition of radiographs, the laterality of mammograms) is judged on the fill
+rate inside that modality, not diluted by the rest of the archive.
+
+Selection (RadiologyNET defaults): fill rate >= 0.2 (in the archive, or in one modality with enough rows),
+at least 2 distinct values (absence counts as one where it is a value: a tag present only in contrast
+series tells them apart), categorical cardinality <= 50, no identifiers, paths / keys, dates or free text.
 """
 
 from __future__ import annotations
@@ -21,10 +26,13 @@ from pacslabel.tags.config import SelectionConfig
 from pacslabel.tags.schema import KNOWN_CATEGORICAL, OTHER_PREFIX, exclusion_reason
 
 _HASH_KEY = "pacslabel-prof01"
+GROUP_COLUMN = "modality"
+"""The column whose values the fill rate is also measured within."""
 _TWO64 = float(2**64)
 
 
-def _is_blank(series: pd.Series) -> np.ndarray:
+def blank_mask(series: pd.Series) -> np.ndarray:
+    """True where a value is missing: null, NaN or a blank string."""
     missing = series.isna().to_numpy()
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
         text = series.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
@@ -41,13 +49,22 @@ def _hashes(values: pd.Series, numeric: bool) -> np.ndarray:
     return pd.util.hash_array(text, hash_key=_HASH_KEY, categorize=True)
 
 
+def _group_counts(groups: pd.Series) -> str:
+    return json.dumps({str(k): int(v) for k, v in groups.value_counts().items()})
+
+
 def profile_frame(df: pd.DataFrame, sketch_size: int = 1024, top_values: int = 10) -> pd.DataFrame:
     """Partial profile of one batch: one row per column (see module docstring)."""
     rows = []
     n = len(df)
+    if GROUP_COLUMN in df.columns:
+        groups = df[GROUP_COLUMN].map(lambda v: str(v).strip().upper() if pd.notna(v) else "").fillna("")
+    else:
+        groups = pd.Series([""] * n, index=df.index, dtype=object)
+    group_rows = _group_counts(groups)
     for col in df.columns:
         series = df[col]
-        missing = _is_blank(series)
+        missing = blank_mask(series)
         present = series[~missing]
         numeric_vals = pd.to_numeric(present, errors="coerce") if len(present) else present
         is_num = np.asarray(pd.notna(numeric_vals), dtype=bool) if len(present) else np.zeros(0, bool)
@@ -77,19 +94,44 @@ def profile_frame(df: pd.DataFrame, sketch_size: int = 1024, top_values: int = 1
                 "vmax": float(nums.max()) if nums.size else np.nan,
                 "sketch": hashes.astype(np.uint64).tobytes(),
                 "top": top_json,
+                "group_rows": group_rows,
+                "group_present": _group_counts(groups[~missing]),
             }
         )
     return pd.DataFrame(rows)
 
 
-def combine_profiles(parts: pd.DataFrame, sketch_size: int = 1024, top_values: int = 10) -> pd.DataFrame:
+def _sum_counts(values) -> Counter:
+    total: Counter = Counter()
+    for v in values:
+        total.update(json.loads(v))
+    return total
+
+
+def _group_fill(group_rows: Counter, present: Counter, min_rows: int) -> tuple[float, str]:
+    """The highest fill rate inside one group of at least ``min_rows`` rows, and that group."""
+    best, where = 0.0, ""
+    for group, rows in sorted(group_rows.items()):
+        if group and rows >= min_rows and present.get(group, 0) / rows > best:
+            best, where = present.get(group, 0) / rows, group
+    return best, where
+
+
+def combine_profiles(
+    parts: pd.DataFrame, sketch_size: int = 1024, top_values: int = 10, min_group_rows: int = 50
+) -> pd.DataFrame:
     """Merge partial profiles (rows of :func:`profile_frame` from any number of batches) per column.
 
-    A column absent from a batch counts as missing in all of that batch's rows.
+    A column absent from a batch counts as missing in all of that batch's rows. ``group_fill_rate`` is
+    the highest fill rate inside one modality of at least ``min_group_rows`` rows (``group`` names it).
     """
-    total_rows = int(parts.drop_duplicates("batch")["batch_rows"].sum()) if "batch" in parts else None
+    batches = parts.drop_duplicates("batch") if "batch" in parts else None
+    total_rows = int(batches["batch_rows"].sum()) if batches is not None else None
+    all_group_rows = _sum_counts(batches["group_rows"]) if batches is not None else None
     out = []
     for col, grp in parts.groupby("column", sort=True):
+        group_rows = all_group_rows if all_group_rows is not None else _sum_counts(grp["group_rows"])
+        group_fill, group = _group_fill(group_rows, _sum_counts(grp["group_present"]), min_group_rows)
         n_present = int((grp["n"] - grp["n_missing"]).sum())
         n_rows = total_rows if total_rows is not None else int(grp["n"].sum())
         sketches = [np.frombuffer(s, dtype=np.uint64) for s in grp["sketch"] if s is not None and len(s)]
@@ -110,6 +152,8 @@ def combine_profiles(parts: pd.DataFrame, sketch_size: int = 1024, top_values: i
                 "n_rows": n_rows,
                 "n_present": n_present,
                 "fill_rate": n_present / n_rows if n_rows else 0.0,
+                "group_fill_rate": group_fill,
+                "group": group,
                 "n_distinct": n_distinct,
                 "distinct_exact": exact,
                 "numeric_fraction": n_numeric / n_present if n_present else 0.0,
@@ -153,9 +197,13 @@ def select_columns(profile: pd.DataFrame, cfg: SelectionConfig) -> pd.DataFrame:
             continue
         elif reason is None and cfg.replace_body_part_with_region and col == "body_part_examined":
             reason = "replaced by region"
-        if reason is None and row.fill_rate < cfg.min_fill_rate:
+        fill = row.fill_rate
+        if cfg.fill_rate_within == "modality":
+            fill = max(fill, row.group_fill_rate)
+        if reason is None and fill < cfg.min_fill_rate:
             reason = f"fill rate < {cfg.min_fill_rate:g}"
-        if reason is None and row.n_distinct < cfg.min_distinct:
+        absent = int(cfg.absent_is_value and row.n_present < row.n_rows)
+        if reason is None and row.n_distinct + absent < cfg.min_distinct:
             reason = f"distinct < {cfg.min_distinct}"
         if reason is None and row.kind == "categorical" and row.n_distinct > cfg.max_categorical_cardinality:
             reason = f"cardinality > {cfg.max_categorical_cardinality}"

@@ -143,7 +143,7 @@ def profile_dataset(
         batch_size=batch_size,
         compute=ray.data.ActorPoolStrategy(min_size=1, max_size=max(1, workers)),
     ).to_pandas()
-    profile = combine_profiles(parts, cfg.sketch_size, cfg.top_values)
+    profile = combine_profiles(parts, cfg.sketch_size, cfg.top_values, cfg.min_modality_rows)
     return select_columns(profile, cfg)
 
 
@@ -184,6 +184,7 @@ def run_features(cfg: TagsConfig, rr: RunRoot, ds, profile: pd.DataFrame, n_tota
         max_iter=f.max_iter,
         max_categories=cfg.selection.max_categorical_cardinality,
         clip=f.clip,
+        presence_indicators=cfg.selection.absent_is_value,
         random_state=cfg.seed,
     ).fit(frame)
     fit_seconds = time.time() - started
