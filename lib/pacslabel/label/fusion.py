@@ -129,7 +129,8 @@ class Fusion:
 
     # -- fit / transform
     def fit(self, parts: dict[str, np.ndarray], present: dict[str, np.ndarray]) -> Fusion:
-        """Learn means, imputation fills and (for cluster* methods) per-source centroids and scales."""
+        """Learn means, imputation fills and (for cluster* methods) per-source centroids and scales from
+        the rows each source is present in (a caller fits on a subset by masking, without a copy)."""
 
         self.means_, self.fill_, self.centroids_ = {}, {}, {}
         self.dmin_, self.dmax_, self.dims_, self.k_ = {}, {}, {}, {}
@@ -155,9 +156,9 @@ class Fusion:
                 self.dmin_[s], self.dmax_[s] = float(d.min()), float(d.max())
         self.n_features_out_ = int(sum(self.block_dims().values()) + self.n_indicators())
         log.info(
-            "fusion %s fitted on %d rows: %s -> %d dims",
+            "fusion %s fitted on %s present rows: %s -> %d dims",
             self.method,
-            len(mask),
+            {s: int(np.count_nonzero(present[s])) for s in self.sources},
             self.dims_,
             self.n_features_out_,
         )
