@@ -89,7 +89,7 @@ def fit_model(cfg, sample, previous: LabelModel | None = None, run_id: str = "")
         seed=cfg.seed,
         device=cfg.device,
     )
-    fusion.fit(parts, {s: m & train for s, m in present.items()})  # train rows, without copying them
+    fusion.fit({s: p[train] for s, p in parts.items()}, {s: m[train] for s, m in present.items()})
     keys = partition_keys(sample.context, cfg.partition_by, n)
     x = fusion.transform(parts, present)
     x = without_study_sources(x, keys, cfg.partition_by, fusion, cfg.study_sources)

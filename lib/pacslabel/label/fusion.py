@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 FUSIONS = ("embeddings", "clusterdists", "clusterprobs")
 MISSING = ("mean", "zeros")
-TRANSFORM_CHUNK = 32768  # rows fused at a time
 
 
 # ---------------------------------------------------------------- array functions
@@ -129,8 +128,7 @@ class Fusion:
 
     # -- fit / transform
     def fit(self, parts: dict[str, np.ndarray], present: dict[str, np.ndarray]) -> Fusion:
-        """Learn means, imputation fills and (for cluster* methods) per-source centroids and scales from
-        the rows each source is present in (a caller fits on a subset by masking, without a copy)."""
+        """Learn means, imputation fills and (for cluster* methods) per-source centroids and scales."""
 
         self.means_, self.fill_, self.centroids_ = {}, {}, {}
         self.dmin_, self.dmax_, self.dims_, self.k_ = {}, {}, {}, {}
@@ -156,9 +154,9 @@ class Fusion:
                 self.dmin_[s], self.dmax_[s] = float(d.min()), float(d.max())
         self.n_features_out_ = int(sum(self.block_dims().values()) + self.n_indicators())
         log.info(
-            "fusion %s fitted on %s present rows: %s -> %d dims",
+            "fusion %s fitted on %d rows: %s -> %d dims",
             self.method,
-            {s: int(np.count_nonzero(present[s])) for s in self.sources},
+            len(mask),
             self.dims_,
             self.n_features_out_,
         )
@@ -171,28 +169,14 @@ class Fusion:
         return len(self.sources) if self.missing == "zeros" else 0
 
     def transform(self, parts: dict[str, np.ndarray], present: dict[str, np.ndarray]) -> np.ndarray:
-        """Fused float32 ``(n, n_features_out_)``; see the module docstring for the layout. Rows are
-        fused in chunks written into the output, so the temporaries stay the size of one chunk."""
-        n = len(next(iter(present.values())))
-        parts = {s: np.asarray(parts[s]) for s in self.sources}
-        for s in self.sources:
-            x = parts[s]
-            if x.ndim != 2 or x.shape[1] != self.dims_[s]:
-                raise ValueError(f"source {s!r}: expected (n, {self.dims_[s]}), got {x.shape}")
-        out = np.empty((n, self.n_features_out_), dtype=np.float32)
-        for start in range(0, n, TRANSFORM_CHUNK):
-            rows = slice(start, min(n, start + TRANSFORM_CHUNK))
-            out[rows] = self._transform_rows(
-                {s: parts[s][rows] for s in self.sources}, {s: present[s][rows] for s in self.sources}
-            )
-        return out
-
-    def _transform_rows(self, parts: dict[str, np.ndarray], present: dict[str, np.ndarray]) -> np.ndarray:
+        """Fused float32 ``(n, n_features_out_)``; see the module docstring for the layout."""
         n = len(next(iter(present.values())))
         blocks, indicators = [], []
         for s in self.sources:
             mask = np.asarray(present[s], dtype=bool)
             x = np.asarray(parts[s], dtype=np.float32)
+            if x.ndim != 2 or x.shape[1] != self.dims_[s]:
+                raise ValueError(f"source {s!r}: expected (n, {self.dims_[s]}), got {x.shape}")
             e = np.empty((n, self.dims_[s]), dtype=np.float32)
             e[mask] = self._normalised(s, x[mask]) if mask.any() else e[mask]
             e[~mask] = self.fill_[s]

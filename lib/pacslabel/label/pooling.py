@@ -34,10 +34,7 @@ def series_groups(series, uids) -> np.ndarray:
 
 
 def pool_arrays(parts: dict, present: dict, groups: np.ndarray) -> tuple[dict, dict]:
-    """Per-source group means (over present rows) broadcast back to every row of the group.
-
-    Sums stay in float32 and only the (groups x dims) means are new besides the output, so pooling a
-    training sample of the paper's 1,532 dimensions costs one more copy of it, not three."""
+    """Per-source group means (over present rows) broadcast back to every row of the group."""
     from scipy import sparse
 
     n = len(groups)
@@ -47,12 +44,12 @@ def pool_arrays(parts: dict, present: dict, groups: np.ndarray) -> tuple[dict, d
         if mat is None:
             pooled[s], has[s] = None, present[s]
             continue
-        w = present[s].astype(np.float32)
+        w = present[s].astype(np.float64)
         member = sparse.csr_matrix((w, (groups, np.arange(n))), shape=(n_groups, n))
         counts = np.asarray(member.sum(axis=1)).ravel()
-        means = np.asarray(member @ np.asarray(mat, np.float32))
-        means /= np.maximum(counts, 1.0)[:, None].astype(np.float32)
-        pooled[s] = means[groups]
+        sums = member @ mat.astype(np.float64)
+        means = sums / np.maximum(counts, 1.0)[:, None]
+        pooled[s] = means[groups].astype(np.float32)
         has[s] = (counts > 0)[groups]
     return pooled, has
 
