@@ -229,10 +229,11 @@ def main() -> None:
                 f"input {gb['input_bytes']:.2f} GB "
                 f"(generated in {r['generate_seconds']:.0f} s)"
             )
-            sys.stdout.flush()
             print(f"  label seconds: {r['seconds']}")
+            sys.stdout.flush()
             if not args.keep:
                 shutil.rmtree(work / f"run-{rows}", ignore_errors=True)
+                (work / f"truth-{rows}.parquet").unlink(missing_ok=True)
     finally:
         if not args.keep and not args.work:
             shutil.rmtree(work, ignore_errors=True)
