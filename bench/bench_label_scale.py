@@ -7,7 +7,7 @@ A synthetic run root as the earlier stages write it: ``tags/`` (keys, Modality, 
 ``embeddings/images`` and ``embeddings/tags`` (one vector per instance) and ``embeddings/reports`` (one per
 study), with cluster structure: every modality x region x appearance group has a centre per source, every
 series an offset, every instance noise; written in chunks, so the generator's memory does not grow with the
-rows. Then, in a fresh process sampled by bench_ingest's RSS sampler (each job apart), the label job
+rows. Then, each in a fresh process sampled by bench_ingest's RSS sampler, the label job
 (modality-balanced training sample, K chosen per partition, FAISS fit, Ray Data assignment of every row,
 labels/ written) and the evaluate job (metrics.json, report.html, scored against the generated groups,
 streamed).
@@ -150,8 +150,9 @@ def generate(root: Path, truth: Path, rows: int, dims: dict[str, int], seed: int
     return {"rows": rows, "series": n_series, "studies": studies_seen, "groups": len(arch.groups)}
 
 
-def child(run_root: str, truth: str, cpus: int) -> None:
-    """Label and evaluate ``run_root`` in this process; print one JSON line of timings and peaks."""
+def child(job: str, run_root: str, truth: str, cpus: int) -> None:
+    """Run the label or the evaluate job on ``run_root`` in this process; print one JSON line of its time
+    and peaks (each job in its own process, so neither is charged with what the other left behind)."""
     sys.path.insert(0, str(BENCH))
     from bench_ingest import RssSampler
 
@@ -159,29 +160,28 @@ def child(run_root: str, truth: str, cpus: int) -> None:
     from pacslabel.label import LabelConfig, run_label
     from pacslabel.runtime import RayConfig
 
-    label = LabelConfig(run_root=run_root, ray=RayConfig(num_cpus=cpus, progress_bars=False))
-    label.validate()
-    evaluate = EvaluateConfig(run_root=run_root, truth=truth)
+    out = {}
     with RssSampler(interval=0.5) as rss:
         t0 = time.perf_counter()
-        summary = run_label(label)
-        t1 = time.perf_counter()
-    with RssSampler(interval=0.5) as rss_evaluate:
-        run_evaluate(evaluate)
-        t2 = time.perf_counter()
-    metrics = json.loads((Path(run_root) / "metrics.json").read_text())
-    test = metrics.get("splits", {}).get("test", {}).get("baselines", {}).get("labels", {}).get("truth", {})
-    out = {
-        "label_seconds": t1 - t0,
-        "evaluate_seconds": t2 - t1,
-        "labels": len(summary["label_sizes"]),
-        "seconds": {k: summary[k] for k in ("seconds_sample", "seconds_fit", "seconds_assign")},
-        "nmi_fine_test": test.get("nmi_fine"),
-        "hs_modality_test": test.get("hs_modality"),
-        **rss.peak,
-        **{f"evaluate_{k}": v for k, v in rss_evaluate.peak.items()},
-    }
-    print(json.dumps(out))
+        if job == "label":
+            cfg = LabelConfig(run_root=run_root, ray=RayConfig(num_cpus=cpus, progress_bars=False))
+            cfg.validate()
+            summary = run_label(cfg)
+            out["labels"] = len(summary["label_sizes"])
+            out["seconds"] = {k: summary[k] for k in ("seconds_sample", "seconds_fit", "seconds_assign")}
+        else:
+            run_evaluate(EvaluateConfig(run_root=run_root, truth=truth))
+            metrics = json.loads((Path(run_root) / "metrics.json").read_text())
+            test = metrics["splits"]["test"]["baselines"]["labels"]["truth"]
+            out.update(nmi_fine_test=test["nmi_fine"], hs_modality_test=test["hs_modality"])
+        out["seconds_total"] = time.perf_counter() - t0
+    print(json.dumps({**out, **rss.peak}))
+
+
+def _job(job: str, root: Path, truth: Path, cpus: int) -> dict:
+    cmd = [sys.executable, __file__, "--cpus", str(cpus), "--child", job, str(root), str(truth)]
+    out = subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def run_one(work: Path, rows: int, dims: dict[str, int], cpus: int, seed: int) -> dict:
@@ -190,9 +190,19 @@ def run_one(work: Path, rows: int, dims: dict[str, int], cpus: int, seed: int) -
     made = generate(root, truth, rows, dims, seed)
     gen = time.perf_counter() - t0
     disk = sum(f.stat().st_size for f in root.rglob("*.parquet"))
-    cmd = [sys.executable, __file__, "--cpus", str(cpus), "--child", str(root), str(truth)]
-    out = subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True).stdout
-    return {**made, "generate_seconds": gen, "input_bytes": disk, **json.loads(out.strip().splitlines()[-1])}
+    label, evaluate = _job("label", root, truth, cpus), _job("evaluate", root, truth, cpus)
+    return {
+        **made,
+        "generate_seconds": gen,
+        "input_bytes": disk,
+        **{k: v for k, v in label.items() if k != "seconds_total"},
+        "label_seconds": label["seconds_total"],
+        "evaluate_seconds": evaluate["seconds_total"],
+        "nmi_fine_test": evaluate["nmi_fine_test"],
+        "hs_modality_test": evaluate["hs_modality_test"],
+        "evaluate_driver": evaluate["driver"],
+        "evaluate_driver_private": evaluate["driver_private"],
+    }
 
 
 def main() -> None:
@@ -204,7 +214,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work", default="", help="directory for the run roots (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the run roots")
-    ap.add_argument("--child", nargs=2, metavar=("RUN_ROOT", "TRUTH"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", nargs=3, metavar=("JOB", "RUN_ROOT", "TRUTH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(*args.child, args.cpus)
@@ -217,6 +227,7 @@ def main() -> None:
             r = results[rows] = run_one(work, rows, dims, args.cpus, args.seed)
             end_to_end = r["label_seconds"] + r["evaluate_seconds"]
             keys = ("driver", "driver_private", "one_worker", "workers", "evaluate_driver", "input_bytes")
+            keys += ("evaluate_driver_private",)
             gb = {k: r[k] / 2**30 for k in keys}
             print(
                 f"{rows:>10,} rows, {sum(dims.values())}-d ({r['studies']:,} studies, {r['groups']} groups): "
@@ -224,7 +235,8 @@ def main() -> None:
                 f"{end_to_end:.0f} s ({rows / end_to_end:,.0f} rows/s); {r['labels']} labels, "
                 f"test NMI fine {r['nmi_fine_test']:.3f}, homogeneity modality {r['hs_modality_test']:.3f}; "
                 f"peak RSS label driver {gb['driver']:.2f} GB (private {gb['driver_private']:.2f}), "
-                f"evaluate driver {gb['evaluate_driver']:.2f} GB, label's largest worker "
+                f"evaluate driver {gb['evaluate_driver']:.2f} GB "
+                f"(private {gb['evaluate_driver_private']:.2f}), label's largest worker "
                 f"{gb['one_worker']:.2f} GB, all workers {gb['workers']:.2f} GB; "
                 f"input {gb['input_bytes']:.2f} GB "
                 f"(generated in {r['generate_seconds']:.0f} s)"
