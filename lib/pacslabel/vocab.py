@@ -1,5 +1,14 @@
 """Shared vocabularies: the modalities and the normalised anatomical regions every stage speaks."""
 
+
+def code_value(value) -> str:
+    """A coded value (modality, region) as every stage compares it: stripped, upper case; "" when
+    missing (None or NaN)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip().upper()
+
+
 MODALITIES = ("CT", "MR", "CR", "DX", "MG", "XA", "RF", "NM", "PT", "US")
 """The modalities of synthetic archives; ingest exports every modality with image pixels."""
 

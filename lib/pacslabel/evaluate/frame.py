@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from pacslabel.evaluate.tables import iter_batches, read_parquet_file, table_exists
 from pacslabel.runroot import ACCESSION_KEY, LABELS, TAGS, UID, RunRoot
 from pacslabel.runroot import REGIONS as REGIONS_TABLE
-from pacslabel.vocab import REGIONS
+from pacslabel.vocab import REGIONS, code_value
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +79,11 @@ def _clean(value: str) -> str | None:
 
 
 def _upper(value: str) -> str | None:
-    value = value.strip().upper()
-    return value or None
+    return code_value(value) or None
 
 
 def _region_from_bpe(value: str) -> str | None:
-    value = value.strip().upper()
+    value = code_value(value)
     return value if value in REGIONS else None
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pacslabel.config import ConfigError
 from pacslabel.runtime import RayConfig
 from pacslabel.splits import check_fractions
+from pacslabel.vocab import code_value
 
 
 @dataclass
@@ -41,8 +42,8 @@ class ExportConfig:
             raise ConfigError(f"max_per_label: must be >= 0 (0 = no cap), got {self.max_per_label}")
         if min(self.samples_per_shard, self.join_partitions, self.writers) < 1 or self.num_cpus <= 0:
             raise ConfigError("samples_per_shard, join_partitions and writers must be >= 1, num_cpus > 0")
-        self.modalities = [m.strip().upper() for m in self.modalities if m.strip()]
-        self.regions = [r.strip().upper() for r in self.regions if r.strip()]
+        self.modalities = [m for m in map(code_value, self.modalities) if m]
+        self.regions = [r for r in map(code_value, self.regions) if r]
 
     def selection(self) -> dict:
         """The settings an incremental export must keep (what is selected, and how it is split)."""

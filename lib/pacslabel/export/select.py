@@ -13,10 +13,11 @@ import numpy as np
 from pacslabel.label.partition import UNASSIGNED
 from pacslabel.privacy import hash_key
 from pacslabel.splits import assign_splits, group_keys, unit_hash
+from pacslabel.vocab import code_value
 
 
 def _upper(values) -> np.ndarray:
-    return np.asarray(["" if v is None else str(v).strip().upper() for v in values], dtype=object)
+    return np.asarray([code_value(v) for v in values], dtype=object)
 
 
 def keep_mask(label, modality, region, labels=(), modalities=(), regions=()) -> np.ndarray:

@@ -8,6 +8,7 @@ from typing import Literal
 from pacslabel.config import ConfigError
 from pacslabel.ingest.redact import MODALITY_CODE, RULES
 from pacslabel.runtime import RayConfig
+from pacslabel.vocab import code_value
 
 DERIVED_POLICIES = ("keep", "reject")
 REDACT_ENGINES = ("tesseract", "none")
@@ -48,7 +49,7 @@ class ExportConfig:
             raise ConfigError("export.max_frames_tried: need >= 1")
         if self.derived not in DERIVED_POLICIES:
             raise ConfigError(f"export.derived: {self.derived!r}; valid: {', '.join(DERIVED_POLICIES)}")
-        self.modalities = [m.strip().upper() for m in self.modalities if m.strip()]
+        self.modalities = [m for m in map(code_value, self.modalities) if m]
 
 
 @dataclass

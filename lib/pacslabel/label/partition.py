@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from pacslabel.label.distance import flat_index, nearest_centroid
+from pacslabel.vocab import code_value
 
 PARTITION_FIELDS = ("modality", "region")
 MISSING = "?"
@@ -19,10 +20,7 @@ UNASSIGNED = -1
 
 
 def _norm(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return MISSING
-    text = str(value).strip().upper()
-    return text or MISSING
+    return code_value(value) or MISSING
 
 
 def partition_keys(columns: dict[str, np.ndarray | list], by: list[str], n: int) -> np.ndarray:

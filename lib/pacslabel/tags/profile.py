@@ -24,6 +24,7 @@ import pandas as pd
 
 from pacslabel.tags.config import SelectionConfig
 from pacslabel.tags.schema import KNOWN_CATEGORICAL, OTHER_PREFIX, exclusion_reason
+from pacslabel.vocab import code_value
 
 _HASH_KEY = "pacslabel-prof01"
 GROUP_COLUMN = "modality"
@@ -58,7 +59,7 @@ def profile_frame(df: pd.DataFrame, sketch_size: int = 1024, top_values: int = 1
     rows = []
     n = len(df)
     if GROUP_COLUMN in df.columns:
-        groups = df[GROUP_COLUMN].map(lambda v: str(v).strip().upper() if pd.notna(v) else "").fillna("")
+        groups = df[GROUP_COLUMN].map(lambda v: code_value(v) if pd.notna(v) else "").fillna("")
     else:
         groups = pd.Series([""] * n, index=df.index, dtype=object)
     group_rows = _group_counts(groups)
