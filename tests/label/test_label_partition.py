@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from pacslabel.config import ConfigError
 from pacslabel.label import LabelConfig, fit_model
 from pacslabel.label.inputs import Sample
-from pacslabel.label.kfit import k_grid
+from pacslabel.label.kfit import best_within_tolerance, fit_partition, k_grid
 from pacslabel.label.names import label_names, terms
 from pacslabel.label.partition import UNASSIGNED, PartitionIndex, partition_keys, without_study_sources
 from pacslabel.splits import assign_splits, group_keys
@@ -114,6 +116,30 @@ def test_no_structure_keeps_one_label_and_k_is_capped_by_rows():
     assert summary["k"] == n_train // 40
 
 
+def test_best_within_tolerance_takes_the_largest_near_best_k():
+    scores = {2: 0.80, 3: 0.70, 4: 0.77, 6: 0.76, 8: float("nan"), 10: 0.50}
+    assert best_within_tolerance(scores, 0.0) == 2
+    assert best_within_tolerance(scores, 0.05) == 6  # 0.76 >= 0.80 - 0.05; 10 is far below
+    assert best_within_tolerance(scores, 0.5) == 10
+    assert best_within_tolerance({2: float("nan")}, 0.05) is None
+
+
+def test_tolerance_reaches_the_fine_level_of_nested_groups():
+    """Two far-apart groups of three blobs each: the silhouette peaks at the coarse K = 2, the six blobs
+    score almost as well, and K = 8 splits a blob and scores far lower."""
+    rng = np.random.default_rng(0)
+    coarse = np.array([[0, 0], [30, 0]], float)
+    fine = np.array([[0, 0], [4, 0], [0, 4]], float)
+    centres = (coarse[:, None] + fine[None]).reshape(-1, 2)
+    blob = np.repeat(np.arange(6), 60)
+    train, held = ((centres[blob] + 0.35 * rng.normal(size=(len(blob), 2))).astype(np.float32) for _ in "th")
+    cfg = dict(k_max=10, silhouette_sample=400, nredo=3)
+    coarse_fit = fit_partition("p", train, held, _cfg(silhouette_tolerance=0.0, **cfg))
+    fine_fit = fit_partition("p", train, held, _cfg(silhouette_tolerance=0.05, **cfg))
+    assert coarse_fit.k == 2 and max(coarse_fit.scores, key=coarse_fit.scores.get) == 2
+    assert fine_fit.k == 6 and fine_fit.scores[6] >= fine_fit.scores[2] - 0.05 > fine_fit.scores[8]
+
+
 def test_k_grid_grows_geometrically():
     assert k_grid(1, 20) == [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 19]
     assert k_grid(3, 3) == [3]
@@ -159,3 +185,8 @@ def test_study_sources_are_left_out_only_where_the_region_is_known():
     assert (out[[0, 2], 3:] == 0).all() and (out[[1, 3], 3:] == x[[1, 3], 3:]).all()
     assert (out[:, :3] == x[:, :3]).all()
     assert without_study_sources(x, keys, ["modality"], fusion, ["reports"]) is x
+
+
+def test_silhouette_tolerance_out_of_range_names_the_key():
+    with pytest.raises(ConfigError, match="silhouette_tolerance"):
+        _cfg(silhouette_tolerance=-0.1).validate()

@@ -40,6 +40,7 @@ class FitConfig:
     k_max: int = 40
     min_rows_per_label: int = 5
     min_silhouette: float = 0.1
+    silhouette_tolerance: float = 0.05  # the largest K within this of the best silhouette
     silhouette_sample: int = 2000
     split: list[float] = field(default_factory=lambda: [0.7, 0.15, 0.15])
     split_seed: int = 0
@@ -93,6 +94,8 @@ class LabelConfig(FitConfig):
             raise ConfigError(f"k_min/k_max: need 1 <= k_min <= k_max, got {self.k_min}, {self.k_max}")
         if self.min_rows_per_label < 1 or self.min_series_per_label < 1 or self.source_k < 2:
             raise ConfigError("min_rows_per_label and min_series_per_label must be >= 1, source_k >= 2")
+        if not 0 <= self.silhouette_tolerance < 1:
+            raise ConfigError(f"silhouette_tolerance: must be in [0, 1), got {self.silhouette_tolerance}")
         if self.temperature <= 0:
             raise ConfigError(f"temperature: must be > 0, got {self.temperature}")
         if self.train_sample < 2:

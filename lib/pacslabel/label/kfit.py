@@ -4,7 +4,10 @@ For each partition the candidate K run from ``k_min`` to ``min(k_max, n_train / 
 n_train_series / min_series_per_label)`` on a roughly geometric grid (1, 2, 3, 4, 5, 6, 8, 10, 12, 15,
 20, ...). Each K is fitted on the partition's training rows and scored by the silhouette of the
 validation rows under that fit (training rows when the partition has too few validation rows), so K is
-chosen on data the centroids never saw. ``k_rule=elbow`` takes the Kneedle elbow of the inertia curve
+chosen on data the centroids never saw. Appearance nests (plane inside sequence inside region), and
+the silhouette tends to reward the coarsest level of such a hierarchy; ``silhouette_tolerance`` takes
+the largest K whose silhouette is within that distance of the best one, so a finer split that scores
+almost as well wins over a coarse one. ``k_rule=elbow`` takes the Kneedle elbow of the inertia curve
 instead (paper 003). A partition whose best silhouette stays below ``min_silhouette`` has no cluster
 structure worth splitting and keeps one label (when ``k_min`` is 1).
 """
@@ -86,6 +89,15 @@ def _subsample(x: np.ndarray, n: int, seed: int) -> np.ndarray:
     return x[np.sort(np.random.default_rng(seed).choice(len(x), n, replace=False))]
 
 
+def best_within_tolerance(scores: dict[int, float], tolerance: float) -> int | None:
+    """The largest K whose score is within ``tolerance`` of the best (NaN scores ignored)."""
+    valid = {k: s for k, s in scores.items() if s == s}
+    if not valid:
+        return None
+    top = max(valid.values())
+    return max(k for k, s in valid.items() if s >= top - tolerance)
+
+
 def k_cap(n_rows: int, n_series: int | None, cfg) -> int:
     """The largest K a partition may take: enough training rows, and series, behind every label."""
     cap = n_rows // cfg.min_rows_per_label
@@ -126,10 +138,12 @@ def fit_partition(
         multi = [k for k in ks if k > 1]
         best, rule = choose_k(multi, inertias, multi[int(np.nanargmax([scores[k] for k in multi]))])
     else:
-        valid = {k: s for k, s in scores.items() if s == s}
-        best = max(valid, key=valid.get) if valid else min(fits)
-        if 1 in ks and (not valid or valid[best] < cfg.min_silhouette):
+        best = best_within_tolerance(scores, cfg.silhouette_tolerance)
+        top = max((s for s in scores.values() if s == s), default=float("nan"))
+        if 1 in ks and not top >= cfg.min_silhouette:
             best, rule = 1, "no_structure"
+        elif best is None:
+            best = min(fits)
     if best == 1:
         centroids = train.mean(0, keepdims=True)
     else:
