@@ -48,6 +48,23 @@ def test_tags_row_typed_split_and_deidentified(tmp_path):
     assert other["BitsAllocated"] == 16 and "PatientName" not in other and "StudyID" not in other
 
 
+@pytest.mark.parametrize(
+    ("agent", "code"),
+    [("Omnipaque 350", "GIVEN"), ("Gadovist 1.0", "GIVEN"), ("NON-IONIC CONTRAST", "GIVEN"),
+     ("NONE", "NONE"), ("no contrast", "NONE"), ("ohne KM", "NONE"), ("sans contraste", "NONE"),
+     ("nativ", "NONE"), ("-", "NONE"), ("0", "NONE"), ("", None)],
+)  # fmt: skip
+def test_contrast_agent_is_kept_only_as_a_code(tmp_path, agent, code):
+    ds = make_dataset("13")
+    ds.ContrastBolusAgent = agent
+    ds.save_as(str(tmp_path / "a.dcm"), enforce_file_format=True)
+    row = inspect(tmp_path / "a.dcm").tags
+    other = json.loads(row["other_tags"])
+    assert other.get("ContrastBolusAgent") == code
+    if agent.upper() not in ("", "-", "0", code):  # the typed text never leaves the worker
+        assert agent.lower() not in json.dumps(row).lower()
+
+
 def test_bad_values_do_not_raise(tmp_path):
     ds = make_dataset("12")
     ds.InstanceNumber = "1"

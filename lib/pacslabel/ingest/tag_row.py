@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pacslabel.ingest.deid import is_dropped
+from pacslabel.ingest.deid import CODED_KEYWORDS, is_dropped
 from pacslabel.ingest.values import HeaderValues
 from pacslabel.privacy import hash_key
 from pacslabel.runroot import ACCESSION_KEY, SERIES_UID, STUDY_UID, UID
@@ -264,6 +264,14 @@ def other_tags(hv: HeaderValues) -> str:
     for keyword in hv.keywords():
         group = hv.tag(keyword) >> 16
         if group & 1 or group in (0x0002, 0x7FE0, 0xFFFE) or group >> 8 in (0x50, 0x60):
+            continue
+        if keyword in CODED_KEYWORDS:
+            try:
+                code = CODED_KEYWORDS[keyword](to_str(hv.value(keyword)) or "")
+            except Exception:
+                continue
+            if code is not None:
+                out[keyword] = code
             continue
         if keyword in TYPED_KEYWORDS or is_dropped(keyword, hv.vr(keyword)):
             continue
