@@ -40,7 +40,7 @@ class FitConfig:
     k_max: int = 40
     min_rows_per_label: int = 5
     min_silhouette: float = 0.1
-    silhouette_tolerance: float = 0.05  # the largest K within this of the best silhouette
+    silhouette_tolerance: float = 0.0  # > 0: the largest K within this of the best silhouette
     silhouette_sample: int = 2000
     split: list[float] = field(default_factory=lambda: [0.7, 0.15, 0.15])
     split_seed: int = 0

@@ -5,7 +5,7 @@ n_train_series / min_series_per_label)`` on a roughly geometric grid (1, 2, 3, 4
 20, ...). Each K is fitted on the partition's training rows and scored by the silhouette of the
 validation rows under that fit (training rows when the partition has too few validation rows), so K is
 chosen on data the centroids never saw. Appearance nests (plane inside sequence inside region), and
-the silhouette tends to reward the coarsest level of such a hierarchy; ``silhouette_tolerance`` takes
+the silhouette can reward the coarsest level of such a hierarchy; ``silhouette_tolerance`` > 0 takes
 the largest K whose silhouette is within that distance of the best one, so a finer split that scores
 almost as well wins over a coarse one. ``k_rule=elbow`` takes the Kneedle elbow of the inertia curve
 instead (paper 003). A partition whose best silhouette stays below ``min_silhouette`` has no cluster
