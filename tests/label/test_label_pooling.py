@@ -11,6 +11,7 @@ from pacslabel.label import AssignConfig, LabelConfig, assign_new, run_label
 from pacslabel.label.arrow import column_to_matrix, matrix_to_list_array, matrix_to_tensor_array
 from pacslabel.label.batches import HashFilter
 from pacslabel.label.kfit import k_cap
+from pacslabel.label.model import LabelModel
 from pacslabel.label.pooling import pool_arrays, pool_table, series_groups
 
 
@@ -111,3 +112,38 @@ def test_every_instance_of_a_series_gets_one_label(ray_local, run_root):
     lab = pq.read_table(run_root.path("labels")).to_pandas().set_index("sop_instance_uid")
     assert len(lab) == len(uids) + len(new)
     assert (lab.loc[new].groupby(np.asarray(new_series))["label"].nunique() == 1).all()
+
+
+def test_reports_joined_after_pooling_give_the_drivers_labels(ray_local, run_root):
+    """The report of a study reaches its instances after the series pooling: labels and distances are
+    those of the model applied on the driver to the series-mean images and each study's report."""
+    uids, series = _archive(run_root, 0, 40, 5, seed=2)
+    study = [f"1.4.{int(s.split('.')[-1]) // 2}" for s in series]
+    accession = [f"acc{st}" for st in study]
+    tags = pq.read_table(run_root.path("tags")).append_column("accession_key", pa.array(accession))
+    _write(run_root, "tags", "p0", tags)
+    studies = sorted(set(accession))
+    reports = np.random.default_rng(3).normal(size=(len(studies), 4)).astype(np.float32)
+    emb = {"accession_key": studies, "embedding": matrix_to_tensor_array(reports)}
+    _write(run_root, "embeddings/reports", "p0", pa.table(emb))
+    cfg = LabelConfig(
+        run_root=run_root.uri,
+        sources=["images", "reports"],
+        partition_by=["modality"],
+        study_sources=[],
+        k_max=6,
+        silhouette_sample=200,
+        assign=AssignConfig(max_actors=1, batch_size=64, join_partitions=2),
+    )
+    assert run_label(cfg)["n_labelled"] == len(uids)
+    lab = pq.read_table(run_root.path("labels")).to_pandas().set_index("sop_instance_uid").loc[uids]
+    images, _ = column_to_matrix(pq.read_table(run_root.path("embeddings/images")).column("embedding"))
+    n = len(uids)
+    groups = series_groups(series, uids)
+    parts, present = pool_arrays({"images": images}, {"images": np.ones(n, bool)}, groups)
+    parts["reports"] = reports[[studies.index(a) for a in accession]]
+    present["reports"] = np.ones(n, bool)
+    model = LabelModel.load(run_root)
+    ids, dist, _ = model.assign(parts, present, {"modality": np.full(n, "MR", dtype=object)})
+    assert (lab["label"].to_numpy() == ids).all()
+    np.testing.assert_allclose(lab["distance"].to_numpy(), dist, rtol=1e-4, atol=1e-5)
