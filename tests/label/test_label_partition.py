@@ -122,6 +122,7 @@ def test_best_within_tolerance_takes_the_largest_near_best_k():
     assert best_within_tolerance(scores, 0.05) == 6  # 0.76 >= 0.80 - 0.05; 10 is far below
     assert best_within_tolerance(scores, 0.5) == 10
     assert best_within_tolerance({2: float("nan")}, 0.05) is None
+    assert best_within_tolerance({4: 0.7, 6: 0.7, 8: 0.6}, 0.0) == 4  # a tie goes to fewer labels
 
 
 def test_tolerance_reaches_the_fine_level_of_nested_groups():

@@ -14,7 +14,6 @@ filtered to the sampled keys and aligned on the driver (bounded by ``train_sampl
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,12 +69,9 @@ def fusion_inputs(
     partitions: int = 8,
     uids: list[str] | None = None,
     exclude_labelled: bool = False,
-    before_reports: Callable | None = None,
 ):
     """Lazy dataset: ``sop_instance_uid`` + ``emb_<source>`` for every source + the context columns of
-    ``tags/`` and ``regions/`` (one row per anchor row). ``before_reports(ds)`` transforms the rows
-    before the reports are joined: a report is one vector per study, which series pooling leaves as it
-    is, so it need not travel through the pooling shuffle."""
+    ``tags/`` and ``regions/`` (one row per anchor row)."""
     ds = read_anchor(rr, sources)
     if uids is not None:
         ds = ds.map_batches(KeepKeys(UID, list(uids)), batch_format="pyarrow")
@@ -93,8 +89,6 @@ def fusion_inputs(
     if context:
         tags = read_context(rr, "reports" in sources, partitions, n_joins)
         ds = ds.join(tags, join_type="left_outer", on=(UID,), **args)
-    if before_reports is not None:
-        ds = before_reports(ds)
     if "reports" in sources:
         ds = ds.join(read_source(rr, "reports"), join_type="left_outer", on=(ACCESSION_KEY,), **args)
         ds = ds.drop_columns([ACCESSION_KEY])

@@ -90,12 +90,14 @@ def _subsample(x: np.ndarray, n: int, seed: int) -> np.ndarray:
 
 
 def best_within_tolerance(scores: dict[int, float], tolerance: float) -> int | None:
-    """The largest K whose score is within ``tolerance`` of the best (NaN scores ignored)."""
+    """The largest K whose score is within ``tolerance`` > 0 of the best; with 0, the smallest K of the
+    best score (a tie goes to fewer labels). NaN scores are ignored."""
     valid = {k: s for k, s in scores.items() if s == s}
     if not valid:
         return None
     top = max(valid.values())
-    return max(k for k, s in valid.items() if s >= top - tolerance)
+    near = [k for k, s in valid.items() if s >= top - tolerance]
+    return max(near) if tolerance > 0 else min(near)
 
 
 def k_cap(n_rows: int, n_series: int | None, cfg) -> int:

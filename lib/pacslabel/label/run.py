@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -91,14 +90,6 @@ def pooled(ds, model: LabelModel, partitions: int):
     return pool_dataset(ds, list(model.fusion.sources), model.fusion.dims_, partitions)
 
 
-def model_inputs(rr: RunRoot, model: LabelModel, partitions: int, **kw):
-    """:func:`fusion_inputs` as the model assigns them: pooled by series when it was fitted so, the
-    study-level reports joined after the pooling (one vector per study needs none)."""
-    sources = list(model.fusion.sources)
-    pool = partial(pooled, model=model, partitions=partitions)
-    return fusion_inputs(rr, sources, partitions=partitions, before_reports=pool, **kw)
-
-
 def run_label(cfg: LabelConfig) -> dict:
     """Fit the labelling model on a sample and write ``labels/`` for every instance; returns a summary."""
 
@@ -142,7 +133,8 @@ def run_label(cfg: LabelConfig) -> dict:
     model.save(rr)
     t_fit = time.perf_counter() - t0 - t_sample
 
-    ds = model_inputs(rr, model, cfg.assign.join_partitions)
+    ds = fusion_inputs(rr, sources, partitions=cfg.assign.join_partitions)
+    ds = pooled(ds, model, cfg.assign.join_partitions)
     out = assign_dataset(
         ds,
         model,
@@ -214,7 +206,7 @@ def assign_new(
     run_id = run_id or new_run_id()
     sources = list(model.fusion.sources)
     if ds is None:
-        ds = model_inputs(rr, model, assign.join_partitions, uids=uids, exclude_labelled=True)
+        ds = fusion_inputs(rr, sources, partitions=assign.join_partitions, uids=uids, exclude_labelled=True)
     else:
         names = ds.columns()
         if "embedding" in names and len(sources) == 1:
@@ -228,7 +220,7 @@ def assign_new(
         if rr.has_table(LABELS):
             done = rr.read_parquet(LABELS, columns=[UID])
             ds = ds.join(done, join_type="left_anti", on=(UID,), **join_kwargs(1, assign.join_partitions))
-        ds = pooled(ds, model, assign.join_partitions)
+    ds = pooled(ds, model, assign.join_partitions)
     store_all = bool(model.meta.get("config", {}).get("store_all_distances", False))
     out = assign_dataset(
         ds,
