@@ -140,12 +140,11 @@ def fit_partition(
         multi = [k for k in ks if k > 1]
         best, rule = choose_k(multi, inertias, multi[int(np.nanargmax([scores[k] for k in multi]))])
     else:
-        best = best_within_tolerance(scores, cfg.silhouette_tolerance)
-        top = max((s for s in scores.values() if s == s), default=float("nan"))
-        if 1 in ks and not top >= cfg.min_silhouette:
+        valid = {k: s for k, s in scores.items() if s == s}
+        if 1 in ks and (not valid or max(valid.values()) < cfg.min_silhouette):
             best, rule = 1, "no_structure"
-        elif best is None:
-            best = min(fits)
+        else:
+            best = best_within_tolerance(valid, cfg.silhouette_tolerance) or min(fits)
     if best == 1:
         centroids = train.mean(0, keepdims=True)
     else:
