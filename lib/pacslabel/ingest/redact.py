@@ -29,6 +29,7 @@ import numpy as np
 from PIL import Image
 
 from pacslabel.ingest.export import content_box
+from pacslabel.vocab import code_value
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def rule_for(
             return rule
         if rule == "derived" and len(image_type) > 1 and image_type[1].strip().upper() == "SECONDARY":
             return rule
-        if rule == (modality or "").strip().upper():
+        if rule == code_value(modality):
             return rule
     return None
 

@@ -19,6 +19,7 @@ from pacslabel.ingest.deid import CODED_KEYWORDS, is_dropped
 from pacslabel.ingest.values import HeaderValues
 from pacslabel.privacy import hash_key
 from pacslabel.runroot import ACCESSION_KEY, SERIES_UID, STUDY_UID, UID
+from pacslabel.vocab import code_value
 
 STRING_COLUMNS = [
     UID, STUDY_UID, SERIES_UID, "sop_class_uid", "path",
@@ -333,8 +334,7 @@ def flatten(hv: HeaderValues, path: str, salt: bytes, run_id: str) -> dict[str, 
     row["window_center"] = to_float(header_lookup(hv, "WindowCenter"))
     row["window_width"] = to_float(header_lookup(hv, "WindowWidth"))
     row["patient_age"] = parse_age(hv.value("PatientAge"))
-    if row["modality"]:
-        row["modality"] = row["modality"].upper()
+    row["modality"] = code_value(row["modality"]) or None
     row["transfer_syntax_uid"] = transfer_syntax_of(hv.ds)
     row["other_tags"] = other_tags(hv)
     row["run_id"] = run_id

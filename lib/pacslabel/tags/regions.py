@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from pacslabel.tags.bodypart_terms import body_part_terms
-from pacslabel.vocab import REGIONS
+from pacslabel.vocab import REGIONS, code_value
 
 DEFAULT_RULES = Path(__file__).with_name("regions.yaml")
 _REGION_SET = frozenset(REGIONS)
@@ -180,7 +180,7 @@ class RegionReconstructor:
         """Region, rule id and the field that decided, for one instance (``values``: field -> raw text
         or None). A multi-region BodyPartExamined is read as its default region unless a later field
         names another of its parts."""
-        modality = (modality or "").strip().upper()
+        modality = code_value(modality)
         current: str | None = None
         rule_id: str | None = None
         decided_by: str | None = None
