@@ -7,11 +7,15 @@ import pytest
 
 from pacslabel.config import ConfigError, load_config
 from pacslabel.tags.batches import (
+    READING,
+    AgreementBatch,
     LabelBatch,
     RegionLabeller,
     calibration_folds,
     fill_from_studies,
     fills_by_kind,
+    reading_agreement,
+    rule_overrides,
     study_fill,
     study_pairs,
 )
@@ -111,8 +115,33 @@ def test_model_inputs_dedupe_and_device_tokens():
             }
         )
     )
-    assert texts == ["ct thorax ax 5mm"]
+    assert texts == {"study": ["ct thorax"], "series": ["ax 5mm"]}
     assert devices == ["mod=ct man=ge_medical_systems"]
+
+
+def test_a_study_code_is_not_drowned_by_series_names_every_region_shares():
+    # short study codes, long series names that every region uses: the study's text is weighed as a
+    # block of its own, so the code decides with the confidence it earned in training
+    codes = {"KNEE": "KN", "HEAD": "BRN", "BREAST": "BRST"}
+    series = [
+        "T1 FSE AXIAL FAT SAT POST GADOLINIUM",
+        "T2 FRFSE SAGITTAL PROPELLER HIGH RES",
+        "STIR CORONAL INVERSION RECOVERY",
+        "PD SPAIR AXIAL FAT SUPPRESSED",
+        "T1 GD AXL FS DYNAMIC SUBTRACTION",
+        "DWI B800 AXIAL TRACE ADC",
+        "T2 STAR GRE",
+    ]
+    rows = [(code, name, region) for region, code in codes.items() for name in series[:4]]
+    rows += [(None, name, region) for region in codes for name in series[4:6]]
+    frame = pd.DataFrame(rows, columns=["study_description", "series_description", "label"])
+    model = RegionTextModel(random_state=0).fit(frame.assign(modality="MR"), frame["label"])
+    query = pd.DataFrame(
+        {"modality": "MR", "study_description": list(codes.values()), "series_description": series[4:]}
+    )
+    scored = model.predict(query)
+    assert scored["region"].tolist() == list(codes)
+    assert (scored["probability"] > 0.9).all(), scored
 
 
 def test_abbreviation_keys_by_hand():
@@ -299,6 +328,44 @@ def test_config_validation():
         ("regions.learned.calibration_folds=1", "calibration_folds"),
         ("regions.learned.ngram_min=6", "ngram_min"),
         ("regions.measure_fraction=1", "measure_fraction"),
+        ("regions.learned.override_min_studies=-1", "override_min_studies"),
     ]:
         with pytest.raises(ConfigError, match=key):
             load_config(TagsConfig, None, ["run_root=x", bad])
+
+
+def test_readings_the_archive_contradicts_in_enough_studies_are_overruled():
+    rows = []
+
+    def study(uid, bpe, text, n=3):
+        rows.extend(
+            {"sop_instance_uid": f"{uid}.{i}", "study_instance_uid": uid, "modality": "ct"}
+            | {"body_part_examined": bpe, "study_description": text}
+            for i in range(n)
+        )
+
+    for s in range(4):  # BodyPartExamined says SKULL where the rules read "skull" as HEAD
+        study(f"s{s}", "SKULL", "CT skull")
+    study("s9", "SKULL", "CT skull brain")  # the rule's first match is "skull", so it counts there
+    for s in range(5):
+        study(f"b{s}", "HEAD", "CT brain")
+    study("x", "KNEE", "CT brain", n=1)  # one study's error does not overrule "brain"
+    study("y", None, "CT skull")  # no BodyPartExamined: not counted
+    frame = pd.DataFrame(rows)
+    halves = [AgreementBatch()(part) for part in (frame.iloc[:20], frame.iloc[20:])]
+    readings = reading_agreement(pd.concat(halves)).set_index(READING)
+    skull, brain = readings.loc[("CT", "head_en", "skull")], readings.loc[("CT", "head_en", "brain")]
+    assert (skull["rows"], skull["disagree"], skull["studies"], skull["bpe_region"]) == (15, 15, 5, "SKULL")
+    assert (brain["rows"], brain["disagree"], brain["studies"], brain["bpe_region"]) == (16, 1, 1, "KNEE")
+    overruled = rule_overrides(readings.reset_index(), min_studies=3)
+    assert list(overruled[READING].itertuples(index=False, name=None)) == [("CT", "head_en", "skull")]
+    assert rule_overrides(readings.reset_index(), min_studies=6).empty
+    assert rule_overrides(readings.reset_index(), min_studies=0).empty
+    # the labelled rows read without the overruled reading: SKULL is a label, no longer a contradiction
+    labelled = LabelBatch(overrides=tuple(overruled[READING].itertuples(index=False, name=None)))(frame)
+    skull_rows = labelled[labelled["study_description"] == "CT skull"]
+    assert set(skull_rows["status"]) == {"label"} and set(skull_rows["label"]) == {"SKULL"}
+    before = LabelBatch()(frame).query("study_description == 'CT skull' and origin == 'bpe'")
+    assert set(before["status"]) == {"contradicted"}
+    # a text where the rule also matches another term is still read through it
+    assert labelled.query("study_description == 'CT skull brain'")["status"].tolist() == ["contradicted"]

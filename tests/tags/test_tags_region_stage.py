@@ -1,5 +1,6 @@
 """The region stage end to end on local Ray: a tags table of identifier and text columns only, whose
-descriptions are protocol codes no rule reads; BodyPartExamined is present in some studies only."""
+descriptions are protocol codes no rule reads, or words a rule reads otherwise than this archive's
+BodyPartExamined; BodyPartExamined is present in some studies only."""
 
 import json
 
@@ -22,6 +23,8 @@ ARCHIVE = {
     "ABDOMEN": ("CT", "ABDOMEN", ["3PH LIV ART", "3PH LIV VEN"]),
     "HEAD": ("MR", "BRAIN", ["AX T2 FRFSE", "NRO DWI B1K"]),
     "LSPINE": ("MR", "L-SPINE", ["LS4 SAG T2", "LS4 AX T2"]),
+    # the rules read "skull" as HEAD; this archive's BodyPartExamined says SKULL in every such study
+    "SKULL": ("CT", "SKULL", ["CT skull bone", "skull 3D VRT"]),
 }
 COLUMNS = [
     "sop_instance_uid",
@@ -121,6 +124,20 @@ def test_learned_fills_codes_the_rules_cannot_read(job):
     assert (with_bpe["source"] == "bpe").all() and (with_bpe["region"] == with_bpe["truth"]).all()
 
 
+def test_a_reading_the_archive_contradicts_is_overruled(job):
+    rr, _, summary, regions, _ = job
+    (overruled,) = summary["regions"]["learned"]["rule_overrides"]
+    assert (overruled["modality"], overruled["rule_id"], overruled["term"]) == ("CT", "head_en", "skull")
+    assert overruled["bpe_region"] == "SKULL" and overruled["disagree"] == overruled["rows"]
+    assert overruled["studies"] >= 3
+    assert rr.read_json(MODELS, REGION_MODEL, "meta.json")["rule_overrides"] == [["CT", "head_en", "skull"]]
+    # rows without BodyPartExamined: the rules no longer read HEAD, the model learned SKULL
+    skull = regions[regions["body_part_examined"].isna() & (regions["truth"] == "SKULL")]
+    coded = skull[skull["protocol_name"] != "SCOUT"]
+    assert len(coded) > 10 and (coded["region"] == "SKULL").all() and (coded["source"] == "learned").all()
+    assert (skull["region"] == "SKULL").all()
+
+
 def test_unseen_text_stays_open(job):
     _, _, _, regions, _ = job
     unseen = regions[regions["protocol_name"].str.startswith("QZX", na=False)]
@@ -153,7 +170,7 @@ def test_summary_measures_hidden_bpe_and_sources(job):
     for region, sources in by_region.items():
         assert sources["learned"] > 0 and sources["study"] > 0 and sources["bpe"] > 0
         assert sources == {s: int(counts.get((region, s), 0)) for s in ("bpe", "rules", "learned", "study")}
-    assert summary["regions"]["learned"]["contradicted_rows"] == 0
+    assert summary["regions"]["learned"]["contradicted_rows"] == 0  # the overruled reading included
     profile = pd.read_parquet(rr.path("tag_profile", "profile.parquet")).set_index("column")
     assert json.loads(profile.loc["region", "region_sources"]) == by_region
     assert not rr.exists("_work", "regions")

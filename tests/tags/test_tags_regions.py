@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from pacslabel.tags.regions import (
+    RegionReconstructor,
     RegionRules,
     bpe_key,
     normalise_text,
@@ -85,6 +86,11 @@ CASES = [
     ("NM", None, "scintigrafija cijelog tijela", None, "WHOLEBODY"),
     ("NM", None, "Whole Body Bone", None, "WHOLEBODY"),
     ("NM", "WHOLE BODY", None, None, "WHOLEBODY"),
+    ("DX", None, "columna vertebralis thoracica", None, "TSPINE"),  # Terminologia Anatomica
+    ("MR", None, "MR columna vertebralis lumbalis", None, "LSPINE"),
+    ("CT", None, "CT mozga", "LUNG 1mm", None),  # the descriptions contradict each other: open
+    ("CT", "CHEST", "CT mozga", "LUNG 1mm", "CHEST"),  # ... and BodyPartExamined decides
+    ("CT", None, "vrat", "cervical spine", "NECK"),  # a refinement (`from`) is no contradiction
     ("MR", None, None, "MEMPRAGE_4e_p2_1mm_iso", "HEAD"),  # MR brain sequence name
     ("CT", None, None, "MPRAGE", None),  # sequence rules are MR only
     ("CR", "EXTREMITY", None, None, None),  # generic, nothing else to go on
@@ -141,7 +147,7 @@ special:
             "modality": ["CT", "CT", "CT", "CT", "CR", "CT"],
             "body_part_examined": [None, None, "KNEE", "KNEE", None, "SPINE"],
             "study_description": ["hand foot", "foot", "hand", "thoracic", "hand", None],
-            "series_description": [None, "hand", None, None, None, "foot"],
+            "series_description": [None, "foot x", None, None, None, "foot"],
         }
     )
     region, rule = reconstruct_region(df, loaded)
@@ -150,6 +156,19 @@ special:
     # remap (SPINE) stays open for the rules
     assert region.tolist() == ["HAND", "FOOT", "KNEE", "TSPINE", "FOOT", "FOOT"]
     assert rule.tolist() == ["a", "b", "remap:KNEE", "c", "a>special:CR", "b"]
+    # fields naming different regions (each field's first rule) contradict each other: no rule
+    # decides, BodyPartExamined still does
+    df = pd.DataFrame(
+        {
+            "modality": ["CT", "CT", "CT"],
+            "body_part_examined": [None, "KNEE", None],
+            "study_description": ["foot", "foot", "hand foot"],
+            "series_description": ["hand", "hand", "hand"],
+        }
+    )
+    region, rule = reconstruct_region(df, loaded)
+    assert region.tolist() == [None, "KNEE", "HAND"]
+    assert rule.tolist() == [None, "remap:KNEE", "a"]
 
 
 def test_rules_file_is_valid_and_versioned():
@@ -224,3 +243,18 @@ def test_real_corpus_accuracy_floor():
     assert overall["accuracy"] >= 0.97
     assert overall["coverage"] >= 0.95
     assert acc.loc["MR", "accuracy"] == 1.0
+
+
+def test_overridden_readings_are_skipped():
+    df = pd.DataFrame(
+        {
+            "modality": ["CT", "CT", "CR", "CT"],
+            "study_description": ["CT skull", "CT brain", "skull lat", "skull brain"],
+        }
+    )
+    assert reconstruct_region(df)[0].tolist() == ["HEAD", "HEAD", "SKULL", "HEAD"]
+    overridden = RegionReconstructor(overrides=[("CT", "head_en", "skull")])
+    out = overridden.explain(df)
+    # only that term of that rule in that modality: "brain" still reads HEAD, CR "skull" still SKULL
+    assert out["region"].tolist() == [None, "HEAD", "SKULL", "HEAD"]
+    assert out["term"].tolist() == [None, "brain", "skull", "brain"]

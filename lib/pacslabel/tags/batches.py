@@ -19,8 +19,9 @@ from pacslabel.tags.constraints import labelled_mask
 from pacslabel.tags.learned_region import MODEL_FIELDS, RegionTextModel
 from pacslabel.tags.preprocess import TagPreprocessor
 from pacslabel.tags.profile import profile_frame
-from pacslabel.tags.regions import RegionReconstructor, bpe_key
+from pacslabel.tags.regions import Override, RegionReconstructor, bpe_key
 from pacslabel.tags.schema import OTHER_PREFIX, with_other_tags
+from pacslabel.vocab import code_value
 
 BPE = "body_part_examined"
 REGION_SCHEMA = pa.schema(
@@ -91,11 +92,15 @@ def load_region_model(run_root: str) -> RegionTextModel | None:
 
 class RegionLabeller:
     """The rules, then the learned model where they leave the region open (``df -> (region, rule_id)``,
-    like :class:`RegionReconstructor`, so feature code takes either)."""
+    like :class:`RegionReconstructor`, so feature code takes either). The rule readings the archive
+    overrules travel with the model (``rule_overrides_``); ``overrides`` gives them where there is
+    none yet."""
 
-    def __init__(self, rules_path: str = "", run_root: str = ""):
-        self.rules = RegionReconstructor(rules_path or None)
+    def __init__(self, rules_path: str = "", run_root: str = "", overrides: tuple[Override, ...] = ()):
         self.model = load_region_model(run_root)
+        if self.model is not None:
+            overrides = self.model.rule_overrides_
+        self.rules = RegionReconstructor(rules_path or None, overrides)
 
     def explain(self, batch: pd.DataFrame, hide: tuple[str, ...] = ()) -> pd.DataFrame:
         """region, rule_id, source (bpe / rules / learned) and probability (learned rows) per row."""
@@ -172,6 +177,83 @@ class RegionBatch:
         return region_table(frame, measure=True)
 
 
+class AgreementBatch:
+    """map_batches callable: how the rule readings (modality, rule id, matched term) agree with
+    BodyPartExamined, per reading and study (:func:`agreement_rows`): ``rows`` read by the rule where
+    BodyPartExamined names one region, ``disagree`` of them where it names another, and
+    ``bpe_region`` (the region it then names most often). Rows of measured studies are left out."""
+
+    def __init__(self, rules_path: str = "", measure_fraction: float = 0.0, seed: int = 1):
+        self.labeller = RegionLabeller(rules_path)
+        self.measure_fraction = measure_fraction
+        self.seed = seed
+
+    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        bpe = self.labeller.body_part_region(batch)
+        read = self.labeller.rules.explain(batch, hide=(BPE,))
+        keep = (bpe.notna() & (read["source"] == "rules")).to_numpy() & ~measured_studies(
+            batch, self.measure_fraction, self.seed
+        )
+        frame = pd.DataFrame(
+            {
+                "modality": _text(batch, "modality").map(code_value).to_numpy(dtype=object),
+                "rule_id": read["rule_id"].str.split(">").str[0].to_numpy(dtype=object),
+                "term": read["term"].to_numpy(dtype=object),
+                STUDY_UID: study_keys(batch),
+                "bpe_region": bpe.to_numpy(dtype=object),
+                "disagree": (bpe != read["region"]).to_numpy(),
+            }
+        )[keep]
+        return agreement_rows(frame)
+
+
+READING = ["modality", "rule_id", "term"]
+
+
+def agreement_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :class:`AgreementBatch` (or of its own output) summed per reading and study."""
+    keys = [*READING, STUDY_UID]
+    columns = [*keys, "rows", "disagree", "bpe_region"]
+    if "rows" not in frame.columns:
+        frame = frame.assign(rows=1, disagree=frame["disagree"].astype(int))
+        frame["bpe_region"] = frame["bpe_region"].where(frame["disagree"] > 0, "")
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    out = frame.groupby(keys).agg(
+        rows=("rows", "sum"), disagree=("disagree", "sum"), bpe_region=("bpe_region", _mode)
+    )
+    return out.reset_index()[columns]
+
+
+def reading_agreement(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per reading (modality, rule id, term) of :func:`agreement_rows` rows: ``rows``,
+    ``disagree``, ``studies`` (where it disagrees) and ``bpe_region``."""
+    per_study = agreement_rows(frame)
+    per_study["studies"] = (per_study["disagree"] > 0).astype(int)
+    out = per_study.groupby(READING).agg(
+        rows=("rows", "sum"),
+        disagree=("disagree", "sum"),
+        studies=("studies", "sum"),
+        bpe_region=("bpe_region", _mode),
+    )
+    return out.reset_index()
+
+
+def _mode(values: pd.Series) -> str:
+    named = values[values != ""]
+    return str(named.mode().iloc[0]) if len(named) else ""
+
+
+def rule_overrides(readings: pd.DataFrame, min_studies: int) -> pd.DataFrame:
+    """The readings of :func:`reading_agreement` that BodyPartExamined contradicts in most of their
+    rows and in at least ``min_studies`` studies (none when ``min_studies`` is 0), most contradicted
+    first."""
+    if min_studies <= 0 or readings.empty:
+        return pd.DataFrame(columns=[*READING, "rows", "disagree", "studies", "bpe_region"])
+    out = readings[(2 * readings["disagree"] > readings["rows"]) & (readings["studies"] >= min_studies)]
+    return out.sort_values(["disagree", *READING], ascending=[False, True, True, True]).reset_index(drop=True)
+
+
 class LabelBatch:
     """map_batches callable: the rows the region model learns from, grouped by study and text.
 
@@ -184,9 +266,14 @@ class LabelBatch:
     alone leave it open), n (instances), series (distinct series)."""
 
     def __init__(
-        self, rules_path: str = "", measure_fraction: float = 0.0, seed: int = 1, rule_labels: bool = True
+        self,
+        rules_path: str = "",
+        measure_fraction: float = 0.0,
+        seed: int = 1,
+        rule_labels: bool = True,
+        overrides: tuple[Override, ...] = (),
     ):
-        self.labeller = RegionLabeller(rules_path)
+        self.labeller = RegionLabeller(rules_path, overrides=overrides)
         self.measure_fraction = measure_fraction
         self.seed = seed
         self.rule_labels = rule_labels

@@ -63,6 +63,9 @@ class LearnedRegionConfig:
     ngram_max: int = 5
     max_features: int = 262_144
     c: float = 10.0  # inverse regularisation strength of the logistic regression
+    # a rule reading (modality, rule, matched term) that BodyPartExamined contradicts in most of its
+    # rows and in at least this many studies is overruled for the archive (0: never)
+    override_min_studies: int = 3
 
     def validate(self) -> None:
         for key in ("precision", "min_probability", "min_known_ngrams"):
@@ -73,6 +76,8 @@ class LearnedRegionConfig:
             raise ConfigError("regions.learned.calibration_folds: must be >= 2")
         if not 1 <= self.ngram_min <= self.ngram_max:
             raise ConfigError("regions.learned.ngram_min / ngram_max: need 1 <= ngram_min <= ngram_max")
+        if self.override_min_studies < 0:
+            raise ConfigError(f"regions.learned.override_min_studies: {self.override_min_studies} is < 0")
         if self.sample_rows < 2 or self.min_labelled < 2 or self.max_features < 1 or self.c <= 0:
             raise ConfigError("regions.learned: sample_rows, min_labelled >= 2, max_features >= 1, c > 0")
 

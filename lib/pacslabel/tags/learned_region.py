@@ -1,8 +1,9 @@
 """Region from the archive's own vocabulary: character n-gram TF-IDF and a logistic regression.
 
-The model reads the description fields (study, requested procedure, protocol, series) as character
-n-grams of their normalised text and as :func:`abbreviation_keys` (so that "plvs" meets "pelvis"), and
-modality, manufacturer and model name as one token each. It is fitted on the archive's labelled rows
+The model reads the description fields as two texts (:data:`TEXT_GROUPS`: the study and requested
+procedure; the protocol and series), each as character n-grams of its normalised text and as
+:func:`abbreviation_keys` (so that "plvs" meets "pelvis"), and modality, manufacturer and model name as
+one token each. It is fitted on the archive's labelled rows
 (see :class:`pacslabel.tags.batches.LabelBatch`), and it answers only where it is sure: the
 largest probability must reach ``threshold_`` (chosen on out-of-fold studies, see
 :func:`choose_threshold`) and at least ``min_known`` of the description's n-grams must have been seen
@@ -21,7 +22,13 @@ import pandas as pd
 from pacslabel.tags.pickled import Pickled
 from pacslabel.tags.regions import normalise_text
 
-TEXT_FIELDS = ("study_description", "requested_procedure_description", "protocol_name", "series_description")
+TEXT_GROUPS = {
+    "study": ("study_description", "requested_procedure_description"),
+    "series": ("protocol_name", "series_description"),
+}
+"""Description fields read as one text per group: what the study was ordered as, and what each series
+was acquired as (weighed apart, so a study's code is not drowned by its series' sequence names)."""
+TEXT_FIELDS = tuple(field for fields in TEXT_GROUPS.values() for field in fields)
 DEVICE_FIELDS = ("modality", "manufacturer", "manufacturer_model_name")
 MODEL_FIELDS = (*TEXT_FIELDS, *DEVICE_FIELDS)
 _VOWELS = re.compile("[aeiouy]")
@@ -35,13 +42,19 @@ def _key(value: object) -> str:
     return "" if value is None or value is pd.NA or value != value else str(value)
 
 
-def model_inputs(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(description text, device tokens) per row: the distinct normalised descriptions joined by spaces;
-    ``mod=ct man=ge_medical_systems mdl=...`` for the fields present."""
+def _joined(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[str]:
     texts = []
-    for values in zip(*(_column(frame, f) for f in TEXT_FIELDS), strict=True):
+    for values in zip(*(_column(frame, f) for f in fields), strict=True):
         parts = dict.fromkeys(t for t in (normalise_text(v) for v in values) if t)
         texts.append(" ".join(parts))
+    return texts
+
+
+def model_inputs(frame: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
+    """(description text per :data:`TEXT_GROUPS` group, device tokens) per row: a group's distinct
+    normalised descriptions joined by spaces; ``mod=ct man=ge_medical_systems mdl=...`` for the device
+    fields present."""
+    texts = {group: _joined(frame, fields) for group, fields in TEXT_GROUPS.items()}
     devices = []
     for values in zip(*(_column(frame, f) for f in DEVICE_FIELDS), strict=True):
         tokens = [
@@ -69,6 +82,8 @@ def abbreviation_keys(text: str, longest: int = 5) -> str:
 class RegionTextModel(Pickled):
     """Text fields -> region, with a probability; ``fit`` returns self, ``decide`` applies the gates."""
 
+    FORMAT_VERSION = 2
+
     def __init__(
         self,
         ngram_range: tuple[int, int] = (2, 5),
@@ -85,34 +100,23 @@ class RegionTextModel(Pickled):
         self.abbreviations = abbreviations
         self.random_state = random_state
         self.threshold_: float | None = None
+        self.rule_overrides_: tuple[tuple[str, str, str], ...] = ()
 
     def fit(self, frame: pd.DataFrame, labels, sample_weight=None) -> RegionTextModel:
         """Fit on the text fields of ``frame`` (any of :data:`MODEL_FIELDS`) and one region per row."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         texts, devices = model_inputs(frame)
         labels = np.asarray(labels, dtype=object)
-        self.text_vectorizer_ = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=self.ngram_range,
-            lowercase=False,
-            min_df=1,
-            sublinear_tf=True,
-            max_features=self.max_features,
-            dtype=np.float32,
-        )
-        self.device_vectorizer_ = TfidfVectorizer(
-            token_pattern=r"\S+", lowercase=False, use_idf=False, binary=True, dtype=np.float32
-        )
-        self.abbreviation_vectorizer_ = TfidfVectorizer(
-            token_pattern=r"\S+", lowercase=False, sublinear_tf=True, dtype=np.float32
-        )
-        x = self._stack(
-            self.text_vectorizer_.fit_transform(texts),
-            self._keys_fit(texts),
-            self._devices_fit(devices),
-        )
+        self.text_vectorizers_, self.abbreviation_vectorizers_, blocks = {}, {}, []
+        for group, docs in texts.items():
+            self.text_vectorizers_[group], x = _fit_block(self._char_vectorizer(), docs)
+            blocks.append(x)
+            keys = [abbreviation_keys(t) if self.abbreviations else "" for t in docs]
+            self.abbreviation_vectorizers_[group], x = _fit_block(_token_vectorizer(sublinear_tf=True), keys)
+            blocks.append(x)
+        self.device_vectorizer_, x = _fit_block(_token_vectorizer(use_idf=False, binary=True), devices)
+        x = _stack([*blocks, x])
         weight = None
         if sample_weight is not None:
             weight = np.asarray(sample_weight, dtype=np.float64)
@@ -124,54 +128,42 @@ class RegionTextModel(Pickled):
         self.n_features_ = x.shape[1]
         return self
 
-    def _keys_fit(self, texts: list[str]):
-        import scipy.sparse as sp
+    def _char_vectorizer(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
 
-        keys = [abbreviation_keys(t) for t in texts] if self.abbreviations else []
-        if not any(keys):
-            self.abbreviation_vectorizer_ = None
-            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
-        return self.abbreviation_vectorizer_.fit_transform(keys)
+        return TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.ngram_range,
+            lowercase=False,
+            min_df=1,
+            sublinear_tf=True,
+            max_features=self.max_features,
+            dtype=np.float32,
+        )
 
-    def _keys(self, texts: list[str]):
-        import scipy.sparse as sp
+    def _features(self, texts: dict[str, list[str]], devices: list[str]):
+        blocks = []
+        for group, docs in texts.items():
+            blocks.append(_apply_block(self.text_vectorizers_[group], docs))
+            keys = [abbreviation_keys(t) for t in docs]
+            blocks.append(_apply_block(self.abbreviation_vectorizers_[group], keys))
+        return _stack([*blocks, _apply_block(self.device_vectorizer_, devices)])
 
-        if self.abbreviation_vectorizer_ is None:
-            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
-        return self.abbreviation_vectorizer_.transform([abbreviation_keys(t) for t in texts])
-
-    def _devices_fit(self, devices: list[str]):
-        import scipy.sparse as sp
-
-        if not any(devices):
-            self.device_vectorizer_ = None
-            return sp.csr_matrix((len(devices), 0), dtype=np.float32)
-        return self.device_vectorizer_.fit_transform(devices)
-
-    def _devices(self, devices: list[str]):
-        import scipy.sparse as sp
-
-        if self.device_vectorizer_ is None:
-            return sp.csr_matrix((len(devices), 0), dtype=np.float32)
-        return self.device_vectorizer_.transform(devices)
-
-    @staticmethod
-    def _stack(*blocks):
-        import scipy.sparse as sp
-
-        return sp.hstack(blocks, format="csr")
-
-    def known_share(self, texts: list[str]) -> np.ndarray:
-        """Share of each text's n-grams of length ``known_n_`` (4 where the range allows: long enough to
-        be specific, short words padded by spaces included) seen in training; 0 without any."""
-        analyse = self.text_vectorizer_.build_analyzer()
-        vocabulary = self.text_vectorizer_.vocabulary_
-        out = np.zeros(len(texts), dtype=np.float64)
-        for i, text in enumerate(texts):
-            grams = [g for g in analyse(text) if len(g) == self.known_n_] if text else []
-            if grams:
-                out[i] = sum(g in vocabulary for g in grams) / len(grams)
-        return out
+    def known_share(self, texts: dict[str, list[str]]) -> np.ndarray:
+        """Share of each row's description n-grams of length ``known_n_`` (4 where the range allows:
+        long enough to be specific, short words padded by spaces included) seen in training in the same
+        group; 0 without any."""
+        n = len(next(iter(texts.values()), []))
+        seen, total = np.zeros(n), np.zeros(n)
+        for group, docs in texts.items():
+            vectorizer = self.text_vectorizers_[group]
+            analyse = (vectorizer or self._char_vectorizer()).build_analyzer()
+            vocabulary = vectorizer.vocabulary_ if vectorizer is not None else {}
+            for i, text in enumerate(docs):
+                grams = [g for g in analyse(text) if len(g) == self.known_n_] if text else []
+                seen[i] += sum(g in vocabulary for g in grams)
+                total[i] += len(grams)
+        return np.divide(seen, total, out=np.zeros(n), where=total > 0)
 
     def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Per row: most probable ``region``, its ``probability`` and ``known`` (see :meth:`known_share`).
@@ -187,8 +179,7 @@ class RegionTextModel(Pickled):
         )
         texts, devices = model_inputs(distinct)
         if len(distinct):
-            x = self._stack(self.text_vectorizer_.transform(texts), self._keys(texts), self._devices(devices))
-            proba = self.classifier_.predict_proba(x)
+            proba = self.classifier_.predict_proba(self._features(texts, devices))
             best = proba.argmax(axis=1)
             region = self.classes_[best].astype(object)
             probability = proba[np.arange(len(best)), best]
@@ -220,10 +211,40 @@ class RegionTextModel(Pickled):
             "format": self.FORMAT_VERSION,
             "classes": [str(c) for c in self.classes_],
             "threshold": self.threshold_,
+            "rule_overrides": [list(o) for o in self.rule_overrides_],
             "min_known": self.min_known,
             "ngram_range": list(self.ngram_range),
             "n_features": int(self.n_features_),
         }
+
+
+def _token_vectorizer(**options):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, dtype=np.float32, **options)
+
+
+def _fit_block(vectorizer, docs: list[str]):
+    """(the fitted vectorizer, its matrix); (None, no columns) when no document holds any text."""
+    import scipy.sparse as sp
+
+    if not any(docs):
+        return None, sp.csr_matrix((len(docs), 0), dtype=np.float32)
+    return vectorizer, vectorizer.fit_transform(docs)
+
+
+def _apply_block(vectorizer, docs: list[str]):
+    import scipy.sparse as sp
+
+    if vectorizer is None:
+        return sp.csr_matrix((len(docs), 0), dtype=np.float32)
+    return vectorizer.transform(docs)
+
+
+def _stack(blocks):
+    import scipy.sparse as sp
+
+    return sp.hstack(blocks, format="csr")
 
 
 def choose_threshold(

@@ -18,7 +18,10 @@ class Pickled:
     def from_bytes(cls, data: bytes):
         payload = pickle.loads(data)
         if not isinstance(payload, dict) or payload.get("format") != cls.FORMAT_VERSION:
-            raise ValueError(f"not a {cls.__name__} of format {cls.FORMAT_VERSION}")
+            raise ValueError(
+                f"not a {cls.__name__} of format {cls.FORMAT_VERSION} (one saved by another version is "
+                "refused: run the tags stage again to refit it)"
+            )
         if not isinstance(payload.get("object"), cls):
             raise ValueError(f"payload does not hold a {cls.__name__}")
         return payload["object"]

@@ -1,5 +1,8 @@
 """The regions step of the tags stage: fit the region model, write ``regions/``, measure and summarise.
 
+0. The rule readings (modality, rule, matched term) that the archive's BodyPartExamined contradicts in
+   most of their rows and in several studies are overruled: the rules skip them from then on (here,
+   in relabel, in the tag features), and the model learns those rows from BodyPartExamined instead.
 1. The labelled rows (BodyPartExamined names one region and the descriptions no other; or, where it
    names none, the rules read one in the descriptions) are grouped by study and text; a bounded sample
    of studies is split into study-disjoint folds, each scored by a :class:`RegionTextModel` fitted on
@@ -30,19 +33,23 @@ from pacslabel.runroot import MODELS, REGION_MODEL, REGIONS, REGIONS_WORK, STUDY
 from pacslabel.tags.batches import (
     BPE,
     LABEL_KEYS,
+    READING,
+    AgreementBatch,
     LabelBatch,
     RegionBatch,
     calibration_folds,
     fill_from_studies,
     fills_by_kind,
     measure_counts,
+    reading_agreement,
     region_table,
+    rule_overrides,
     sample_studies,
     study_fill,
     study_pairs,
 )
 from pacslabel.tags.learned_region import MODEL_FIELDS, RegionTextModel, choose_threshold
-from pacslabel.tags.regions import region_accuracy
+from pacslabel.tags.regions import Override, region_accuracy
 
 log = logging.getLogger(__name__)
 
@@ -69,18 +76,41 @@ def _status_rows(batch: pd.DataFrame) -> pd.DataFrame:
     return batch.groupby(["status", "origin"], as_index=False)["n"].sum()
 
 
-def _labelled_sample(cfg, ds) -> tuple[pd.DataFrame, dict[str, int]]:
+def _unmeasured(cfg) -> dict[str, Any]:
+    """The arguments of the callables that read the archive's labelled rows, measured studies left out."""
+    return {
+        "rules_path": cfg.regions.rules,
+        "measure_fraction": cfg.regions.measure_fraction,
+        "seed": cfg.seed,
+    }
+
+
+def overruled_readings(cfg, ds) -> pd.DataFrame:
+    """The rule readings this archive's BodyPartExamined overrules (:func:`rule_overrides`), from one
+    pass that counts every reading's agreement per study, then a Ray groupby per reading."""
+    r = cfg.regions
+    if r.learned.override_min_studies <= 0:
+        return rule_overrides(pd.DataFrame(), 0)
+    per_study = ds.map_batches(
+        AgreementBatch, fn_constructor_kwargs=_unmeasured(cfg), **_actors(cfg)
+    ).materialize()
+    if not per_study.count():
+        return rule_overrides(pd.DataFrame(), 0)
+    readings = per_study.groupby(READING).map_groups(reading_agreement, batch_format="pandas").to_pandas()
+    return rule_overrides(readings, r.learned.override_min_studies)
+
+
+def _labelled_sample(cfg, ds, overrides: tuple[Override, ...]) -> tuple[pd.DataFrame, dict[str, int]]:
     """Labelled (study, text) rows of a bounded sample of studies, and the archive's row counts:
     labelled by BodyPartExamined, labelled by the rules, contradicted (BodyPartExamined names one
-    region, the descriptions another)."""
+    region, the descriptions another); the rules read without the ``overrides``."""
     r = cfg.regions
     grouped = ds.map_batches(
         LabelBatch,
         fn_constructor_kwargs={
-            "rules_path": r.rules,
-            "measure_fraction": r.measure_fraction,
-            "seed": cfg.seed,
+            **_unmeasured(cfg),
             "rule_labels": r.learned.rule_labels,
+            "overrides": overrides,
         },
         **_actors(cfg),
     ).materialize()
@@ -153,7 +183,10 @@ def fit_region_model(cfg, rr: RunRoot, ds) -> dict[str, Any]:
     started = time.time()
     _replace_dir(rr, f"{MODELS}/{REGION_MODEL}")
     lc = cfg.regions.learned
-    rows, summary = _labelled_sample(cfg, ds)
+    overruled = overruled_readings(cfg, ds)
+    overrides = tuple(tuple(o) for o in overruled[READING].itertuples(index=False))
+    rows, summary = _labelled_sample(cfg, ds, overrides)
+    summary["rule_overrides"] = overruled.to_dict(orient="records")
     classes = rows["label"].nunique() if len(rows) else 0
     if len(rows) < lc.min_labelled or classes < 2:
         summary["model"] = f"none: {len(rows)} labelled groups, {classes} regions (need {lc.min_labelled}, 2)"
@@ -165,6 +198,7 @@ def fit_region_model(cfg, rr: RunRoot, ds) -> dict[str, Any]:
     calibration = calibrate(held, lc)
     model = _fit(cfg, rows)
     model.threshold_ = calibration["threshold"]
+    model.rule_overrides_ = overrides
     rr.write_bytes(model.to_bytes(), MODELS, REGION_MODEL, "model.pkl")
     rr.write_json(model.meta(), MODELS, REGION_MODEL, "meta.json")
     rr.write_text(dump_config(cfg), MODELS, REGION_MODEL, "config.yaml")

@@ -3,7 +3,8 @@
 The rules are data (``regions.yaml`` next to this module, or any file with the same layout): fields
 visited in a fixed order (descriptions before BodyPartExamined), exact remaps of BodyPartExamined (the
 PS3.16 defined terms of ``bodypart_terms.yaml`` first, the file's own remaps over them), ordered
-multilingual regular expressions with first-match semantics, then (modality, region) special cases.
+multilingual regular expressions with first-match semantics (no rule decides where two description
+fields name different regions), then (modality, region) special cases.
 Output regions are :data:`pacslabel.vocab.REGIONS` or missing. See the header of ``regions.yaml`` for
 the evaluation order.
 """
@@ -151,77 +152,118 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
+Override = tuple[str, str, str]
+"""(modality, rule id, matched term): a reading of a rule that one archive's BodyPartExamined overrules."""
+
+
 class RegionReconstructor:
     """Callable ``df -> (region, rule_id)``; caches rule matches per distinct field value, so it is
-    cheap on archives where descriptions repeat (load it once per worker)."""
+    cheap on archives where descriptions repeat (load it once per worker). A rule match listed in
+    ``overrides`` (modality, rule id, matched term) is ignored, as if the rule had not matched."""
 
-    def __init__(self, rules: RegionRules | str | Path | None = None):
+    def __init__(self, rules: RegionRules | str | Path | None = None, overrides: Iterable[Override] = ()):
         self.rules = rules if isinstance(rules, RegionRules) else RegionRules.load(rules)
-        self._matches: dict[tuple[str, str], tuple[int, ...]] = {}
-        self._resolved: dict[tuple, tuple[str | None, str | None, str | None]] = {}
+        self.overrides = frozenset(tuple(o) for o in overrides)
+        self._matches: dict[tuple[str, str], tuple[tuple[int, tuple[str, ...]], ...]] = {}
+        self._resolved: dict[tuple, tuple[str | None, ...]] = {}
 
-    def _match(self, field: str, value: str) -> tuple[int, ...]:
+    def _match(self, field: str, value: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """(rule index, the terms it matched, in text order) of every rule whose pattern matches, in
+        file order."""
         key = (field, value)
         hit = self._matches.get(key)
         if hit is None:
             text = normalise_text(value)
-            hit = tuple(
-                i
-                for i, rule in enumerate(self.rules.rules)
-                if (rule.fields is None or field in rule.fields) and rule.pattern.search(text)
-            )
+            found = []
+            for i, rule in enumerate(self.rules.rules):
+                if rule.fields is None or field in rule.fields:
+                    terms = tuple(m.group(0).strip() for m in rule.pattern.finditer(text))
+                    if terms:
+                        found.append((i, terms))
+            hit = tuple(found)
             if len(self._matches) < 200_000:
                 self._matches[key] = hit
         return hit
 
+    def _rules_for(self, modality: str, field: str, value: str):
+        """(rule, first term not overridden) of the matches that apply to ``modality``."""
+        for i, terms in self._match(field, value):
+            rule = self.rules.rules[i]
+            if rule.modalities is not None and modality not in rule.modalities:
+                continue
+            term = next((t for t in terms if (modality, rule.id, t) not in self.overrides), None)
+            if term is not None:
+                yield rule, term
+
+    def _first_rule(self, modality: str, field: str, value: str) -> Rule | None:
+        return next((rule for rule, _ in self._rules_for(modality, field, value)), None)
+
+    def _conflict(self, modality: str, values: dict[str, str | None]) -> bool:
+        """Whether two description fields name different regions, neither refining the other."""
+        named = [
+            rule
+            for field in self.rules.fields
+            if field != "body_part_examined" and values.get(field)
+            for rule in [self._first_rule(modality, field, values[field])]
+            if rule is not None
+        ]
+        return any(
+            a.region != b.region and a.region not in b.from_ and b.region not in a.from_
+            for i, a in enumerate(named)
+            for b in named[i + 1 :]
+        )
+
     def resolve(
         self, modality: str | None, values: dict[str, str | None]
-    ) -> tuple[str | None, str | None, str | None]:
-        """Region, rule id and the field that decided, for one instance (``values``: field -> raw text
-        or None). A multi-region BodyPartExamined is read as its default region unless a later field
-        names another of its parts."""
+    ) -> tuple[str | None, str | None, str | None, str | None]:
+        """Region, rule id, the field that decided and the term its rule matched, for one instance
+        (``values``: field -> raw text or None). A multi-region BodyPartExamined is read as its default
+        region unless a later field names another of its parts. Descriptions that contradict each
+        other leave the decision to BodyPartExamined alone."""
         modality = code_value(modality)
         current: str | None = None
         rule_id: str | None = None
         decided_by: str | None = None
+        term: str | None = None
         parts: frozenset[str] = frozenset()
         done = False
+        conflict = self._conflict(modality, values)
         for field in self.rules.fields:
             value = values.get(field)
             if not value:
                 continue
             bpe = field == "body_part_examined"
+            if conflict and not bpe:
+                continue
             if bpe and current not in _REGION_SET:
                 key = bpe_key(value)
                 target = self.rules.remaps.get(key)
                 if target is not None:
                     current, rule_id, decided_by = target, f"remap:{key}", field
                     parts = self.rules.multi.get(key, frozenset())
-            for i in self._match(field, value):
-                rule = self.rules.rules[i]
-                if rule.modalities is not None and modality not in rule.modalities:
-                    continue
+            for rule, matched in self._rules_for(modality, field, value):
                 if (
                     current is None
                     or current not in _REGION_SET
                     or current in rule.from_
                     or (not bpe and rule.region in parts)
                 ):
-                    current, rule_id, decided_by = rule.region, rule.id, field
+                    current, rule_id, decided_by, term = rule.region, rule.id, field, matched
                     done = True
                     break
             if done:
                 break
         if current not in _REGION_SET:
-            return None, None, None
+            return None, None, None, None
         special = self.rules.special.get((modality, current))
         if special is not None:
             current, rule_id = special, f"{rule_id}>special:{modality}"
-        return current, rule_id, decided_by
+        return current, rule_id, decided_by, term
 
     def explain(self, df: pd.DataFrame, hide: Iterable[str] = ()) -> pd.DataFrame:
-        """Per row: ``region``, ``rule_id`` and ``source`` ("bpe" when BodyPartExamined decided, "rules"
-        when a description did, None when open). Fields in ``hide`` count as missing."""
+        """Per row: ``region``, ``rule_id``, ``source`` ("bpe" when BodyPartExamined decided, "rules"
+        when a description did, None when open) and ``term`` (what the deciding rule matched). Fields in
+        ``hide`` count as missing."""
         fields = self.rules.fields
         hidden = set(hide)
         n = len(df)
@@ -236,7 +278,9 @@ class RegionReconstructor:
                 if len(self._resolved) < 200_000:
                     self._resolved[row] = hit
             rows.append(hit)
-        out = pd.DataFrame(rows, index=df.index, columns=["region", "rule_id", "source"], dtype=object)
+        out = pd.DataFrame(
+            rows, index=df.index, columns=["region", "rule_id", "source", "term"], dtype=object
+        )
         out["source"] = (
             out["source"]
             .map(lambda f: None if f is None else ("bpe" if f == "body_part_examined" else "rules"))
