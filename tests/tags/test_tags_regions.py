@@ -86,6 +86,13 @@ CASES = [
     ("NM", None, "scintigrafija cijelog tijela", None, "WHOLEBODY"),
     ("NM", None, "Whole Body Bone", None, "WHOLEBODY"),
     ("NM", "WHOLE BODY", None, None, "WHOLEBODY"),
+    ("CT", None, "CT koronarografija", None, "HEART"),
+    ("XA", None, "koronarna angiografija", None, "HEART"),
+    ("CT", None, "Koronarangiographie", None, "HEART"),
+    ("PT", None, None, "PET-CT SAX koronarne arterije", "HEART"),
+    ("MR", None, "MR Schulter", "pd_tse_fs_koronar", "SHOULDER"),  # German / Croatian coronal plane
+    ("MR", None, None, "PD FS koronarno", None),
+    ("CR", None, "radiographia calvaria", None, "SKULL"),
     ("DX", None, "columna vertebralis thoracica", None, "TSPINE"),  # Terminologia Anatomica
     ("MR", None, "MR columna vertebralis lumbalis", None, "LSPINE"),
     ("CT", None, "CT mozga", "LUNG 1mm", None),  # the descriptions contradict each other: open
