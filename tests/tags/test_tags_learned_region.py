@@ -344,28 +344,28 @@ def test_readings_the_archive_contradicts_in_enough_studies_are_overruled():
             for i in range(n)
         )
 
-    for s in range(4):  # BodyPartExamined says SKULL where the rules read "skull" as HEAD
-        study(f"s{s}", "SKULL", "CT skull")
-    study("s9", "SKULL", "CT skull brain")  # the rule's first match is "skull", so it counts there
+    for s in range(4):  # a site files its cardiac CTs, named by their lung window, as HEART
+        study(f"h{s}", "HEART", "CT lung")
+    study("h9", "HEART", "CT lung thorax")  # the rule's first match is "lung", so it counts there
     for s in range(5):
-        study(f"b{s}", "HEAD", "CT brain")
-    study("x", "KNEE", "CT brain", n=1)  # one study's error does not overrule "brain"
-    study("y", None, "CT skull")  # no BodyPartExamined: not counted
+        study(f"c{s}", "CHEST", "CT thorax")
+    study("x", "KNEE", "CT thorax", n=1)  # one study's error does not overrule "thorax"
+    study("y", None, "CT lung")  # no BodyPartExamined: not counted
     frame = pd.DataFrame(rows)
     halves = [AgreementBatch()(part) for part in (frame.iloc[:20], frame.iloc[20:])]
     readings = reading_agreement(pd.concat(halves)).set_index(READING)
-    skull, brain = readings.loc[("CT", "head_en", "skull")], readings.loc[("CT", "head_en", "brain")]
-    assert (skull["rows"], skull["disagree"], skull["studies"], skull["bpe_region"]) == (15, 15, 5, "SKULL")
-    assert (brain["rows"], brain["disagree"], brain["studies"], brain["bpe_region"]) == (16, 1, 1, "KNEE")
+    lung, thorax = readings.loc[("CT", "chest_en", "lung")], readings.loc[("CT", "chest_en", "thorax")]
+    assert (lung["rows"], lung["disagree"], lung["studies"], lung["bpe_region"]) == (15, 15, 5, "HEART")
+    assert (thorax["rows"], thorax["disagree"], thorax["studies"], thorax["bpe_region"]) == (16, 1, 1, "KNEE")
     overruled = rule_overrides(readings.reset_index(), min_studies=3)
-    assert list(overruled[READING].itertuples(index=False, name=None)) == [("CT", "head_en", "skull")]
+    assert list(overruled[READING].itertuples(index=False, name=None)) == [("CT", "chest_en", "lung")]
     assert rule_overrides(readings.reset_index(), min_studies=6).empty
     assert rule_overrides(readings.reset_index(), min_studies=0).empty
-    # the labelled rows read without the overruled reading: SKULL is a label, no longer a contradiction
+    # the labelled rows read without the overruled reading: HEART is a label, no longer a contradiction
     labelled = LabelBatch(overrides=tuple(overruled[READING].itertuples(index=False, name=None)))(frame)
-    skull_rows = labelled[labelled["study_description"] == "CT skull"]
-    assert set(skull_rows["status"]) == {"label"} and set(skull_rows["label"]) == {"SKULL"}
-    before = LabelBatch()(frame).query("study_description == 'CT skull' and origin == 'bpe'")
+    lung_rows = labelled[labelled["study_description"] == "CT lung"]
+    assert set(lung_rows["status"]) == {"label"} and set(lung_rows["label"]) == {"HEART"}
+    before = LabelBatch()(frame).query("study_description == 'CT lung' and origin == 'bpe'")
     assert set(before["status"]) == {"contradicted"}
     # a text where the rule also matches another term is still read through it
-    assert labelled.query("study_description == 'CT skull brain'")["status"].tolist() == ["contradicted"]
+    assert labelled.query("study_description == 'CT lung thorax'")["status"].tolist() == ["contradicted"]

@@ -23,8 +23,8 @@ ARCHIVE = {
     "ABDOMEN": ("CT", "ABDOMEN", ["3PH LIV ART", "3PH LIV VEN"]),
     "HEAD": ("MR", "BRAIN", ["AX T2 FRFSE", "NRO DWI B1K"]),
     "LSPINE": ("MR", "L-SPINE", ["LS4 SAG T2", "LS4 AX T2"]),
-    # the rules read "skull" as HEAD; this archive's BodyPartExamined says SKULL in every such study
-    "SKULL": ("CT", "SKULL", ["CT skull bone", "skull 3D VRT"]),
+    # the rules read "lung" as CHEST; this archive's BodyPartExamined says HEART in every such study
+    "HEART": ("CT", "HEART", ["LUNG TRA B30f", "LUNG 3D MIP"]),
 }
 COLUMNS = [
     "sop_instance_uid",
@@ -127,15 +127,15 @@ def test_learned_fills_codes_the_rules_cannot_read(job):
 def test_a_reading_the_archive_contradicts_is_overruled(job):
     rr, _, summary, regions, _ = job
     (overruled,) = summary["regions"]["learned"]["rule_overrides"]
-    assert (overruled["modality"], overruled["rule_id"], overruled["term"]) == ("CT", "head_en", "skull")
-    assert overruled["bpe_region"] == "SKULL" and overruled["disagree"] == overruled["rows"]
+    assert (overruled["modality"], overruled["rule_id"], overruled["term"]) == ("CT", "chest_en", "lung")
+    assert overruled["bpe_region"] == "HEART" and overruled["disagree"] == overruled["rows"]
     assert overruled["studies"] >= 3
-    assert rr.read_json(MODELS, REGION_MODEL, "meta.json")["rule_overrides"] == [["CT", "head_en", "skull"]]
-    # rows without BodyPartExamined: the rules no longer read HEAD, the model learned SKULL
-    skull = regions[regions["body_part_examined"].isna() & (regions["truth"] == "SKULL")]
-    coded = skull[skull["protocol_name"] != "SCOUT"]
-    assert len(coded) > 10 and (coded["region"] == "SKULL").all() and (coded["source"] == "learned").all()
-    assert (skull["region"] == "SKULL").all()
+    assert rr.read_json(MODELS, REGION_MODEL, "meta.json")["rule_overrides"] == [["CT", "chest_en", "lung"]]
+    # rows without BodyPartExamined: the rules no longer read CHEST, the model learned HEART
+    heart = regions[regions["body_part_examined"].isna() & (regions["truth"] == "HEART")]
+    coded = heart[heart["protocol_name"] != "SCOUT"]
+    assert len(coded) > 10 and (coded["region"] == "HEART").all() and (coded["source"] == "learned").all()
+    assert (heart["region"] == "HEART").all()
 
 
 def test_unseen_text_stays_open(job):

@@ -93,6 +93,10 @@ CASES = [
     ("MR", None, "MR Schulter", "pd_tse_fs_koronar", "SHOULDER"),  # German / Croatian coronal plane
     ("MR", None, None, "PD FS koronarno", None),
     ("CR", None, "radiographia calvaria", None, "SKULL"),
+    ("CT", None, "CT skull", "bone 1mm", "SKULL"),  # the word names the skull, not the brain
+    ("CT", None, "CT lubanje", None, "SKULL"),
+    ("CT", None, "CCTA", None, "HEART"),  # coronary CT angiography
+    ("PT", None, "PET/CT skull base to mid-thigh", None, "WHOLEBODY"),  # the usual PET range
     ("DX", None, "columna vertebralis thoracica", None, "TSPINE"),  # Terminologia Anatomica
     ("MR", None, "MR columna vertebralis lumbalis", None, "LSPINE"),
     ("CT", None, "CT mozga", "LUNG 1mm", None),  # the descriptions contradict each other: open
@@ -256,12 +260,12 @@ def test_overridden_readings_are_skipped():
     df = pd.DataFrame(
         {
             "modality": ["CT", "CT", "CR", "CT"],
-            "study_description": ["CT skull", "CT brain", "skull lat", "skull brain"],
+            "study_description": ["CT lung", "CT thorax", "lung pa", "lung thorax"],
         }
     )
-    assert reconstruct_region(df)[0].tolist() == ["HEAD", "HEAD", "SKULL", "HEAD"]
-    overridden = RegionReconstructor(overrides=[("CT", "head_en", "skull")])
+    assert reconstruct_region(df)[0].tolist() == ["CHEST"] * 4
+    overridden = RegionReconstructor(overrides=[("CT", "chest_en", "lung")])
     out = overridden.explain(df)
-    # only that term of that rule in that modality: "brain" still reads HEAD, CR "skull" still SKULL
-    assert out["region"].tolist() == [None, "HEAD", "SKULL", "HEAD"]
-    assert out["term"].tolist() == [None, "brain", "skull", "brain"]
+    # only that term of that rule in that modality: CT "thorax" still reads CHEST, CR "lung" too
+    assert out["region"].tolist() == [None, "CHEST", "CHEST", "CHEST"]
+    assert out["term"].tolist() == [None, "thorax", "lung", "thorax"]
