@@ -3,12 +3,12 @@
 The model reads the description fields as two texts (:data:`TEXT_GROUPS`: the study and requested
 procedure; the protocol and series), each as character n-grams of its normalised text and as
 :func:`abbreviation_keys` (so that "plvs" meets "pelvis"), and modality, manufacturer and model name as
-one token each. It is fitted on the archive's labelled rows
-(see :class:`pacslabel.tags.batches.LabelBatch`), and it answers only where it is sure: the
-largest probability must reach ``threshold_`` (chosen on out-of-fold studies, see
-:func:`choose_threshold`) and at least ``min_known`` of the description's n-grams must have been seen
-in training, so a description unlike any of the archive's stays open rather than guessed from the
-modality.
+one token each. It is fitted on the archive's labelled rows (see
+:class:`pacslabel.tags.batches.LabelBatch`), and it answers only where it is sure: the largest
+probability must reach ``threshold_`` (chosen on out-of-fold studies, see :func:`choose_threshold`) and
+at least ``min_known`` of the description's n-grams must have been seen in training, so a description
+unlike any of the archive's stays open rather than guessed from the modality. It also carries the rule
+readings the archive overruled (``rule_overrides_``).
 """
 
 from __future__ import annotations
@@ -145,8 +145,8 @@ class RegionTextModel(Pickled):
         blocks = []
         for group, docs in texts.items():
             blocks.append(_apply_block(self.text_vectorizers_[group], docs))
-            keys = [abbreviation_keys(t) for t in docs]
-            blocks.append(_apply_block(self.abbreviation_vectorizers_[group], keys))
+            keys = self.abbreviation_vectorizers_[group]
+            blocks.append(_apply_block(keys, [abbreviation_keys(t) for t in docs] if keys else docs))
         return _stack([*blocks, _apply_block(self.device_vectorizer_, devices)])
 
     def known_share(self, texts: dict[str, list[str]]) -> np.ndarray:
